@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Care Circles"
+admin.site.site_title = "Care Circles admin"
+admin.site.index_title = "Set up circles, people and care plans"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,287 @@
+"""Persons, what kind of carer they are, their checks and training, and clients' profiles."""
+
+from datetime import date
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonManager(BaseUserManager["Person"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "Person":
+        if not email:
+            raise ValueError("A person needs an email address to sign in.")
+        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "Person":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Cymraeg"
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """A log-in. One person may be a carer in one circle, family in another, and so on."""
+
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    short_name = models.CharField(
+        _("name to greet them by"), max_length=60, blank=True, help_text=_("Usually a first name.")
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    organisation = models.ForeignKey(
+        "circles.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text=_("Staff with an organisation are its coordinators in the admin."),
+    )
+    is_staff = models.BooleanField(_("can use the admin"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values), name="person_language_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.short_name or self.full_name.split(" ")[0]
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Staff who belong to an organisation manage that organisation, and only it."""
+        return self.is_staff and not self.is_superuser and self.organisation_id is not None
+
+
+class CarerKind(models.TextChoices):
+    COUNCIL = "council", _("Council home-care worker")
+    AGENCY = "agency", _("Agency worker")
+    DIRECT = "direct", _("Employed by the client")
+    INFORMAL = "informal", _("Family, friend or neighbour (unpaid)")
+
+
+PAID_KINDS = (CarerKind.COUNCIL, CarerKind.AGENCY, CarerKind.DIRECT)
+DEFAULT_WEEKLY_LIMIT_HOURS = 48
+
+
+class Employer(models.Model):
+    """Who pays a paid carer, for the payroll export."""
+
+    organisation = models.ForeignKey(
+        "circles.Organisation", on_delete=models.CASCADE, related_name="employers"
+    )
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        verbose_name = _("employer")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="employer_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CarerProfile(models.Model):
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="carer_profile")
+    kind = models.CharField(_("kind of carer"), max_length=10, choices=CarerKind.choices)
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carers",
+        help_text=_("Paid carers only."),
+    )
+    weekly_limit_hours = models.DecimalField(
+        _("most hours a week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the usual 48 hours (paid) or no limit (unpaid)."),
+    )
+
+    class Meta:
+        verbose_name = _("carer profile")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CarerKind.values), name="carerprofile_kind_valid"
+            ),
+            # Paid carers have an employer for payroll; unpaid carers have none.
+            models.CheckConstraint(
+                condition=(Q(kind=CarerKind.INFORMAL, employer__isnull=True))
+                | (~Q(kind=CarerKind.INFORMAL) & Q(employer__isnull=False)),
+                name="carerprofile_employer_iff_paid",
+                violation_error_message=_("Paid carers need an employer; unpaid carers have none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_limit_hours__isnull=True)
+                | Q(weekly_limit_hours__gt=0, weekly_limit_hours__lte=168),
+                name="carerprofile_weekly_limit_range",
+                violation_error_message=_("A week's limit is between 0 and 168 hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_kind_display()})"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.kind != CarerKind.INFORMAL
+
+    @property
+    def weekly_limit(self) -> float | None:
+        """The hours a week this carer may work, or None when unlimited."""
+        if self.weekly_limit_hours is not None:
+            return float(self.weekly_limit_hours)
+        return DEFAULT_WEEKLY_LIMIT_HOURS if self.is_paid else None
+
+
+class CredentialType(models.Model):
+    """A check or a piece of training: DBS check, moving and handling, medication..."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("kind of check or training")
+        verbose_name_plural = _("kinds of check or training")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Credential(models.Model):
+    """A check or training a person holds; it counts up to and including `valid_until`."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credentials")
+    type = models.ForeignKey(CredentialType, on_delete=models.PROTECT, related_name="held")
+    valid_until = models.DateField(_("valid until"))
+    reference = models.CharField(_("certificate or reference"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("check or training held")
+        verbose_name_plural = _("checks and training held")
+        ordering = ["person", "type", "-valid_until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "type", "valid_until"], name="credential_unique_per_expiry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} until {self.valid_until:%d %b %Y}"
+
+    def counts_on(self, day: date) -> bool:
+        return day <= self.valid_until
+
+
+class Client(models.Model):
+    """A person the circle looks after, and what they want others to know about them."""
+
+    circle = models.ForeignKey("circles.Circle", on_delete=models.PROTECT, related_name="clients")
+    full_name = models.CharField(_("full name"), max_length=150)
+    preferred_name = models.CharField(
+        _("likes to be called"), max_length=60, help_text=_("Shown in calendar feeds.")
+    )
+    person = models.OneToOneField(
+        Person,
+        verbose_name=_("their own log-in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="client_profile",
+    )
+    representative = models.ForeignKey(
+        Person,
+        verbose_name=_("representative"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="represents",
+        help_text=_("A family member who may act for them."),
+    )
+    address = models.TextField(_("address"))
+    access_notes = models.TextField(_("getting in"), blank=True, help_text=_("Key safe, parking."))
+    who_to_phone = models.TextField(_("who to phone"), blank=True)
+    what_matters = models.TextField(_("what matters to me"), blank=True)
+    likes = models.TextField(_("likes"), blank=True)
+    dislikes = models.TextField(_("dislikes"), blank=True)
+    likes_to_give = models.TextField(_("what I like to give"), blank=True)
+    emergency_credentials = models.ManyToManyField(
+        CredentialType,
+        verbose_name=_("checks needed for an emergency visit"),
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("client")
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Preference(models.TextChoices):
+    PREFERRED = "preferred", _("Preferred")
+    NOT_WANTED = "not_wanted", _("Rather not")
+
+
+class CarerPreference(models.Model):
+    """A client's wish about one carer. One row per pair, so nobody is both wanted and not."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="carer_preferences")
+    carer = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="client_preferences")
+    preference = models.CharField(max_length=10, choices=Preference.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("preference about a carer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "carer"], name="carerpreference_one_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(preference__in=Preference.values), name="carerpreference_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.get_preference_display()} {self.carer}"

@@ -1,0 +1,446 @@
+"""Care plans, the shifts made from them, who holds them, and every change to them.
+
+Every rota change is made by one function of rota.services (DESIGN §7); generation is the
+one other writer of shifts. What the database can hold is a constraint here too.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rota.constraints import PostgresExclusionConstraint, TsTzRange
+from rota.recurrence import validate_rule
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+class VisitPlan(models.Model):
+    """One item of a client's care plan: e.g. every day 08:00 for an hour, medication."""
+
+    client = models.ForeignKey("people.Client", on_delete=models.CASCADE, related_name="plans")
+    title = models.CharField(_("what the visit is"), max_length=100)
+    rrule = models.CharField(
+        _("repeats"), max_length=200, validators=[validate_rule], help_text="RFC 5545 RRULE"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    start_time = models.TimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("minutes"))
+    carers_needed = models.PositiveSmallIntegerField(_("carers needed"), default=1)
+    credentials_needed = models.ManyToManyField(
+        "people.CredentialType",
+        verbose_name=_("checks and training needed"),
+        blank=True,
+        related_name="+",
+    )
+    essential = models.BooleanField(
+        _("essential"), default=False, help_text=_("Still happens when family are visiting.")
+    )
+    task_notes = models.TextField(_("what to do"), blank=True)
+
+    class Meta:
+        verbose_name = _("visit plan")
+        ordering = ["client", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(carers_needed__gte=1),
+                name="visitplan_needs_a_carer",
+                violation_error_message=_("A visit needs at least one carer."),
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0, duration_minutes__lte=24 * 60),
+                name="visitplan_duration_range",
+                violation_error_message=_("A visit lasts between a minute and a day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="visitplan_ends_after_start",
+                violation_error_message=_("A plan cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.title} at {self.start_time:%H:%M}"
+
+
+class ShiftStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    NOT_NEEDED = "not_needed", _("Not needed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Shift(models.Model):
+    """One concrete visit, from a plan or (for a help request) ad hoc."""
+
+    circle = models.ForeignKey("circles.Circle", on_delete=models.PROTECT, related_name="shifts")
+    client = models.ForeignKey("people.Client", on_delete=models.PROTECT, related_name="shifts")
+    # Plans are ended, not deleted, once they have shifts.
+    plan = models.ForeignKey(
+        VisitPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="shifts"
+    )
+    plan_date = models.DateField(
+        _("plan date"), null=True, blank=True, help_text=_("The local date the plan made it for.")
+    )
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    carers_needed = models.PositiveSmallIntegerField(_("carers needed"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ShiftStatus.choices, default=ShiftStatus.PLANNED
+    )
+    cancel_reason = models.CharField(_("why cancelled"), max_length=200, blank=True)
+    # Bumped on every change, so calendar apps replace their copy (RFC 5545 SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shift")
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["circle", "start"]),
+            models.Index(fields=["client", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="shift_ends_after_start",
+                violation_error_message=_("A shift must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(carers_needed__gte=1),
+                name="shift_needs_a_carer",
+                violation_error_message=_("A shift needs at least one carer."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ShiftStatus.values), name="shift_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ShiftStatus.CANCELLED) | ~Q(cancel_reason=""),
+                name="shift_cancelled_has_reason",
+                violation_error_message=_("A cancelled shift says why."),
+            ),
+            models.CheckConstraint(
+                condition=Q(plan__isnull=True, plan_date__isnull=True)
+                | Q(plan__isnull=False, plan_date__isnull=False),
+                name="shift_plan_has_date",
+            ),
+            models.UniqueConstraint(fields=["plan", "start"], name="shift_one_per_plan_and_start"),
+            # A plan visits once a day: a cancelled or freed visit is never brought back.
+            models.UniqueConstraint(
+                fields=["plan", "plan_date"], name="shift_one_per_plan_and_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.start, self.circle.tz)
+        return f"{self.client} {local:%a %d %b %H:%M}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == ShiftStatus.PLANNED
+
+    def has_started(self, now: datetime | None = None) -> bool:
+        return self.start <= (now or timezone.now())
+
+    def credentials_needed(self) -> models.QuerySet:
+        """A planned visit needs its plan's checks; an emergency visit the client's."""
+        if self.plan_id:
+            return self.plan.credentials_needed.all()
+        return self.client.emergency_credentials.all()
+
+    @property
+    def essential(self) -> bool:
+        # A visit made for a help request is never freed by a family visit.
+        return self.plan.essential if self.plan_id else True
+
+
+class ReleaseReason(models.TextChoices):
+    OFFER_TAKEN = "offer_taken", _("Given away")
+    SWAPPED = "swapped", _("Swapped")
+    ABSENCE = "absence", _("Off (absence)")
+    FAMILY_VISIT = "family_visit", _("Family visiting")
+    NOT_WANTED = "not_wanted", _("Client would rather not")
+    LEFT_CIRCLE = "left_circle", _("Left the circle")
+    CANCELLED = "cancelled", _("Visit cancelled")
+    REMOVED = "removed", _("Removed by a team leader")
+
+
+class Assignment(models.Model):
+    """A carer holding a place on a shift. Released places stay as history."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="assignments")
+    carer = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="assignments")
+    # Copies of the shift's times: an exclusion constraint can only see its own table.
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.CharField(
+        max_length=12, choices=ReleaseReason.choices, blank=True, default=""
+    )
+    missed = models.BooleanField(_("missed"), default=False)
+
+    class Meta:
+        verbose_name = _("assignment")
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["carer", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="assignment_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True, release_reason="")
+                | (Q(released_at__isnull=False) & ~Q(release_reason="")),
+                name="assignment_release_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["shift", "carer"],
+                condition=Q(released_at__isnull=True),
+                name="assignment_one_per_carer_and_shift",
+                violation_error_message=_("This carer is already on this visit."),
+            ),
+            # Back-to-back is fine: ranges are half-open, [start, end).
+            PostgresExclusionConstraint(
+                name="assignment_no_overlap_per_carer",
+                expressions=[
+                    (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
+                    ("carer", RangeOperators.EQUAL),
+                ],
+                condition=Q(released_at__isnull=True),
+                violation_error_message=_("This carer is already on another visit at that time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carer} on {self.shift}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.released_at is None
+
+
+class AbsenceKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday")
+    SICK = "sick", _("Sick")
+    TRAINING = "training", _("Training")
+    OTHER = "other", _("Other")
+
+
+class Absence(models.Model):
+    carer = models.ForeignKey(PERSON, on_delete=models.CASCADE, related_name="absences")
+    kind = models.CharField(_("kind"), max_length=10, choices=AbsenceKind.choices)
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    released = models.ManyToManyField(Assignment, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("absence")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="absence_ends_after_start",
+                violation_error_message=_("An absence must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AbsenceKind.values), name="absence_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carer}: {self.get_kind_display()}"
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    TAKEN = "taken", _("Taken")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed")
+
+
+class Offer(models.Model):
+    """A carer giving a shift away to the circle; it stays theirs until someone takes it."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="offers")
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=200, blank=True)
+    taken_as = models.OneToOneField(
+        Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="from_offer"
+    )
+
+    class Meta:
+        verbose_name = _("offer")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OfferStatus.values), name="offer_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status=OfferStatus.OPEN),
+                name="offer_one_open_per_assignment",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OfferStatus.TAKEN, taken_as__isnull=False)
+                | (~Q(status=OfferStatus.TAKEN) & Q(taken_as__isnull=True)),
+                name="offer_taken_names_assignment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer of {self.assignment}"
+
+
+class SwapStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed")
+
+
+class Swap(models.Model):
+    """Carer A offers their shift X for carer B's shift Y."""
+
+    offered = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="swaps_offered")
+    wanted = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="swaps_wanted")
+    status = models.CharField(
+        max_length=10, choices=SwapStatus.choices, default=SwapStatus.PROPOSED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("swap")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(offered=F("wanted")), name="swap_two_assignments"),
+            models.CheckConstraint(
+                condition=Q(status__in=SwapStatus.values), name="swap_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["offered", "wanted"],
+                condition=Q(status=SwapStatus.PROPOSED),
+                name="swap_one_open_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Swap {self.offered} for {self.wanted}"
+
+
+class FamilyVisitStatus(models.TextChoices):
+    ACTIVE = "active", _("Planned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class FamilyVisit(models.Model):
+    """A family carer with the client: non-essential visits inside the window are freed."""
+
+    family_member = models.ForeignKey(
+        PERSON, on_delete=models.PROTECT, related_name="family_visits"
+    )
+    client = models.ForeignKey(
+        "people.Client", on_delete=models.CASCADE, related_name="family_visits"
+    )
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    status = models.CharField(
+        max_length=10, choices=FamilyVisitStatus.choices, default=FamilyVisitStatus.ACTIVE
+    )
+    freed_shifts = models.ManyToManyField(Shift, blank=True, related_name="freed_by")
+    released = models.ManyToManyField(Assignment, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("family visit")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="familyvisit_ends_after_start",
+                violation_error_message=_("A visit must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FamilyVisitStatus.values), name="familyvisit_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_member} with {self.client}"
+
+
+class HelpStatus(models.TextChoices):
+    ASKED = "asked", _("Asking carers")
+    ACCEPTED = "accepted", _("A carer is on the way")
+    ESCALATED = "escalated", _("Team leaders alerted")
+    ACKNOWLEDGED = "acknowledged", _("A team leader is on it")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class HelpRequest(models.Model):
+    """“Needs help now” for a client: an ad-hoc shift from now, first carer to accept gets it."""
+
+    client = models.ForeignKey(
+        "people.Client", on_delete=models.CASCADE, related_name="help_requests"
+    )
+    shift = models.OneToOneField(Shift, on_delete=models.PROTECT, related_name="help_request")
+    raised_by = models.ForeignKey(
+        PERSON, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=HelpStatus.choices, default=HelpStatus.ASKED)
+    raised_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        PERSON, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("help request")
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=HelpStatus.values), name="helprequest_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Help for {self.client} at {self.raised_at:%H:%M}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a rota change. On PostgreSQL a trigger refuses UPDATE and DELETE.
+
+    The people and things concerned are plain ids, not foreign keys, so that erasing a
+    person never cascades into (or is blocked by) the trail; names are resolved on reading.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, help_text="None = the system")
+    action = models.CharField(max_length=40)
+    subject_type = models.CharField(max_length=40)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    circle_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    client_id = models.BigIntegerField(null=True, blank=True)
+    carer_ids = models.JSONField(default=list, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type} {self.subject_id}"

@@ -1,0 +1,150 @@
+"""A small cast for the tests, built with factory_boy."""
+
+from datetime import time, timedelta
+
+import factory
+from django.utils import timezone
+
+from circles.models import Circle, Membership, Organisation, Role
+from people.models import (
+    CarerKind,
+    CarerProfile,
+    Client,
+    Credential,
+    CredentialType,
+    Employer,
+    Person,
+)
+from rota.models import Assignment, Shift, VisitPlan
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        django_get_or_create = ("email",)
+
+    full_name = factory.Faker("name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    password = factory.django.Password("a-long-test-password")
+
+
+class CircleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Circle
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Circle {n}")
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+        django_get_or_create = ("organisation", "name")
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "County Council"
+
+
+class CarerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarerProfile
+
+    person = factory.SubFactory(PersonFactory)
+    kind = CarerKind.COUNCIL
+    employer = factory.Maybe(
+        factory.LazyAttribute(lambda p: p.kind != CarerKind.INFORMAL),
+        yes_declaration=factory.SubFactory(EmployerFactory),
+        no_declaration=None,
+    )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    circle = factory.SubFactory(CircleFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = Role.CARER
+
+
+def carer(circle: Circle, kind: str = CarerKind.COUNCIL, **person_fields) -> Person:
+    """A person who is a carer of `kind` in `circle`."""
+    person = PersonFactory(**person_fields)
+    employer = None
+    if kind != CarerKind.INFORMAL:
+        employer = EmployerFactory(organisation=circle.organisation)
+    CarerProfileFactory(person=person, kind=kind, employer=employer)
+    MembershipFactory(circle=circle, person=person, role=Role.CARER)
+    return person
+
+
+class CredentialTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CredentialType
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"check-{n}")
+    name = factory.LazyAttribute(lambda c: c.code.replace("-", " ").title())
+
+
+class CredentialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Credential
+
+    person = factory.SubFactory(PersonFactory)
+    type = factory.SubFactory(CredentialTypeFactory)
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    circle = factory.SubFactory(CircleFactory)
+    full_name = factory.Faker("name", locale="en_GB")
+    preferred_name = factory.LazyAttribute(lambda c: c.full_name.split(" ")[0])
+    address = factory.Faker("address", locale="en_GB")
+
+
+class VisitPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisitPlan
+
+    client = factory.SubFactory(ClientFactory)
+    title = "Morning visit"
+    rrule = "FREQ=DAILY"
+    starts_on = factory.LazyFunction(timezone.localdate)
+    start_time = time(8, 0)
+    duration_minutes = 60
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    """An ad-hoc shift (no plan) tomorrow at this hour, one hour long."""
+
+    class Meta:
+        model = Shift
+
+    client = factory.SubFactory(ClientFactory)
+    circle = factory.SelfAttribute("client.circle")
+    start = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    )
+    end = factory.LazyAttribute(lambda s: s.start + timedelta(hours=1))
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    shift = factory.SubFactory(ShiftFactory)
+    carer = factory.SubFactory(PersonFactory)
+    start = factory.SelfAttribute("shift.start")
+    end = factory.SelfAttribute("shift.end")
