@@ -4,16 +4,16 @@ Generation is, with rota.services, the only writer of shifts. It works in the ci
 time zone: an 08:00 visit is at 08:00 local time on both sides of a clock change.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from circles.models import Circle
 from rota import audit
-from rota.models import Shift, ShiftStatus, VisitPlan
+from rota.models import Assignment, Shift, ShiftStatus, VisitPlan
 from rota.recurrence import aware_local, local_occurrences
 
 
@@ -71,8 +71,10 @@ def _plan_dates(plan: VisitPlan, start: date, end: date) -> list[date]:
 
 def _place(shift: Shift, plan: VisitPlan, circle: Circle) -> None:
     """Set the shift's times and places from the plan, for its plan date."""
-    shift.start = aware_local(shift.plan_date, plan.start_time, circle.tz)
-    # The duration is elapsed time: a one-hour visit lasts an hour across a clock change.
+    # In UTC from here on: adding a timedelta to a datetime in a ZoneInfo zone adds wall-clock
+    # time, so 01:30 BST + 1 hour on the night the clocks go back would end at 02:30 GMT,
+    # two hours later. The duration is elapsed time.
+    shift.start = aware_local(shift.plan_date, plan.start_time, circle.tz).astimezone(UTC)
     shift.end = shift.start + timedelta(minutes=plan.duration_minutes)
     shift.carers_needed = plan.carers_needed
 
@@ -91,24 +93,47 @@ def apply_plan_change(plan: VisitPlan, *, actor=None) -> int:
     """After a plan is edited: rewrite its future, unassigned shifts, then fill the horizon.
 
     Shifts that have started, that someone holds, or that are not planned (freed by a
-    family visit, cancelled) are left as they are. A future unassigned shift on a date the
-    plan no longer visits is removed, or cancelled if it has a history of carers.
+    family visit, cancelled) are left as they are, and a shift whose new time today has
+    already passed keeps its old time. A future unassigned shift on a date the plan no
+    longer visits is removed, or cancelled if it has a history of carers.
     Returns how many shifts were rewritten or removed.
     """
     with transaction.atomic():
         circle = Circle.objects.select_for_update().get(pk=plan.client.circle_id)
         today, last = horizon(circle)
-        future = (
+        now = timezone.now()
+        # 1. Lock the plan's future planned shifts; services lock a shift before taking a
+        #    place on it, so nobody can claim one of them until this change commits.
+        locked = list(
             Shift.objects.select_for_update()
-            .filter(plan=plan, status=ShiftStatus.PLANNED, start__gt=timezone.now())
-            .exclude(assignments__released_at__isnull=True)
+            .filter(plan=plan, status=ShiftStatus.PLANNED, start__gt=now)
+            .values_list("pk", flat=True)
         )
-        still_visits = set(_plan_dates(plan, today, last))
+        # 2. Only then ask which are held, in a new statement that sees a claim committed
+        #    while we waited for a lock. Not .exclude(assignments__released_at__isnull=True):
+        #    its LEFT JOIN makes a shift with no assignments at all match "IS NULL" too.
+        future = list(
+            Shift.objects.filter(pk__in=locked)
+            .exclude(Exists(Assignment.objects.filter(shift=OuterRef("pk"), released_at=None)))
+            .order_by("plan_date")
+        )
+        # Asked over the dates these shifts are on, not only the horizon: a shift made
+        # further ahead (a longer horizon then) is not "a date the plan no longer visits".
+        still_visits = (
+            set(_plan_dates(plan, future[0].plan_date, future[-1].plan_date + timedelta(days=1)))
+            if future
+            else set()
+        )
         changed = []
         for shift in future:
             before = _times(shift)
             if shift.plan_date in still_visits:
                 _place(shift, plan, circle)
+                # Moved to a time already past, it would be a visit that began with nobody
+                # there and that no carer could take: today's visit keeps its old time.
+                if shift.start <= now:
+                    shift.start, shift.end = before["start"], before["end"]
+                # Compared as instants: the same time written in another offset is no change.
                 if _times(shift) == before:
                     continue
                 shift.sequence += 1
@@ -120,7 +145,7 @@ def apply_plan_change(plan: VisitPlan, *, actor=None) -> int:
                 shift.save(update_fields=["status", "cancel_reason", "sequence"])
             else:
                 shift.delete()
-            changed.append({"plan_date": shift.plan_date.isoformat(), **before})
+            changed.append({"plan_date": shift.plan_date.isoformat(), **_as_json(before)})
         if changed:
             audit.record(
                 "change_plan",
@@ -136,8 +161,12 @@ def apply_plan_change(plan: VisitPlan, *, actor=None) -> int:
 
 
 def _times(shift: Shift) -> dict:
+    return {"start": shift.start, "end": shift.end, "carers_needed": shift.carers_needed}
+
+
+def _as_json(times: dict) -> dict:
     return {
-        "start": shift.start.isoformat(),
-        "end": shift.end.isoformat(),
-        "carers_needed": shift.carers_needed,
+        "start": times["start"].astimezone(UTC).isoformat(),
+        "end": times["end"].astimezone(UTC).isoformat(),
+        "carers_needed": times["carers_needed"],
     }

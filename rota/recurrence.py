@@ -20,6 +20,9 @@ def rule_for_weekdays(weekdays: list[int]) -> str:
     days = sorted(set(weekdays))
     if not days:
         raise ValueError("A plan needs at least one weekday.")
+    # A negative index would quietly pick a day from the end of the list (-1 -> Sunday).
+    if days[0] < 0 or days[-1] > 6:
+        raise ValueError("Weekdays run from 0 (Monday) to 6 (Sunday).")
     if len(days) == 7:
         return "FREQ=DAILY"
     return "FREQ=WEEKLY;BYDAY=" + ",".join(WEEKDAY_CODES[d] for d in days)
@@ -27,9 +30,16 @@ def rule_for_weekdays(weekdays: list[int]) -> str:
 
 def weekdays_of_rule(rule: str) -> list[int]:
     """The weekdays (0 = Monday) a rule visits on, for showing it as boxes."""
+    # Which days, not how often or until when: without this a COUNT or UNTIL that ends
+    # within the sample fortnight below would hide some of the days.
+    days_only = ";".join(
+        part
+        for part in rule.removeprefix("RRULE:").split(";")
+        if part.partition("=")[0].upper() not in ("COUNT", "UNTIL", "INTERVAL")
+    )
     # Wall-clock (naive) times on purpose: rules are about local dates, not instants.
     monday = datetime.combine(date(2000, 1, 3), time.min)
-    parsed = parse_rule(rule, monday.date())
+    parsed = parse_rule(days_only, monday.date())
     return sorted(
         {d.weekday() for d in parsed.between(monday, monday + timedelta(days=13), inc=True)}
     )
@@ -49,11 +59,23 @@ def validate_rule(rule: str) -> None:
             )
         parts[name.upper()] = value.upper()
     unknown = set(parts) - _ALLOWED_PARTS
-    if unknown or parts.get("FREQ") not in ("DAILY", "WEEKLY"):
+    days = parts["BYDAY"].split(",") if "BYDAY" in parts else []
+    if (
+        unknown
+        or parts.get("FREQ") not in ("DAILY", "WEEKLY")
+        # Without BYDAY a weekly rule visits on the weekday of the plan's first date, which
+        # the weekday boxes (weekdays_of_rule) cannot know: they would show Monday instead.
+        or (parts.get("FREQ") == "WEEKLY" and not days)
+        # Numbered days ("1MO") only mean something in monthly and yearly rules.
+        or any(day not in WEEKDAY_CODES for day in days)
+    ):
         raise ValidationError(
             _("A care plan repeats daily or on set weekdays, once a day; “%(rule)s” does not."),
             params={"rule": rule},
         )
+    # dateutil loops forever on INTERVAL=0 and fails on a negative one, in the nightly job.
+    if "INTERVAL" in parts and not (parts["INTERVAL"].isdigit() and int(parts["INTERVAL"]) > 0):
+        raise ValidationError(_("The repeat rule “%(rule)s” is not valid."), params={"rule": rule})
     try:
         parse_rule(rule, date(2000, 1, 1))
     except (ValueError, TypeError) as error:
