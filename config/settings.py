@@ -122,10 +122,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rota.tasks.roll_horizon",
         "schedule": crontab(hour=2, minute=30),
     },
+    "relay-outbox": {
+        "task": "rota.tasks.relay_outbox",
+        "schedule": 60.0,
+    },
 }
 
 # How far ahead shifts are generated from the care plans.
 ROTA_HORIZON_WEEKS = env.int("ROTA_HORIZON_WEEKS", default=6)
+# How long the emergency visit made by a "needs help now" lasts.
+HELP_REQUEST_MINUTES = env.int("HELP_REQUEST_MINUTES", default=60)
 
 LOGGING = {
     "version": 1,

@@ -197,6 +197,10 @@ class Assignment(models.Model):
                 | (Q(released_at__isnull=False) & ~Q(release_reason="")),
                 name="assignment_release_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(release_reason="") | Q(release_reason__in=ReleaseReason.values),
+                name="assignment_release_reason_valid",
+            ),
             models.UniqueConstraint(
                 fields=["shift", "carer"],
                 condition=Q(released_at__isnull=True),
@@ -414,6 +418,13 @@ class HelpRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=HelpStatus.values), name="helprequest_status_valid"
             ),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(
+                    status__in=[HelpStatus.ASKED, HelpStatus.ESCALATED, HelpStatus.ACKNOWLEDGED]
+                ),
+                name="helprequest_one_open_per_client",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -444,3 +455,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type} {self.subject_id}"
+
+
+class OutboxMessage(models.Model):
+    """Follow-up work of a rota change, written in the change's own transaction.
+
+    It is sent to Celery after commit; anything a crash or a down broker left unsent is
+    picked up by the periodic relay, so no follow-up is lost and no request waits on Redis.
+    """
+
+    task = models.CharField(max_length=100)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}({self.kwargs})"

@@ -58,12 +58,18 @@ class Refused(Exception):
 
 
 def check(
-    carer: Person, shift: Shift, *, giving_up: Assignment | None = None, now: datetime | None = None
+    carer: Person,
+    shift: Shift,
+    *,
+    giving_up: Assignment | None = None,
+    taking_over: Assignment | None = None,
+    now: datetime | None = None,
 ) -> list[Violation]:
     """Every rule that stops `carer` taking a place on `shift`, in the order of DESIGN §4.
 
-    `giving_up` is an assignment the carer leaves in the same change (the other half of a
-    swap): it is left out of every rule.
+    `giving_up` is an assignment the carer leaves in the same change (their half of a
+    swap): it is left out of every rule. `taking_over` is the place on `shift` its holder
+    hands to the carer in the same change (the other half): it counts as free.
     """
     now = now or timezone.now()
     tz = shift.circle.tz
@@ -111,7 +117,7 @@ def check(
 
     if shift.start <= now and not _is_help_request(shift):
         fail(Rule.STARTED, _("This visit has already started."))
-    if _is_full(shift, giving_up):
+    if _is_full(shift, taking_over):
         fail(Rule.FULL, _("This visit has just been taken: no place is free."))
     return violations
 
@@ -256,11 +262,11 @@ def _is_help_request(shift: Shift) -> bool:
     return shift.plan_id is None and HelpRequest.objects.filter(shift_id=shift.pk).exists()
 
 
-def _is_full(shift: Shift, giving_up: Assignment | None) -> bool:
+def _is_full(shift: Shift, taking_over: Assignment | None) -> bool:
     """No place free, and no holder offering theirs."""
     holders = Assignment.objects.filter(shift_id=shift.pk, released_at__isnull=True)
-    if giving_up is not None:
-        holders = holders.exclude(pk=giving_up.pk)
+    if taking_over is not None:
+        holders = holders.exclude(pk=taking_over.pk)
     taken = holders.count()
     if taken < shift.carers_needed:
         return False

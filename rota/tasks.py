@@ -1,13 +1,48 @@
 """Celery jobs of the rota: thin wrappers that fetch and call the domain code."""
 
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
 
 from circles.models import Circle
-from rota import generation
+from rota import generation, outbox
+from rota.models import AuditEvent
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def roll_horizon() -> int:
+    """Nightly: extend every circle's shifts to the rolling horizon. Safe to run twice.
+
+    Each circle is rolled on its own: one circle's failure is logged and the others still
+    get their shifts; the next night (or a retry) tries it again.
+    """
+    created = 0
+    for circle in Circle.objects.iterator():
+        try:
+            created += generation.roll_horizon(circle)
+        except Exception:
+            log.exception("Could not roll the horizon of circle %s", circle.pk)
+    return created
+
+
+@shared_task(acks_late=True)
+def relay_outbox() -> int:
+    """Every minute: send the follow-ups a crash or a down broker left behind."""
+    return outbox.relay()
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def roll_horizon() -> int:
-    """Nightly: extend every circle's shifts to the rolling horizon. Safe to run twice."""
-    return sum(generation.roll_horizon(circle) for circle in Circle.objects.iterator())
+def announce_change(event_id: int) -> str:
+    """After a committed rota change: the follow-up of one audit event.
+
+    Who hears what (DESIGN §5) and the circle's capacity check hang off this task; for
+    now it records that the change was announced.
+    """
+    event = AuditEvent.objects.get(pk=event_id)
+    log.info(
+        "Rota change %s: %s %s #%s", event.pk, event.action, event.subject_type, event.subject_id
+    )
+    return event.action

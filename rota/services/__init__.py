@@ -1,0 +1,40 @@
+"""Every rota change, one function each (DESIGN §7).
+
+Each runs in one transaction that checks the rules, writes the change, its audit event and
+its outbox row together. A rule's refusal raises rota.rules.RuleBroken; any other refusal
+rota.rules.Refused. With `actor` given, a change that person may not make is refused too.
+"""
+
+from rota.services.absences import decline_carer, end_absence, end_membership, record_absence
+from rota.services.family import record_family_visit, withdraw_family_visit
+from rota.services.help import (
+    accept_help_request,
+    acknowledge_help_request,
+    cancel_help_request,
+    raise_help_request,
+)
+from rota.services.places import assign, cancel_shift, claim, offer, take_offer, withdraw_offer
+from rota.services.swaps import accept_swap, decline_swap, propose_swap, withdraw_swap
+
+__all__ = [
+    "accept_help_request",
+    "accept_swap",
+    "acknowledge_help_request",
+    "assign",
+    "cancel_help_request",
+    "cancel_shift",
+    "claim",
+    "decline_carer",
+    "decline_swap",
+    "end_absence",
+    "end_membership",
+    "offer",
+    "propose_swap",
+    "raise_help_request",
+    "record_absence",
+    "record_family_visit",
+    "take_offer",
+    "withdraw_family_visit",
+    "withdraw_offer",
+    "withdraw_swap",
+]

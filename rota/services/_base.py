@@ -1,0 +1,188 @@
+"""What every rota change shares: one transaction, locks, releasing places, the audit
+event and the after-commit announcement, and turning database refusals into words."""
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import ParamSpec, TypeVar
+
+import psycopg.errors
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from people.models import Person
+from rota import audit, outbox
+from rota.models import (
+    Assignment,
+    AuditEvent,
+    Offer,
+    OfferStatus,
+    ReleaseReason,
+    Shift,
+    ShiftStatus,
+    Swap,
+    SwapStatus,
+)
+from rota.rules import Refused, Rule, RuleBroken, Violation, check
+from rota.tasks import announce_change
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def try_again() -> Refused:
+    return Refused(
+        "try_again", _("Someone else changed this at the same moment. Please try again.")
+    )
+
+
+def service(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a rota change in one transaction; database refusals become plain words.
+
+    A deadlock or serialisation failure is a "try again"; the exclusion and unique
+    constraints that back the overlap rule are reported as that rule.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return fn(*args, **kwargs)
+        except OperationalError as error:
+            if isinstance(
+                error.__cause__,
+                psycopg.errors.DeadlockDetected | psycopg.errors.SerializationFailure,
+            ):
+                raise try_again() from error
+            raise
+        except IntegrityError as error:
+            constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+            if constraint == "assignment_no_overlap_per_carer":
+                message = _("You have just been given another visit at that time.")
+            elif constraint == "assignment_one_per_carer_and_shift":
+                message = _("You are already on this visit.")
+            else:
+                raise
+            raise RuleBroken([Violation(Rule.OVERLAP, message)]) from error
+
+    return run
+
+
+def require_aware(*moments: datetime) -> None:
+    if any(timezone.is_naive(moment) for moment in moments):
+        raise Refused("naive_datetime", _("Times must include their time zone."))
+
+
+def lock_shifts(ids: Iterable[int]) -> dict[int, Shift]:
+    """Lock shifts in primary-key order, so two changes never wait on each other in a circle."""
+    shifts = (
+        Shift.objects.select_for_update(of=("self",))
+        .select_related("circle", "client", "plan")
+        .filter(pk__in=set(ids))
+        .order_by("pk")
+    )
+    return {shift.pk: shift for shift in shifts}
+
+
+def lock_shift(shift: Shift) -> Shift:
+    locked = lock_shifts([shift.pk]).get(shift.pk)
+    if locked is None:
+        raise Refused("no_such_shift", _("That visit no longer exists."))
+    return locked
+
+
+def held(assignment: Assignment) -> Assignment:
+    """The assignment as it is now, or a refusal if its carer no longer holds it."""
+    current = Assignment.objects.select_related("carer").get(pk=assignment.pk)
+    if current.released_at is not None:
+        raise Refused(
+            "not_held", _("That place is no longer held by %(carer)s.") % {"carer": current.carer}
+        )
+    return current
+
+
+def require_live(shift: Shift) -> None:
+    if shift.status == ShiftStatus.CANCELLED:
+        raise Refused(
+            "cancelled", _("This visit was cancelled: %(reason)s") % {"reason": shift.cancel_reason}
+        )
+    if shift.status == ShiftStatus.NOT_NEEDED:
+        raise Refused("not_needed", _("This visit is not needed any more."))
+
+
+def require_rules(carer: Person, shift: Shift, **swap) -> None:
+    """Refuse with every rule that fails; `swap` is check()'s giving_up and taking_over."""
+    violations = check(carer, shift, **swap)
+    if violations:
+        raise RuleBroken(violations)
+
+
+def require_actor(actor: Person | None, allowed: Callable[[Person], bool]) -> None:
+    """When a person acts, they may only make changes that are theirs to make."""
+    if actor is not None and not allowed(actor):
+        raise Refused("not_allowed", _("You can't make this change for someone else."))
+
+
+def place(shift: Shift, carer: Person) -> Assignment:
+    return Assignment.objects.create(shift=shift, carer=carer, start=shift.start, end=shift.end)
+
+
+def release(assignment: Assignment, reason: ReleaseReason, now: datetime) -> None:
+    """Take the carer off; their open offers and swap proposals for it close with the reason."""
+    changed = Assignment.objects.filter(pk=assignment.pk, released_at__isnull=True).update(
+        released_at=now, release_reason=reason
+    )
+    if not changed:
+        raise try_again()
+    assignment.released_at, assignment.release_reason = now, reason
+    why = _("The place changed hands: %(reason)s.") % {"reason": reason.label}
+    Offer.objects.filter(assignment=assignment, status=OfferStatus.OPEN).update(
+        status=OfferStatus.CLOSED, closed_at=now, closed_reason=why
+    )
+    Swap.objects.filter(
+        Q(offered=assignment) | Q(wanted=assignment), status=SwapStatus.PROPOSED
+    ).update(status=SwapStatus.CLOSED, closed_at=now, closed_reason=why)
+
+
+def bump(shift: Shift, *fields: str) -> None:
+    """Save a shift's changed fields and its sequence, so calendars replace their copy."""
+    shift.sequence += 1
+    shift.save(update_fields=[*fields, "sequence"])
+
+
+def changed(
+    action: str,
+    subject,
+    *,
+    actor: Person | None,
+    shift: Shift | None = None,
+    circle_id: int | None = None,
+    client_id: int | None = None,
+    carers: Iterable[Person | int] = (),
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Record the change in the audit trail and announce it after commit."""
+    event = audit.record(
+        action,
+        subject,
+        actor=actor,
+        circle_id=circle_id if circle_id is not None else getattr(shift, "circle_id", None),
+        client_id=client_id if client_id is not None else getattr(shift, "client_id", None),
+        carer_ids=[c if isinstance(c, int) else c.pk for c in carers],
+        before=before,
+        after=after,
+    )
+    outbox.enqueue(announce_change, event_id=event.pk)
+    return event
+
+
+def shift_facts(shift: Shift) -> dict:
+    return {
+        "shift": shift.pk,
+        "start": shift.start.isoformat(),
+        "end": shift.end.isoformat(),
+        "status": shift.status,
+    }

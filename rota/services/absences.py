@@ -1,0 +1,180 @@
+"""A carer off, leaving, or not wanted: their places go back to the circle for cover."""
+
+from datetime import date, datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from circles.models import Membership, Role
+from circles.permissions import leads, speaks_for
+from people.models import CarerPreference, Client, Person, Preference
+from rota.models import Absence, AbsenceKind, Assignment, ReleaseReason
+from rota.recurrence import aware_local
+from rota.rules import Refused
+from rota.services._base import (
+    changed,
+    lock_shifts,
+    release,
+    require_actor,
+    require_aware,
+    service,
+)
+from rota.services.help import open_help_request
+
+
+def _leads_any_circle_of(actor: Person, carer: Person) -> bool:
+    memberships = Membership.objects.filter(person=carer, role=Role.CARER).select_related("circle")
+    return any(leads(actor, m.circle) for m in memberships)
+
+
+def _release_all(
+    places: QuerySet[Assignment], reason: ReleaseReason, now: datetime
+) -> list[Assignment]:
+    """Release these places, their shifts locked in primary-key order first."""
+    shift_ids = list(places.values_list("shift_id", flat=True))
+    lock_shifts(shift_ids)
+    released = list(places.filter(released_at__isnull=True).select_related("shift"))
+    for assignment in released:
+        release(assignment, reason, now)
+    return released
+
+
+@service
+def record_absence(
+    carer: Person, kind: str, start: datetime, end: datetime, *, actor: Person | None = None
+) -> Absence:
+    """The carer is off: their places in the period that have not started need cover; one
+    already under way goes to the circle as a help request instead."""
+    require_aware(start, end)
+    require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))
+    if kind not in AbsenceKind.values:
+        raise Refused("bad_kind", _("Choose holiday, sick, training or other."))
+    if end <= start:
+        raise Refused("end_before_start", _("The end must be after the start."))
+    now = timezone.now()
+    absence = Absence.objects.create(carer=carer, kind=kind, start=start, end=end)
+    places = Assignment.objects.filter(
+        carer=carer, released_at__isnull=True, start__lt=end, end__gt=start
+    )
+    released = _release_all(places, ReleaseReason.ABSENCE, now)
+    absence.released.set(released)
+    for assignment in released:
+        if assignment.shift.has_started(now) and assignment.shift.end > now:
+            open_help_request(assignment.shift.client, end=assignment.shift.end, raised_by=actor)
+    changed(
+        "record_absence",
+        absence,
+        actor=actor,
+        carers=[carer],
+        circle_id=_single(a.shift.circle_id for a in released),
+        after={
+            "kind": kind,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "released": [a.pk for a in released],
+        },
+    )
+    return absence
+
+
+@service
+def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None) -> Absence:
+    """The carer is back sooner (or later): the absence now ends at `end`."""
+    require_aware(end)
+    absence = Absence.objects.select_for_update().get(pk=absence.pk)
+    carer = absence.carer
+    require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))
+    if end <= absence.start:
+        raise Refused("end_before_start", _("The end must be after the start."))
+    before = absence.end
+    absence.end = end
+    absence.save(update_fields=["end"])
+    if end > before:
+        # Longer than first said: places in the added time need cover too.
+        places = Assignment.objects.filter(
+            carer=carer,
+            released_at__isnull=True,
+            start__lt=end,
+            end__gt=before,
+            start__gt=timezone.now(),
+        )
+        absence.released.add(*_release_all(places, ReleaseReason.ABSENCE, timezone.now()))
+    changed(
+        "end_absence",
+        absence,
+        actor=actor,
+        carers=[carer],
+        before={"end": before.isoformat()},
+        after={"end": end.isoformat()},
+    )
+    return absence
+
+
+@service
+def decline_carer(client: Client, carer: Person, *, actor: Person | None = None) -> Client:
+    """The client would rather not have this carer: recorded, and their future visits to the
+    client need cover."""
+    require_actor(actor, lambda a: speaks_for(a, client) or leads(a, client.circle))
+    now = timezone.now()
+    preference, _created = CarerPreference.objects.update_or_create(
+        client=client,
+        carer=carer,
+        defaults={"preference": Preference.NOT_WANTED, "recorded_at": now},
+    )
+    places = Assignment.objects.filter(
+        carer=carer, shift__client=client, released_at__isnull=True, start__gt=now
+    )
+    released = _release_all(places, ReleaseReason.NOT_WANTED, now)
+    changed(
+        "decline_carer",
+        preference,
+        actor=actor,
+        circle_id=client.circle_id,
+        client_id=client.pk,
+        carers=[carer],
+        after={"preference": Preference.NOT_WANTED, "released": [a.pk for a in released]},
+    )
+    return client
+
+
+@service
+def end_membership(membership: Membership, end: date, *, actor: Person | None = None) -> Membership:
+    """A member leaving on `end`: as a carer, their places from that day need cover."""
+    membership = (
+        Membership.objects.select_for_update().select_related("circle").get(pk=membership.pk)
+    )
+    require_actor(actor, lambda a: a == membership.person or leads(a, membership.circle))
+    if end < membership.started_on:
+        raise Refused("end_before_start", _("A membership can't end before it started."))
+    before = membership.ended_on
+    membership.ended_on = end
+    membership.save(update_fields=["ended_on"])
+    released: list[Assignment] = []
+    if membership.role == Role.CARER:
+        from_moment = max(
+            aware_local(end, datetime.min.time(), membership.circle.tz), timezone.now()
+        )
+        places = Assignment.objects.filter(
+            carer=membership.person,
+            shift__circle=membership.circle,
+            released_at__isnull=True,
+            start__gte=from_moment,
+        )
+        released = _release_all(places, ReleaseReason.LEFT_CIRCLE, timezone.now())
+    changed(
+        "end_membership",
+        membership,
+        actor=actor,
+        circle_id=membership.circle_id,
+        carers=[membership.person],
+        before={"ended_on": before.isoformat() if before else None},
+        after={"ended_on": end.isoformat(), "released": [a.pk for a in released]},
+    )
+    return membership
+
+
+def _single(values) -> int | None:
+    """The one circle concerned, if there is exactly one."""
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None

@@ -1,0 +1,142 @@
+"""Family visits: “I'll be with Mum Saturday 2–5pm” frees the visits that fall inside."""
+
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from circles.models import Membership, Role
+from circles.permissions import leads
+from people.models import Client, Person
+from rota.models import (
+    Assignment,
+    FamilyVisit,
+    FamilyVisitStatus,
+    ReleaseReason,
+    Shift,
+    ShiftStatus,
+)
+from rota.rules import Refused, check
+from rota.services._base import (
+    bump,
+    changed,
+    lock_shifts,
+    place,
+    release,
+    require_actor,
+    require_aware,
+    service,
+)
+
+
+def _is_family(person: Person, client: Client) -> bool:
+    if client.representative_id == person.pk:
+        return True
+    return (
+        Membership.objects.filter(person=person, client=client, role=Role.FAMILY)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
+        .exists()
+    )
+
+
+@service
+def record_family_visit(
+    family_member: Person,
+    client: Client,
+    start: datetime,
+    end: datetime,
+    *,
+    actor: Person | None = None,
+) -> FamilyVisit:
+    """Non-essential visits lying wholly inside the window are not needed; their carers are
+    freed. Essential visits, and visits only partly inside, still happen."""
+    require_aware(start, end)
+    require_actor(actor, lambda a: a == family_member or leads(a, client.circle))
+    if not _is_family(family_member, client):
+        raise Refused(
+            "not_family",
+            _("Only %(client)s's family can say they will be with them.")
+            % {"client": client.preferred_name},
+        )
+    if end <= start:
+        raise Refused("end_before_start", _("The end must be after the start."))
+    now = timezone.now()
+    if end <= now:
+        raise Refused("in_the_past", _("That time has already passed."))
+    visit = FamilyVisit.objects.create(
+        family_member=family_member, client=client, start=start, end=end
+    )
+    inside = Shift.objects.filter(
+        client=client,
+        status=ShiftStatus.PLANNED,
+        plan__essential=False,
+        start__gte=start,
+        end__lte=end,
+        start__gt=now,
+    )
+    freed = [s for s in lock_shifts(inside.values_list("pk", flat=True)).values() if s.is_live]
+    released: list[Assignment] = []
+    for shift in freed:
+        for assignment in shift.assignments.filter(released_at__isnull=True):
+            release(assignment, ReleaseReason.FAMILY_VISIT, now)
+            released.append(assignment)
+        shift.status = ShiftStatus.NOT_NEEDED
+        bump(shift, "status")
+    visit.freed_shifts.set(freed)
+    visit.released.set(released)
+    changed(
+        "record_family_visit",
+        visit,
+        actor=actor,
+        circle_id=client.circle_id,
+        client_id=client.pk,
+        carers=[a.carer_id for a in released],
+        after={
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "freed": [s.pk for s in freed],
+            "released": [a.pk for a in released],
+        },
+    )
+    return visit
+
+
+@service
+def withdraw_family_visit(visit: FamilyVisit, *, actor: Person | None = None) -> FamilyVisit:
+    """Before it starts: the freed visits are planned again, and each original carer is put
+    back where the rules still allow; otherwise the place needs cover."""
+    visit = (
+        FamilyVisit.objects.select_for_update().select_related("client__circle").get(pk=visit.pk)
+    )
+    require_actor(actor, lambda a: a.pk == visit.family_member_id or leads(a, visit.client.circle))
+    if visit.status != FamilyVisitStatus.ACTIVE:
+        raise Refused("already_withdrawn", _("This visit was already withdrawn."))
+    now = timezone.now()
+    if visit.start <= now:
+        raise Refused("started", _("Your visit has already started, so it can't be withdrawn."))
+    shifts = lock_shifts(visit.freed_shifts.values_list("pk", flat=True))
+    originals = list(visit.released.select_related("carer"))
+    restored, uncovered = [], []
+    for shift in shifts.values():
+        if shift.status != ShiftStatus.NOT_NEEDED:
+            continue
+        shift.status = ShiftStatus.PLANNED
+        bump(shift, "status")
+        for old in (a for a in originals if a.shift_id == shift.pk):
+            if check(old.carer, shift):
+                uncovered.append(old.pk)
+            else:
+                restored.append(place(shift, old.carer).pk)
+    visit.status, visit.withdrawn_at = FamilyVisitStatus.WITHDRAWN, now
+    visit.save(update_fields=["status", "withdrawn_at"])
+    changed(
+        "withdraw_family_visit",
+        visit,
+        actor=actor,
+        circle_id=visit.client.circle_id,
+        client_id=visit.client_id,
+        carers=[a.carer_id for a in originals],
+        after={"restored": restored, "not_restored": uncovered},
+    )
+    return visit

@@ -1,0 +1,129 @@
+"""“Needs help now”: an ad-hoc visit from now; the first carer to accept gets it."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from circles.permissions import cares_in, leads, speaks_for
+from people.models import Client, Person
+from rota.models import Assignment, HelpRequest, HelpStatus, ReleaseReason, Shift, ShiftStatus
+from rota.rules import Refused
+from rota.services._base import (
+    bump,
+    changed,
+    lock_shift,
+    place,
+    release,
+    require_actor,
+    require_rules,
+    service,
+    shift_facts,
+)
+
+OPEN = (HelpStatus.ASKED, HelpStatus.ESCALATED, HelpStatus.ACKNOWLEDGED)
+
+
+def open_help_request(
+    client: Client, *, end: datetime | None = None, raised_by: Person | None = None
+) -> HelpRequest:
+    """The client's open help request, made now if there is none (a second tap or a second
+    relative pressing at the same moment finds the first: one open request per client)."""
+    Client.objects.select_for_update().get(pk=client.pk)
+    existing = HelpRequest.objects.filter(client=client, status__in=OPEN).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    shift = Shift.objects.create(
+        circle_id=client.circle_id,
+        client=client,
+        start=now,
+        end=end or now + timedelta(minutes=settings.HELP_REQUEST_MINUTES),
+        carers_needed=1,
+    )
+    request = HelpRequest.objects.create(client=client, shift=shift, raised_by=raised_by)
+    changed("raise_help_request", request, actor=raised_by, shift=shift, after=shift_facts(shift))
+    return request
+
+
+@service
+def raise_help_request(client: Client, *, actor: Person | None = None) -> HelpRequest:
+    require_actor(
+        actor,
+        lambda a: speaks_for(a, client) or cares_in(a, client.circle) or leads(a, client.circle),
+    )
+    return open_help_request(client, raised_by=actor)
+
+
+@service
+def accept_help_request(
+    request: HelpRequest, carer: Person, *, actor: Person | None = None
+) -> Assignment:
+    require_actor(actor, lambda a: a == carer)
+    shift = lock_shift(request.shift)
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == HelpStatus.ACCEPTED:
+        raise Refused("help_answered", _("Someone has just accepted this. Thank you."))
+    if request.status not in OPEN:
+        raise Refused("help_closed", _("This request for help was cancelled."))
+    require_rules(carer, shift)
+    assignment = place(shift, carer)
+    request.status, request.accepted_at = HelpStatus.ACCEPTED, timezone.now()
+    request.save(update_fields=["status", "accepted_at"])
+    changed("accept_help_request", request, actor=actor, shift=shift, carers=[carer])
+    return assignment
+
+
+@service
+def acknowledge_help_request(request: HelpRequest, *, actor: Person | None = None) -> HelpRequest:
+    """A team leader says “I'm on it”, so the other leader knows."""
+    request = (
+        HelpRequest.objects.select_for_update().select_related("client__circle").get(pk=request.pk)
+    )
+    require_actor(actor, lambda a: leads(a, request.client.circle))
+    if request.status == HelpStatus.ACKNOWLEDGED:
+        return request
+    if request.status not in OPEN:
+        raise Refused("help_closed", _("This request for help is already answered or cancelled."))
+    request.status, request.acknowledged_at = HelpStatus.ACKNOWLEDGED, timezone.now()
+    request.acknowledged_by = actor
+    request.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
+    changed(
+        "acknowledge_help_request",
+        request,
+        actor=actor,
+        client_id=request.client_id,
+        circle_id=request.client.circle_id,
+    )
+    return request
+
+
+@service
+def cancel_help_request(request: HelpRequest, *, actor: Person | None = None) -> HelpRequest:
+    shift = lock_shift(request.shift)
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    require_actor(
+        actor,
+        lambda a: (
+            a.pk == request.raised_by_id or speaks_for(a, shift.client) or leads(a, shift.circle)
+        ),
+    )
+    if request.status == HelpStatus.CANCELLED:
+        return request
+    now = timezone.now()
+    holders = list(shift.assignments.filter(released_at__isnull=True))
+    for assignment in holders:
+        release(assignment, ReleaseReason.CANCELLED, now)
+    shift.status, shift.cancel_reason = ShiftStatus.CANCELLED, _("Help no longer needed.")
+    bump(shift, "status", "cancel_reason")
+    request.status, request.closed_at = HelpStatus.CANCELLED, now
+    request.save(update_fields=["status", "closed_at"])
+    changed(
+        "cancel_help_request",
+        request,
+        actor=actor,
+        shift=shift,
+        carers=[a.carer_id for a in holders],
+    )
+    return request

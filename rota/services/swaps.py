@@ -1,0 +1,135 @@
+"""Swaps: carer A offers their shift X for carer B's shift Y; whole or not at all."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from people.models import Person
+from rota.models import Assignment, ReleaseReason, Swap, SwapStatus
+from rota.rules import Refused, RuleBroken, Violation, check
+from rota.services._base import (
+    changed,
+    held,
+    lock_shifts,
+    place,
+    release,
+    require_actor,
+    require_live,
+    require_rules,
+    service,
+)
+
+
+@service
+def propose_swap(
+    assignment: Assignment, other_assignment: Assignment, *, actor: Person | None = None
+) -> Swap:
+    if assignment.pk == other_assignment.pk:
+        raise Refused("same_assignment", _("Choose someone else's visit to swap with."))
+    shifts = lock_shifts([assignment.shift_id, other_assignment.shift_id])
+    mine, theirs = held(assignment), held(other_assignment)
+    require_actor(actor, lambda a: a == mine.carer)
+    if mine.carer_id == theirs.carer_id:
+        raise Refused("swap_with_self", _("You can't swap with yourself."))
+    x, y = shifts[mine.shift_id], shifts[theirs.shift_id]
+    if x.circle_id != y.circle_id:
+        raise Refused("other_circle", _("You can only swap within your circle."))
+    for shift in (x, y):
+        require_live(shift)
+    if Swap.objects.filter(offered=mine, wanted=theirs, status=SwapStatus.PROPOSED).exists():
+        raise Refused("already_proposed", _("You have already proposed this swap."))
+    # The proposer's side is checked now; both sides are checked again at acceptance.
+    require_rules(mine.carer, y, giving_up=mine, taking_over=theirs)
+    swap = Swap.objects.create(offered=mine, wanted=theirs)
+    changed(
+        "propose_swap",
+        swap,
+        actor=actor,
+        shift=x,
+        carers=[mine.carer, theirs.carer],
+        after={"offered": mine.pk, "wanted": theirs.pk},
+    )
+    return swap
+
+
+@service
+def accept_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
+    """B accepts: rechecked for both carers, then both places change hands together."""
+    swap = Swap.objects.select_related("offered", "wanted").get(pk=swap.pk)
+    # Both shifts are locked in primary-key order before anything is read for the decision.
+    shifts = lock_shifts([swap.offered.shift_id, swap.wanted.shift_id])
+    swap = Swap.objects.select_for_update().get(pk=swap.pk)
+    if swap.status != SwapStatus.PROPOSED:
+        raise Refused(
+            "swap_closed",
+            _("This swap is no longer open: %(why)s")
+            % {"why": swap.closed_reason or swap.get_status_display()},
+        )
+    mine, theirs = held(swap.offered), held(swap.wanted)
+    require_actor(actor, lambda a: a == theirs.carer)
+    x, y = shifts[mine.shift_id], shifts[theirs.shift_id]
+    for shift in (x, y):
+        require_live(shift)
+    violations = check(theirs.carer, x, giving_up=theirs, taking_over=mine) + [
+        Violation(
+            v.rule,
+            _("%(name)s can't take your visit: %(reason)s")
+            % {"name": mine.carer.get_short_name(), "reason": v.message},
+        )
+        for v in check(mine.carer, y, giving_up=mine, taking_over=theirs)
+    ]
+    if violations:
+        raise RuleBroken(violations)
+    now = timezone.now()
+    _close(swap, SwapStatus.ACCEPTED, "")
+    # Release both first: the carers' new places never overlap their old ones in the table.
+    release(mine, ReleaseReason.SWAPPED, now)
+    release(theirs, ReleaseReason.SWAPPED, now)
+    new_mine, new_theirs = place(y, mine.carer), place(x, theirs.carer)
+    changed(
+        "accept_swap",
+        swap,
+        actor=actor,
+        shift=x,
+        carers=[mine.carer, theirs.carer],
+        before={"offered": mine.pk, "wanted": theirs.pk},
+        after={"offered_now": new_theirs.pk, "wanted_now": new_mine.pk},
+    )
+    return swap
+
+
+@service
+def decline_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
+    swap = _open(swap)
+    require_actor(actor, lambda a: a.pk == swap.wanted.carer_id)
+    _close(swap, SwapStatus.DECLINED, _("Declined."))
+    changed("decline_swap", swap, actor=actor, shift=swap.offered.shift, carers=_carers(swap))
+    return swap
+
+
+@service
+def withdraw_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
+    swap = _open(swap)
+    require_actor(actor, lambda a: a.pk == swap.offered.carer_id)
+    _close(swap, SwapStatus.WITHDRAWN, _("Withdrawn."))
+    changed("withdraw_swap", swap, actor=actor, shift=swap.offered.shift, carers=_carers(swap))
+    return swap
+
+
+def _open(swap: Swap) -> Swap:
+    swap = (
+        Swap.objects.select_for_update(of=("self",))
+        .select_related("offered__shift", "wanted")
+        .get(pk=swap.pk)
+    )
+    if swap.status != SwapStatus.PROPOSED:
+        raise Refused("swap_closed", _("This swap is no longer open."))
+    return swap
+
+
+def _close(swap: Swap, status: SwapStatus, reason: str) -> None:
+    swap.status, swap.closed_at, swap.closed_reason = status, timezone.now(), reason
+    swap.save(update_fields=["status", "closed_at", "closed_reason"])
+
+
+def _carers(swap: Swap) -> list[int]:
+    return [swap.offered.carer_id, swap.wanted.carer_id]

@@ -1,0 +1,113 @@
+"""Every committed rota change is announced to Celery after commit, through the outbox;
+a rolled-back change announces nothing, and nothing is lost to a crash or a down broker."""
+
+import json
+from datetime import timedelta
+
+import pytest
+import redis
+import time_machine
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from config.celery import app
+from rota import outbox, services
+from rota.models import Assignment, AuditEvent, OutboxMessage
+from tests.factories import CircleFactory, ClientFactory, ShiftFactory, carer
+
+
+@pytest.fixture
+def broker(redis_url):
+    """The real Redis broker the tests' Celery app publishes to, emptied first."""
+    if not settings.REDIS_URL or app.conf.task_always_eager:
+        pytest.skip("Needs Redis as the Celery broker: set REDIS_URL (bin/test does).")
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def queued(broker) -> list[dict]:
+    """The task messages waiting in the default queue, oldest first."""
+    return [json.loads(raw)["headers"] for raw in reversed(broker.lrange("celery", 0, -1))]
+
+
+def a_free_visit():
+    circle = CircleFactory()
+    start = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    shift = ShiftFactory(
+        client=ClientFactory(circle=circle),
+        circle=circle,
+        start=start,
+        end=start + timedelta(hours=1),
+    )
+    return shift, carer(circle)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_claim_is_published_to_the_broker_after_commit(broker):
+    shift, ana = a_free_visit()
+    services.claim(shift, ana)
+    event = AuditEvent.objects.get(action="claim")
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is not None
+    [headers] = queued(broker)
+    assert headers["task"] == "rota.tasks.announce_change"
+    assert headers["id"] == f"outbox-{message.pk}"
+    assert f"'event_id': {event.pk}" in headers["kwargsrepr"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_rolled_back_announces_nothing(broker):
+    shift, ana = a_free_visit()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.claim(shift, ana)
+        raise RuntimeError("the request failed after the claim")
+    assert not Assignment.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert queued(broker) == []
+
+
+@pytest.mark.django_db
+def test_a_follow_up_left_behind_by_a_crash_after_commit_is_sent_by_the_relay(broker):
+    # In this test's transaction on_commit never fires: as if the process died at commit.
+    shift, ana = a_free_visit()
+    services.claim(shift, ana)
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is None and queued(broker) == []
+    assert outbox.relay() == 0  # too fresh: the after-commit send may still be on its way
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        assert outbox.relay() == 1
+        assert outbox.relay() == 0  # sent once, not again
+    message.refresh_from_db()
+    assert message.sent_at is not None
+    assert [h["id"] for h in queued(broker)] == [f"outbox-{message.pk}"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_down_broker_does_not_fail_the_change_and_the_relay_sends_it_later(broker):
+    shift, ana = a_free_visit()
+    with _down():
+        assignment = services.claim(shift, ana)
+    assert assignment.is_held
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is None and message.attempts == 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        assert outbox.relay() == 1
+    assert [h["id"] for h in queued(broker)] == [f"outbox-{message.pk}"]
+
+
+class _down:
+    """Point the Celery app at a port where nothing listens, and back again after."""
+
+    def __enter__(self):
+        self.real = app.conf.broker_url
+        self._switch("redis://127.0.0.1:9/0")
+
+    def __exit__(self, *exc):
+        self._switch(self.real)
+
+    @staticmethod
+    def _switch(url):
+        app.conf.broker_url = url
+        # Forget pooled connections, so the next publish connects to `url`.
+        app._pool = None
+        app.amqp._producer_pool = None

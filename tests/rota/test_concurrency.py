@@ -1,0 +1,115 @@
+"""Real parallel transactions on PostgreSQL: threads, each with its own connection."""
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from rota import services
+from rota.models import AbsenceKind, Assignment, HelpRequest, HelpStatus, SwapStatus
+from rota.rules import Refused, Rule, RuleBroken
+from tests.factories import CircleFactory, ClientFactory, ShiftFactory, carer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(count: int, attempt: Callable[[int], object]) -> list[object]:
+    """Run attempt(0..count-1) at the same moment in threads; return results or exceptions."""
+    barrier = threading.Barrier(count)
+    results: list[object] = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = attempt(index)
+        except Exception as error:  # collected and asserted on by the test
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def tomorrow(hour: int):
+    day = timezone.localdate() + timedelta(days=2)
+    return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + (
+        timedelta(hours=hour)
+    )
+
+
+def test_twenty_carers_claiming_the_last_place_at_once_leaves_exactly_one_holder():
+    circle = CircleFactory()
+    gwen = ClientFactory(circle=circle)
+    start = tomorrow(8)
+    shift = ShiftFactory(client=gwen, circle=circle, start=start, end=start + timedelta(hours=1))
+    carers = [carer(circle) for _ in range(20)]
+
+    results = race(20, lambda i: services.claim(shift, carers[i], actor=carers[i]))
+
+    won = [r for r in results if isinstance(r, Assignment)]
+    lost = [r for r in results if isinstance(r, RuleBroken)]
+    assert len(won) == 1 and len(lost) == 19, results
+    for refusal in lost:
+        assert [v.rule for v in refusal.violations] == [Rule.FULL]
+        assert "has just been taken" in refusal.violations[0].message
+    assert Assignment.objects.filter(shift=shift, released_at__isnull=True).count() == 1
+
+
+def test_a_swap_accepted_while_its_shift_is_released_by_absence_happens_whole_or_not_at_all():
+    circle = CircleFactory()
+    gwen, tom = ClientFactory(circle=circle), ClientFactory(circle=circle)
+    ana, ben = carer(circle), carer(circle)
+    x_start, y_start = tomorrow(8), tomorrow(12)
+    x = ShiftFactory(client=gwen, circle=circle, start=x_start, end=x_start + timedelta(hours=1))
+    y = ShiftFactory(client=tom, circle=circle, start=y_start, end=y_start + timedelta(hours=1))
+    ana_on_x, ben_on_y = services.claim(x, ana), services.claim(y, ben)
+    swap = services.propose_swap(ana_on_x, ben_on_y, actor=ana)
+
+    def attempt(i: int):
+        if i == 0:
+            return services.accept_swap(swap, actor=ben)
+        return services.record_absence(
+            ana, AbsenceKind.SICK, x_start - timedelta(hours=1), x_start + timedelta(hours=2)
+        )
+
+    accepted, absence = race(2, attempt)
+
+    swap.refresh_from_db()
+    held = {(a.carer_id, a.shift_id) for a in Assignment.objects.filter(released_at__isnull=True)}
+    if isinstance(accepted, Refused | RuleBroken):
+        # The absence won: Ana is off X, Ben still holds Y, the swap closed with a reason.
+        assert held == {(ben.pk, y.pk)}
+        assert swap.status == SwapStatus.CLOSED and swap.closed_reason
+    else:
+        # The swap won: Ana moved to Y, then her absence (08:00 to 10:00) freed nothing of hers.
+        assert swap.status == SwapStatus.ACCEPTED
+        assert held == {(ana.pk, y.pk), (ben.pk, x.pk)}
+        assert list(absence.released.all()) == []
+    for carer_id in (ana.pk, ben.pk):
+        places = Assignment.objects.filter(carer_id=carer_id, released_at__isnull=True)
+        assert places.count() <= 1  # nobody double-booked, nobody on both
+
+
+def test_two_carers_accepting_the_same_help_request_at_once_gives_one_shift_one_carer():
+    circle = CircleFactory()
+    gwen = ClientFactory(circle=circle)
+    ana, ben = carer(circle), carer(circle)
+    request = services.raise_help_request(gwen)
+
+    results = race(2, lambda i: services.accept_help_request(request, [ana, ben][i]))
+
+    assert sum(isinstance(r, Assignment) for r in results) == 1, results
+    [refused] = [r for r in results if not isinstance(r, Assignment)]
+    assert isinstance(refused, Refused | RuleBroken)
+    request.refresh_from_db()
+    assert request.status == HelpStatus.ACCEPTED
+    assert Assignment.objects.filter(shift=request.shift, released_at__isnull=True).count() == 1
+    assert HelpRequest.objects.filter(client=gwen).count() == 1
