@@ -53,7 +53,7 @@ class Circle(models.Model):
                 & Q(not_coping_below_percent__lte=F("strained_below_percent")),
                 name="circle_thresholds_ordered",
                 violation_error_message=_(
-                    "“Not coping” must be at or below “strained”, and neither above 100 %."
+                    "“Not coping” must be at or below “strained”, and neither above 100 %%."
                 ),
             ),
         ]

@@ -274,6 +274,7 @@ class CarerPreference(models.Model):
 
     class Meta:
         verbose_name = _("preference about a carer")
+        verbose_name_plural = _("preferences about carers")
         constraints = [
             models.UniqueConstraint(
                 fields=["client", "carer"], name="carerpreference_one_per_pair"

@@ -76,8 +76,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def carer(circle: Circle, kind: str = CarerKind.COUNCIL, **person_fields) -> Person:
-    """A person who is a carer of `kind` in `circle`."""
-    person = PersonFactory(**person_fields)
+    """A person of the circle's organisation who is a carer of `kind` in `circle`."""
+    person = PersonFactory(**{"organisation": circle.organisation, **person_fields})
     employer = None
     if kind != CarerKind.INFORMAL:
         employer = EmployerFactory(organisation=circle.organisation)

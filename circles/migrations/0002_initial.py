@@ -57,6 +57,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='circle',
-            constraint=models.CheckConstraint(condition=models.Q(('strained_below_percent__lte', 100), ('not_coping_below_percent__lte', models.F('strained_below_percent'))), name='circle_thresholds_ordered', violation_error_message='“Not coping” must be at or below “strained”, and neither above 100 %.'),
+            constraint=models.CheckConstraint(condition=models.Q(('strained_below_percent__lte', 100), ('not_coping_below_percent__lte', models.F('strained_below_percent'))), name='circle_thresholds_ordered', violation_error_message='“Not coping” must be at or below “strained”, and neither above 100 %%.'),
         ),
     ]

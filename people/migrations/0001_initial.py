@@ -92,6 +92,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'preference about a carer',
+                'verbose_name_plural': 'preferences about carers',
             },
         ),
         migrations.CreateModel(

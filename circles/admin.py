@@ -1,0 +1,230 @@
+"""Coordinator admin for organisations, circles and memberships, and the scoping all admin
+pages share: a coordinator sees and edits only their own organisation (DESIGN §3).
+
+Coordinators hold no Django permission rows: who may use a page is decided here, once.
+Every model page declares `organisation_path`, the lookup from its model to the
+organisation; querysets, choice lists, autocompletes and inlines are all cut down with it.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from circles.models import Circle, Membership, Organisation
+
+
+def may_use_admin(user) -> bool:
+    """Superusers see everything; coordinators (staff with an organisation) their own."""
+    return user.is_active and (user.is_superuser or user.is_coordinator)
+
+
+def scoped(site: admin.AdminSite, queryset: QuerySet, user) -> QuerySet:
+    """`queryset` cut down to what `user` may see, by the scope of its model's admin page.
+
+    Deny by default: for a coordinator, a model without an organisation-scoped page
+    (auth's groups and permissions) offers nothing.
+    """
+    if user.is_superuser:
+        return queryset
+    if not user.is_coordinator:
+        return queryset.none()
+    try:
+        model_admin = site.get_model_admin(queryset.model)
+    except NotRegistered:
+        return queryset.none()
+    if not isinstance(model_admin, OrganisationScoped):
+        return queryset.none()
+    return model_admin.scope_to_organisation(queryset, user.organisation_id)
+
+
+class OrganisationScoped:
+    """Shared by every admin page and inline of the project (mix in before Django's class)."""
+
+    # The lookup from this model to its Organisation, e.g. "circle__organisation";
+    # None for global data that every coordinator shares (kinds of check or training).
+    organisation_path: str | None = None
+
+    def scope_to_organisation(self, queryset: QuerySet, organisation_id: int) -> QuerySet:
+        if self.organisation_path is None:
+            return queryset
+        return queryset.filter(**{self.organisation_path: organisation_id})
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Change, delete and history views fetch through this, so another organisation's
+        # object is "doesn't exist", never shown.
+        return scoped(self.admin_site, super().get_queryset(request), request.user)
+
+    def get_field_queryset(self, db, db_field, request: HttpRequest):
+        """Choices of every ForeignKey and ManyToMany field, inlines included."""
+        queryset = super().get_field_queryset(db, db_field, request)
+        if request.user.is_superuser:
+            return queryset
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(db)
+        return scoped(self.admin_site, queryset, request.user)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        # A coordinator's new circle or employer belongs to their organisation; preselect
+        # it (still a form field, so uniqueness within the organisation is checked).
+        if request.user.is_coordinator and self.organisation_path == "organisation":
+            initial.setdefault("organisation", request.user.organisation_id)
+        return initial
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_use_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_use_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_use_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_use_admin(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_use_admin(request.user)
+
+
+class ScopedAdmin(OrganisationScoped, admin.ModelAdmin):
+    pass
+
+
+class ViewOnlyAdmin(ScopedAdmin):
+    """Seen in the admin, changed only through rota.services (DESIGN §7)."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ConstraintCheckingFormSet(BaseInlineFormSet):
+    """Checks each row's constraints again, this time including the parent's key.
+
+    Django leaves the parent's key out of an inline row's constraint checks, so a
+    constraint naming it (one preference per client and carer, one role per circle)
+    would only be caught by the database, as an error page.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is None:
+            return  # a new parent has no rows yet to collide with
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form) or not form.is_valid():
+                continue
+            try:
+                # Still leave out fields the form lacks or that failed; the parent key is a
+                # form field, so constraints naming it are checked this time.
+                form.instance.validate_constraints(exclude=form._get_validation_exclusions())
+            except ValidationError as error:
+                form.add_error(None, error)
+
+
+class ScopedTabularInline(OrganisationScoped, admin.TabularInline):
+    formset = ConstraintCheckingFormSet
+    extra = 0
+
+
+class ScopedStackedInline(OrganisationScoped, admin.StackedInline):
+    formset = ConstraintCheckingFormSet
+    extra = 0
+
+
+class CircleMembershipInline(ScopedTabularInline):
+    model = Membership
+    fields = ["person", "role", "client", "started_on", "ended_on"]
+    autocomplete_fields = ["person"]
+    verbose_name = _("member")
+    verbose_name_plural = _("members (a family member names the client they are family of)")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    organisation_path = "pk"
+    list_display = ["name", "circle_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(circle_count=Count("circles"))
+
+    @admin.display(description=_("circles"), ordering="circle_count")
+    def circle_count(self, organisation: Organisation) -> int:
+        return organisation.circle_count
+
+    # A coordinator may rename their organisation; only superusers create or remove one.
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Circle)
+class CircleAdmin(ScopedAdmin):
+    organisation_path = "organisation"
+    list_display = [
+        "name",
+        "organisation",
+        "timezone",
+        "client_count",
+        "strained_below_percent",
+        "not_coping_below_percent",
+        "essential_gap_hours",
+    ]
+    list_select_related = ["organisation"]
+    search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["organisation", "name", "timezone"]}),
+        (
+            _("When the team leaders are alerted"),
+            {
+                "fields": [
+                    "strained_below_percent",
+                    "not_coping_below_percent",
+                    "essential_gap_hours",
+                ],
+                "description": _(
+                    "Judged over the next 14 days, from the share of carer places filled."
+                ),
+            },
+        ),
+    ]
+    inlines = [CircleMembershipInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(client_count=Count("clients"))
+
+    @admin.display(description=_("clients"), ordering="client_count")
+    def client_count(self, circle: Circle) -> int:
+        return circle.client_count
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        # A coordinator has one organisation: filtering by it says nothing.
+        if request.user.is_superuser:
+            return [("organisation", admin.RelatedOnlyFieldListFilter)]
+        return []
+
+    def get_inline_instances(self, request: HttpRequest, obj=None) -> list:
+        # Members come once the circle exists: a family member names one of its clients.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    organisation_path = "circle__organisation"
+    list_display = ["person", "role", "circle", "client", "started_on", "ended_on"]
+    list_select_related = ["person", "circle", "client"]
+    list_filter = ["role", ("circle", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["person__full_name", "person__email", "circle__name", "client__full_name"]
+    autocomplete_fields = ["person", "client"]

@@ -1,0 +1,267 @@
+"""Coordinator admin for people, employers, checks and training, and clients."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from circles.admin import (
+    OrganisationScoped,
+    ScopedAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+)
+from circles.models import Membership
+from people.models import (
+    CarerPreference,
+    CarerProfile,
+    Client,
+    Credential,
+    CredentialType,
+    Employer,
+    Person,
+)
+from rota.admin import apply_plan_changes
+from rota.forms import VisitPlanForm
+from rota.models import VisitPlan
+
+
+def _clean_unique_email(form: forms.ModelForm) -> str:
+    """Emails are stored lower-case, and two people never share one in any case."""
+    email = Person.objects.normalize_email(form.cleaned_data["email"]).lower()
+    others = Person.objects.filter(email__iexact=email)
+    if form.instance.pk:
+        others = others.exclude(pk=form.instance.pk)
+    if others.exists():
+        raise ValidationError(_("Someone already signs in with this email address."))
+    return email
+
+
+class PersonCreationForm(BaseUserCreationForm):
+    """Django's user creation form (email and the two password boxes) for our Person."""
+
+    class Meta:
+        model = Person
+        fields = ["email", "full_name"]
+
+    def clean_email(self) -> str:
+        return _clean_unique_email(self)
+
+
+class PersonChangeForm(UserChangeForm):
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+    def clean_email(self) -> str:
+        return _clean_unique_email(self)
+
+
+class CarerProfileInline(ScopedStackedInline):
+    model = CarerProfile
+    fields = ["kind", "employer", "weekly_limit_hours"]
+    can_delete = True
+    verbose_name_plural = _("carer profile (only for people who care)")
+
+
+class PersonMembershipInline(ScopedTabularInline):
+    model = Membership
+    fields = ["circle", "role", "client", "started_on", "ended_on"]
+    verbose_name = _("role in a circle")
+    verbose_name_plural = _("roles in circles (a family member names the client)")
+
+
+class CredentialInline(ScopedTabularInline):
+    model = Credential
+    fields = ["type", "valid_until", "reference"]
+
+
+@admin.register(Person)
+class PersonAdmin(OrganisationScoped, UserAdmin):
+    organisation_path = "organisation"
+    form = PersonChangeForm
+    add_form = PersonCreationForm
+    list_display = ["full_name", "email", "phone", "carer_kind", "is_staff", "is_active"]
+    list_select_related = ["carer_profile", "organisation"]
+    search_fields = ["full_name", "short_name", "email", "phone"]
+    ordering = ["full_name"]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [CarerProfileInline, PersonMembershipInline, CredentialInline]
+
+    def scope_to_organisation(self, queryset: QuerySet, organisation_id: int) -> QuerySet:
+        # A superuser who also names an organisation stays out of its coordinators' reach.
+        return super().scope_to_organisation(queryset, organisation_id).filter(is_superuser=False)
+
+    @admin.display(description=_("kind of carer"), ordering="carer_profile__kind")
+    def carer_kind(self, person: Person) -> str:
+        profile = getattr(person, "carer_profile", None)
+        return profile.get_kind_display() if profile else "—"
+
+    def get_list_display(self, request: HttpRequest) -> list:
+        if request.user.is_superuser:
+            return [*self.list_display, "organisation"]
+        return self.list_display
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        filters = [
+            "carer_profile__kind",
+            ("memberships__circle", admin.RelatedOnlyFieldListFilter),
+            "is_staff",
+            "is_active",
+        ]
+        if request.user.is_superuser:
+            filters += [("organisation", admin.RelatedOnlyFieldListFilter), "is_superuser"]
+        return filters
+
+    def get_fieldsets(self, request: HttpRequest, obj=None) -> list:
+        superuser = request.user.is_superuser
+        if obj is None:
+            fields = ["email", "full_name", "password1", "password2"]
+            if superuser:
+                fields.insert(2, "organisation")
+            return [(None, {"classes": ["wide"], "fields": fields})]
+        # Coordinators neither see nor set who is a superuser, groups or permissions,
+        # and everyone they manage stays in their organisation.
+        access = ["is_active", "is_staff"]
+        if superuser:
+            access = ["organisation", *access, "is_superuser", "groups", "user_permissions"]
+        return [
+            (None, {"fields": ["email", "password"]}),
+            (_("About them"), {"fields": ["full_name", "short_name", "phone", "language"]}),
+            (_("Access"), {"fields": access}),
+            (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        ]
+
+    def get_inline_instances(self, request: HttpRequest, obj=None) -> list:
+        # As with Django's users: a person is created first (email and password), then
+        # their roles, profile and checks are added on the next page.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Person, form, change: bool) -> None:
+        if request.user.is_coordinator and not change:
+            obj.organisation_id = request.user.organisation_id
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Employer)
+class EmployerAdmin(ScopedAdmin):
+    organisation_path = "organisation"
+    list_display = ["name", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name"]
+
+
+@admin.register(CarerProfile)
+class CarerProfileAdmin(ScopedAdmin):
+    organisation_path = "person__organisation"
+    list_display = ["person", "kind", "employer", "weekly_limit_hours"]
+    list_select_related = ["person", "employer"]
+    list_filter = ["kind", ("employer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["person__full_name", "person__email"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(CredentialType)
+class CredentialTypeAdmin(ScopedAdmin):
+    """Shared by every organisation: coordinators look, superusers edit."""
+
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Credential)
+class CredentialAdmin(ScopedAdmin):
+    organisation_path = "person__organisation"
+    list_display = ["person", "type", "valid_until", "reference"]
+    list_select_related = ["person", "type"]
+    list_filter = [("type", admin.RelatedOnlyFieldListFilter), "valid_until"]
+    search_fields = ["person__full_name", "person__email", "reference"]
+    autocomplete_fields = ["person"]
+    date_hierarchy = "valid_until"
+
+
+class VisitPlanInline(ScopedStackedInline):
+    model = VisitPlan
+    form = VisitPlanForm
+    fields = [
+        "title",
+        "weekdays",
+        "start_time",
+        "duration_minutes",
+        "carers_needed",
+        "credentials_needed",
+        "essential",
+        "starts_on",
+        "ends_on",
+        "task_notes",
+    ]
+    verbose_name = _("visit in the care plan")
+    verbose_name_plural = _("care plan (visits)")
+
+
+class CarerPreferenceInline(ScopedTabularInline):
+    model = CarerPreference
+    fields = ["carer", "preference", "recorded_at"]
+    readonly_fields = ["recorded_at"]
+    autocomplete_fields = ["carer"]
+    verbose_name = _("carer they prefer or would rather not have")
+    verbose_name_plural = _("carers they prefer or would rather not have")
+
+
+@admin.register(CarerPreference)
+class CarerPreferenceAdmin(ScopedAdmin):
+    organisation_path = "client__circle__organisation"
+    list_display = ["client", "preference", "carer", "recorded_at"]
+    list_select_related = ["client", "carer"]
+    list_filter = ["preference", ("client__circle", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["client__full_name", "carer__full_name"]
+    autocomplete_fields = ["client", "carer"]
+    readonly_fields = ["recorded_at"]
+
+
+@admin.register(Client)
+class ClientAdmin(ScopedAdmin):
+    organisation_path = "circle__organisation"
+    list_display = ["full_name", "preferred_name", "circle", "representative"]
+    list_select_related = ["circle", "representative"]
+    list_filter = [("circle", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["full_name", "preferred_name", "address"]
+    autocomplete_fields = ["person", "representative"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    fieldsets = [
+        (None, {"fields": ["circle", "full_name", "preferred_name", "person", "representative"]}),
+        (_("Getting there"), {"fields": ["address", "access_notes", "who_to_phone"]}),
+        (
+            _("About them"),
+            {"fields": ["what_matters", "likes", "dislikes", "likes_to_give"]},
+        ),
+        (_("Emergencies"), {"fields": ["emergency_credentials"]}),
+    ]
+    inlines = [VisitPlanInline, CarerPreferenceInline]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The plans and their checks are saved now: bring their future visits in line.
+        plans = [
+            plan
+            for formset in formsets
+            if formset.model is VisitPlan
+            for plan in [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]
+        ]
+        if plans:
+            apply_plan_changes(request, plans)

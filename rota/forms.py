@@ -1,0 +1,82 @@
+"""Forms for the rota: a care-plan item edited as weekday boxes, never as an RFC 5545 rule."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rota.models import VisitPlan
+from rota.recurrence import rule_for_weekdays, weekdays_of_rule
+
+WEEKDAY_CHOICES = [
+    (0, _("Mon")),
+    (1, _("Tue")),
+    (2, _("Wed")),
+    (3, _("Thu")),
+    (4, _("Fri")),
+    (5, _("Sat")),
+    (6, _("Sun")),
+]
+
+
+def describe_rule(rule: str) -> str:
+    """A plan's repeat rule in words, e.g. "Every day" or "Mon, Wed"."""
+    days = weekdays_of_rule(rule)
+    if len(days) == 7:
+        return str(_("Every day"))
+    labels = dict(WEEKDAY_CHOICES)
+    return ", ".join(str(labels[day]) for day in days)
+
+
+class VisitPlanForm(forms.ModelForm):
+    """A visit plan with weekday boxes; the stored rule is built from the ticked days.
+
+    Refusals (no carer, no time, ending before starting) come from the model's own
+    constraints, which ModelForm validation runs, so their messages reach the page.
+    """
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("On these days"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one day of the week for this visit.")},
+    )
+
+    class Meta:
+        model = VisitPlan
+        fields = [
+            "client",
+            "title",
+            "weekdays",
+            "start_time",
+            "duration_minutes",
+            "carers_needed",
+            "credentials_needed",
+            "essential",
+            "starts_on",
+            "ends_on",
+            "task_notes",
+        ]
+        labels = {"duration_minutes": _("How long (minutes)")}
+        help_texts = {
+            "duration_minutes": _("Between 1 and 1440 minutes (a whole day)."),
+            "carers_needed": _("1, or 2 for a double-up."),
+        }
+        widgets = {"credentials_needed": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.rrule:
+            self.initial.setdefault("weekdays", weekdays_of_rule(self.instance.rrule))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        weekdays = cleaned.get("weekdays")
+        if weekdays:
+            unchanged = self.instance.rrule and weekdays_of_rule(self.instance.rrule) == sorted(
+                weekdays
+            )
+            # Keep a rule whose days were not changed, so a rule written elsewhere (every
+            # other week, say) survives an edit of the time or the notes.
+            if not unchanged:
+                self.instance.rrule = rule_for_weekdays(weekdays)
+        return cleaned

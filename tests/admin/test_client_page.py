@@ -1,0 +1,102 @@
+"""On a client's page the coordinator writes their care plan and who they would rather
+(not) have; the rota follows the plan, and a second wish about the same carer is refused."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import CarerPreference, Client, Person, Preference
+from rota.models import Shift, VisitPlan
+
+pytestmark = pytest.mark.django_db
+
+
+def client_page(client: Client, **rows) -> dict:
+    """The client's page as it stands, with no plan or preference rows unless given."""
+    data = {
+        "circle": client.circle_id,
+        "full_name": client.full_name,
+        "preferred_name": client.preferred_name,
+        "address": client.address,
+        "plans-TOTAL_FORMS": "0",
+        "plans-INITIAL_FORMS": "0",
+        "carer_preferences-TOTAL_FORMS": "0",
+        "carer_preferences-INITIAL_FORMS": "0",
+        "_save": "Save",
+    }
+    data.update(rows)
+    return data
+
+
+def test_a_plan_written_on_the_clients_page_fills_the_rota(coordinator_client, riverside):
+    agnes = Client.objects.get(full_name="Agnes Underwood")
+
+    page = coordinator_client.post(
+        reverse("admin:people_client_change", args=[agnes.pk]),
+        client_page(
+            agnes,
+            **{
+                "plans-TOTAL_FORMS": "1",
+                "plans-0-title": "Lunch",
+                "plans-0-weekdays": ["5", "6"],
+                "plans-0-start_time": "12:00",
+                "plans-0-duration_minutes": "60",
+                "plans-0-carers_needed": "2",
+                "plans-0-starts_on": timezone.localdate().isoformat(),
+            },
+        ),
+        follow=True,
+    )
+
+    plan = VisitPlan.objects.get(client=agnes)
+    assert plan.rrule == "FREQ=WEEKLY;BYDAY=SA,SU"
+    future = Shift.objects.filter(plan=plan, start__gt=timezone.now())
+    assert future.exists()
+    assert {shift.carers_needed for shift in future} == {2}
+    assert "The care plan is saved" in page.text
+
+
+def test_a_plan_row_without_a_day_is_refused_on_the_clients_page(coordinator_client, riverside):
+    agnes = Client.objects.get(full_name="Agnes Underwood")
+
+    page = coordinator_client.post(
+        reverse("admin:people_client_change", args=[agnes.pk]),
+        client_page(
+            agnes,
+            **{
+                "plans-TOTAL_FORMS": "1",
+                "plans-0-title": "Lunch",
+                "plans-0-start_time": "12:00",
+                "plans-0-duration_minutes": "60",
+                "plans-0-carers_needed": "1",
+                "plans-0-starts_on": timezone.localdate().isoformat(),
+            },
+        ),
+    )
+
+    assert "Tick at least one day of the week for this visit." in page.text
+    assert not VisitPlan.objects.exists()
+
+
+def test_a_second_wish_about_the_same_carer_is_refused_not_an_error_page(
+    coordinator_client, riverside
+):
+    agnes = Client.objects.get(full_name="Agnes Underwood")
+    rhian = Person.objects.get(full_name="Rhian Evans")
+    CarerPreference.objects.create(client=agnes, carer=rhian, preference=Preference.PREFERRED)
+
+    page = coordinator_client.post(
+        reverse("admin:people_client_change", args=[agnes.pk]),
+        client_page(
+            agnes,
+            **{
+                "carer_preferences-TOTAL_FORMS": "1",
+                "carer_preferences-0-carer": rhian.pk,
+                "carer_preferences-0-preference": Preference.NOT_WANTED,
+            },
+        ),
+    )
+
+    assert page.status_code == 200
+    assert "already exists" in page.text
+    assert CarerPreference.objects.get(client=agnes, carer=rhian).preference == "preferred"

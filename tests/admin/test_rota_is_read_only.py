@@ -1,0 +1,94 @@
+"""In the admin the rota is looked at, never edited: every change to it goes through the
+rota services (DESIGN §7), so even a superuser finds no save button and no add page."""
+
+import pytest
+from django.urls import reverse
+
+from rota import audit
+from rota.models import Assignment, AuditEvent, Shift
+from tests.admin.rota_cast import riverside_rota
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rota(riverside):
+    return riverside_rota()
+
+
+@pytest.mark.parametrize("who", ["superuser", "coordinator"])
+@pytest.mark.parametrize("what", ["shift", "assignment", "event"])
+def test_a_rota_page_can_be_read_but_has_no_save_button(
+    request, rota, admin_client, coordinator_client, who, what
+):
+    browser = admin_client if who == "superuser" else coordinator_client
+    obj = getattr(rota, what)
+    opts = obj._meta
+
+    page = browser.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
+    assert 'name="_continue"' not in page.text
+
+
+def test_posting_to_a_shift_changes_nothing(admin_client, rota):
+    before = Shift.objects.values().get(pk=rota.shift.pk)
+
+    page = admin_client.post(
+        reverse("admin:rota_shift_change", args=[rota.shift.pk]),
+        {"status": "cancelled", "cancel_reason": "Because", "carers_needed": "3"},
+    )
+
+    assert page.status_code == 403
+    assert Shift.objects.values().get(pk=rota.shift.pk) == before
+
+
+def test_posting_to_an_assignment_changes_nothing(admin_client, rota):
+    before = Assignment.objects.values().get(pk=rota.assignment.pk)
+
+    page = admin_client.post(
+        reverse("admin:rota_assignment_change", args=[rota.assignment.pk]), {"missed": "on"}
+    )
+
+    assert page.status_code == 403
+    assert Assignment.objects.values().get(pk=rota.assignment.pk) == before
+
+
+def test_posting_to_an_audit_event_changes_nothing(admin_client, rota):
+    before = AuditEvent.objects.values().get(pk=rota.event.pk)
+
+    page = admin_client.post(
+        reverse("admin:rota_auditevent_change", args=[rota.event.pk]), {"action": "forged"}
+    )
+
+    assert page.status_code == 403
+    assert AuditEvent.objects.values().get(pk=rota.event.pk) == before
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["shift", "assignment", "auditevent", "offer", "swap", "absence", "familyvisit", "helprequest"],
+)
+def test_nothing_in_the_rota_can_be_added_or_deleted_here(admin_client, rota, model):
+    assert admin_client.get(reverse(f"admin:rota_{model}_add")).status_code == 403
+    changelist = admin_client.get(reverse(f"admin:rota_{model}_changelist"))
+    assert "delete_selected" not in changelist.text
+
+
+def test_the_audit_trail_lists_time_action_subject_circle_and_actor(admin_client, rota):
+    page = admin_client.get(reverse("admin:rota_auditevent_changelist"))
+
+    for heading in ("Time", "Action", "Subject", "Circle id", "Actor id"):
+        assert heading in page.text
+    assert f"rota.assignment {rota.assignment.pk}" in page.text
+
+
+def test_a_coordinator_reads_only_their_organisations_trail(coordinator_client, rota, hillside):
+    theirs = hillside.circles.get()
+    audit.record("cancel_shift", theirs, circle_id=theirs.pk)
+
+    page = coordinator_client.get(reverse("admin:rota_auditevent_changelist"))
+
+    assert "claim" in page.text
+    assert "cancel_shift" not in page.text

@@ -1,0 +1,134 @@
+"""A coordinator writes a care-plan visit with weekday boxes, a start time and minutes;
+the repeat rule is built for them, and the rota follows the plan at once."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import Client
+from rota.forms import VisitPlanForm
+from rota.models import Shift, VisitPlan
+from tests.factories import CredentialTypeFactory, VisitPlanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agnes(riverside):
+    return Client.objects.get(full_name="Agnes Underwood")
+
+
+def plan_form(client: Client, **changes) -> dict:
+    """What the coordinator fills in: a morning visit on Monday and Wednesday."""
+    today = timezone.localdate()
+    return {
+        "client": client.pk,
+        "title": "Morning medication",
+        "weekdays": ["0", "2"],
+        "start_time": "08:00",
+        "duration_minutes": "45",
+        "carers_needed": "1",
+        "starts_on": today.isoformat(),
+        "ends_on": "",
+        "task_notes": "Tablets are in the blue box.",
+        "_save": "Save",
+        **changes,
+    }
+
+
+def test_monday_and_wednesday_make_a_weekly_rule_and_future_visits(coordinator_client, agnes):
+    medication = CredentialTypeFactory(code="medication", name="Medication administration")
+
+    page = coordinator_client.post(
+        reverse("admin:rota_visitplan_add"),
+        plan_form(agnes, credentials_needed=[medication.pk]),
+        follow=True,
+    )
+
+    plan = VisitPlan.objects.get(client=agnes)
+    assert plan.rrule == "FREQ=WEEKLY;BYDAY=MO,WE"
+    assert list(plan.credentials_needed.all()) == [medication]
+    future = Shift.objects.filter(plan=plan, start__gt=timezone.now())
+    assert future.exists()
+    assert {timezone.localtime(s.start, s.circle.tz).weekday() for s in future} == {0, 2}
+    assert f"{future.count()} visits are planned ahead" in page.text
+
+
+def test_every_day_ticked_is_a_daily_rule(coordinator_client, agnes):
+    coordinator_client.post(
+        reverse("admin:rota_visitplan_add"),
+        plan_form(agnes, weekdays=[str(day) for day in range(7)]),
+    )
+
+    assert VisitPlan.objects.get(client=agnes).rrule == "FREQ=DAILY"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"weekdays": []}, "Tick at least one day of the week for this visit."),
+        ({"carers_needed": "0"}, "A visit needs at least one carer."),
+        ({"duration_minutes": "0"}, "A visit lasts between a minute and a day."),
+        ({"duration_minutes": "1441"}, "A visit lasts between a minute and a day."),
+        (
+            {"ends_on": (timezone.localdate() - timedelta(days=1)).isoformat()},
+            "A plan cannot end before it starts.",
+        ),
+    ],
+    ids=["no-weekday", "no-carer", "no-time", "over-a-day", "ends-before-it-starts"],
+)
+def test_a_plan_that_cannot_be_is_refused_in_plain_words(
+    coordinator_client, agnes, changes, message
+):
+    page = coordinator_client.post(reverse("admin:rota_visitplan_add"), plan_form(agnes, **changes))
+
+    assert page.status_code == 200
+    assert message in page.text
+    assert not VisitPlan.objects.exists()
+    assert not Shift.objects.exists()
+
+
+def test_an_existing_plan_shows_its_days_as_ticked_boxes(riverside, agnes):
+    plan = VisitPlanFactory(client=agnes, rrule="FREQ=WEEKLY;BYDAY=TU,FR")
+
+    assert VisitPlanForm(instance=plan)["weekdays"].value() == [1, 4]
+
+
+def test_moving_a_plans_time_rewrites_its_future_visits_and_says_how_many(
+    coordinator_client, agnes
+):
+    coordinator_client.post(reverse("admin:rota_visitplan_add"), plan_form(agnes))
+    plan = VisitPlan.objects.get(client=agnes)
+    upcoming = Shift.objects.filter(plan=plan, start__gt=timezone.now()).count()
+
+    page = coordinator_client.post(
+        reverse("admin:rota_visitplan_change", args=[plan.pk]),
+        plan_form(agnes, start_time="10:30"),
+        follow=True,
+    )
+
+    assert f"{upcoming} future visits were rewritten" in page.text
+    local_times = {
+        timezone.localtime(shift.start, shift.circle.tz).time()
+        for shift in Shift.objects.filter(plan=plan, start__gt=timezone.now())
+    }
+    assert local_times == {time(10, 30)}
+
+
+def test_a_rule_that_repeats_hourly_is_not_a_care_plan(riverside, agnes):
+    plan = VisitPlan(
+        client=agnes,
+        title="Checks",
+        rrule="FREQ=HOURLY",
+        starts_on=timezone.localdate(),
+        start_time=time(8, 0),
+        duration_minutes=30,
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        plan.full_clean()
+
+    assert "rrule" in refused.value.message_dict
