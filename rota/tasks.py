@@ -42,7 +42,7 @@ def announce_change(event_id: int) -> str:
     now it records that the change was announced.
     """
     event = AuditEvent.objects.get(pk=event_id)
-    log.info(
+    log.debug(
         "Rota change %s: %s %s #%s", event.pk, event.action, event.subject_type, event.subject_id
     )
     return event.action
