@@ -54,8 +54,9 @@ def record_absence(
         raise Refused("end_before_start", _("The end must be after the start."))
     now = timezone.now()
     absence = Absence.objects.create(carer=carer, kind=kind, start=start, end=end)
+    # Visits already over count as done; only those not finished by now are released.
     places = Assignment.objects.filter(
-        carer=carer, released_at__isnull=True, start__lt=end, end__gt=start
+        carer=carer, released_at__isnull=True, start__lt=end, end__gt=max(start, now)
     )
     released = _release_all(places, ReleaseReason.ABSENCE, now)
     absence.released.set(released)
@@ -67,7 +68,7 @@ def record_absence(
         absence,
         actor=actor,
         carers=[carer],
-        circle_id=_single(a.shift.circle_id for a in released),
+        circle_id=_circle_of(carer, released),
         after={
             "kind": kind,
             "start": start.isoformat(),
@@ -90,6 +91,7 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
     before = absence.end
     absence.end = end
     absence.save(update_fields=["end"])
+    released: list[Assignment] = []
     if end > before:
         # Longer than first said: places in the added time need cover too.
         places = Assignment.objects.filter(
@@ -99,11 +101,13 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
             end__gt=before,
             start__gt=timezone.now(),
         )
-        absence.released.add(*_release_all(places, ReleaseReason.ABSENCE, timezone.now()))
+        released = _release_all(places, ReleaseReason.ABSENCE, timezone.now())
+        absence.released.add(*released)
     changed(
         "end_absence",
         absence,
         actor=actor,
+        circle_id=_circle_of(carer, released),
         carers=[carer],
         before={"end": before.isoformat()},
         after={"end": end.isoformat()},
@@ -174,7 +178,10 @@ def end_membership(membership: Membership, end: date, *, actor: Person | None = 
     return membership
 
 
-def _single(values) -> int | None:
-    """The one circle concerned, if there is exactly one."""
-    distinct = set(values)
-    return distinct.pop() if len(distinct) == 1 else None
+def _circle_of(carer: Person, released: list[Assignment]) -> int | None:
+    """The one circle an absence concerns: where it released places, or else the carer's
+    circle; None when that is several."""
+    circles = {a.shift.circle_id for a in released} or set(
+        Membership.objects.filter(person=carer, role=Role.CARER).values_list("circle_id", flat=True)
+    )
+    return circles.pop() if len(circles) == 1 else None

@@ -60,6 +60,7 @@ def _take_place(shift: Shift, carer: Person, *, actor: Person | None, action: st
             .order_by("created_at")
             .first()
         )
+        _require_open(offer, carer)
         return _hand_over(offer, carer, actor=actor, action=action)
     assignment = place(shift, carer)
     changed(action, assignment, actor=actor, shift=shift, carers=[carer], after=shift_facts(shift))
@@ -90,16 +91,21 @@ def take_offer(offer: Offer, carer: Person, *, actor: Person | None = None) -> A
     shift = lock_shift(offer.assignment.shift)
     require_live(shift)
     offer = Offer.objects.select_for_update().select_related("assignment").get(pk=offer.pk)
+    _require_open(offer, carer)
     require_rules(carer, shift)
     return _hand_over(offer, carer, actor=actor, action="take_offer")
 
 
-def _hand_over(offer: Offer | None, carer: Person, *, actor: Person | None, action: str):
+def _require_open(offer: Offer | None, carer: Person) -> None:
     if offer is None or offer.status != OfferStatus.OPEN:
         raise Refused("offer_closed", _("This visit has just been taken or withdrawn."))
-    given = offer.assignment
-    if given.carer_id == carer.pk:
+    if offer.assignment.carer_id == carer.pk:
         raise Refused("own_offer", _("This is your own visit."))
+
+
+def _hand_over(offer: Offer, carer: Person, *, actor: Person | None, action: str):
+    """Called with the shift and the open offer locked: the place passes to `carer`."""
+    given = offer.assignment
     now = timezone.now()
     assignment = place(given.shift, carer)
     # The offer is marked taken before the place is released, so release() leaves it be.

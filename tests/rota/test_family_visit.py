@@ -1,0 +1,208 @@
+"""Family visiting: “I'll be with Mum on Saturday, 9 till 5” frees the visits that fall inside."""
+
+from datetime import date, time
+
+import pytest
+import time_machine
+
+from circles.models import Role
+from rota import services
+from rota.models import (
+    Absence,
+    Assignment,
+    AuditEvent,
+    FamilyVisit,
+    FamilyVisitStatus,
+    Offer,
+    OfferStatus,
+    OutboxMessage,
+    ReleaseReason,
+    ShiftStatus,
+    Swap,
+    SwapStatus,
+)
+from rota.rules import Refused
+from tests.factories import (
+    AssignmentFactory,
+    MembershipFactory,
+    PersonFactory,
+    VisitPlanFactory,
+    carer,
+)
+from tests.rota.conftest import at, visit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+SATURDAY = date(2026, 5, 9)
+
+
+def rota_state() -> dict:
+    """Everything a rota change could write, to show that a refusal wrote nothing."""
+    counts = {
+        model.__name__: model.objects.count()
+        for model in (Assignment, Offer, Swap, Absence, FamilyVisit, AuditEvent, OutboxMessage)
+    }
+    held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
+    return {**counts, "held": held}
+
+
+def the_audit_event(action: str, *, actor, circle, carers) -> AuditEvent:
+    """The one event of `action`, naming who did it, where and to whom; announced once."""
+    event = AuditEvent.objects.get(action=action)
+    assert event.actor_id == (actor.pk if actor else None)
+    assert event.circle_id == circle.pk
+    assert event.carer_ids == sorted(c.pk for c in carers)
+    assert OutboxMessage.objects.filter(kwargs={"event_id": event.pk}).count() == 1
+    return event
+
+
+def holders(shift) -> list:
+    return [a.carer for a in shift.assignments.filter(released_at__isnull=True)]
+
+
+def planned_visit(client, hour: int, *, essential: bool = False, hours: float = 1):
+    """Saturday's visit from a plan of `client`'s at `hour`."""
+    plan = VisitPlanFactory(client=client, start_time=time(hour), essential=essential)
+    return visit(client, at(9, hour), hours=hours, plan=plan, plan_date=SATURDAY)
+
+
+@pytest.fixture
+def ana(circle):
+    return carer(circle, full_name="Ana Price")
+
+
+@pytest.fixture
+def ben(circle):
+    return carer(circle, full_name="Ben Jones")
+
+
+@pytest.fixture
+def daughter(circle, gwen):
+    """Sian, Gwen's daughter."""
+    sian = PersonFactory(full_name="Sian Davies")
+    MembershipFactory(circle=circle, person=sian, role=Role.FAMILY, client=gwen)
+    return sian
+
+
+@pytest.fixture
+def lunch(gwen, ana):
+    """Gwen's non-essential lunch visit on Saturday, 12:00 to 13:00, Ana's."""
+    shift = planned_visit(gwen, 12)
+    AssignmentFactory(shift=shift, carer=ana)
+    return shift
+
+
+def test_a_family_visit_frees_the_visits_wholly_inside_it(
+    frozen_now, circle, gwen, ana, daughter, lunch
+):
+    family_visit = services.record_family_visit(daughter, gwen, at(9, 9), at(9, 17), actor=daughter)
+
+    lunch.refresh_from_db()
+    assert lunch.status == ShiftStatus.NOT_NEEDED
+    assert lunch.sequence == 1
+    [anas_place] = lunch.assignments.all()
+    assert anas_place.released_at == frozen_now
+    assert anas_place.release_reason == ReleaseReason.FAMILY_VISIT
+    assert list(family_visit.freed_shifts.all()) == [lunch]
+    assert list(family_visit.released.all()) == [anas_place]
+    assert AuditEvent.objects.count() == 1
+    the_audit_event("record_family_visit", actor=daughter, circle=circle, carers=[ana])
+
+
+def test_essential_and_partly_covered_visits_still_happen(gwen, ana, ben, daughter, lunch):
+    medication = planned_visit(gwen, 10, essential=True)
+    AssignmentFactory(shift=medication, carer=ben)
+    tea = planned_visit(gwen, 16, hours=2)  # 16:00 to 18:00, past the end of the visit
+    AssignmentFactory(shift=tea, carer=ana)
+
+    services.record_family_visit(daughter, gwen, at(9, 9), at(9, 17), actor=daughter)
+
+    for shift in (medication, tea):
+        shift.refresh_from_db()
+        assert shift.status == ShiftStatus.PLANNED and shift.sequence == 0
+    assert holders(medication) == [ben] and holders(tea) == [ana]
+
+
+def test_the_freed_carers_offers_and_swaps_close(circle, gwen, tom, ana, ben, daughter, lunch):
+    anas_place = lunch.assignments.get()
+    offer = services.offer(anas_place, actor=ana)
+    bens_place = AssignmentFactory(shift=visit(tom, at(10, 8)), carer=ben)
+    swap = services.propose_swap(anas_place, bens_place, actor=ana)
+
+    services.record_family_visit(daughter, gwen, at(9, 9), at(9, 17), actor=daughter)
+
+    offer.refresh_from_db()
+    swap.refresh_from_db()
+    assert offer.status == OfferStatus.CLOSED and offer.closed_reason
+    assert swap.status == SwapStatus.CLOSED and swap.closed_reason
+
+
+def test_withdrawn_before_it_starts_the_visits_and_their_carers_come_back(
+    circle, gwen, ana, daughter, lunch
+):
+    family_visit = services.record_family_visit(daughter, gwen, at(9, 9), at(9, 17), actor=daughter)
+
+    withdrawn = services.withdraw_family_visit(family_visit, actor=daughter)
+
+    lunch.refresh_from_db()
+    assert withdrawn.status == FamilyVisitStatus.WITHDRAWN
+    assert lunch.status == ShiftStatus.PLANNED
+    assert lunch.sequence == 2
+    assert holders(lunch) == [ana]
+    the_audit_event("withdraw_family_visit", actor=daughter, circle=circle, carers=[ana])
+
+
+def test_a_carer_who_took_another_visit_meanwhile_is_not_put_back(gwen, tom, ana, daughter, lunch):
+    family_visit = services.record_family_visit(daughter, gwen, at(9, 9), at(9, 17), actor=daughter)
+    services.claim(visit(tom, at(9, 12, 30)), ana, actor=ana)
+
+    services.withdraw_family_visit(family_visit, actor=daughter)
+
+    lunch.refresh_from_db()
+    assert lunch.status == ShiftStatus.PLANNED
+    assert holders(lunch) == []  # the place needs cover
+    event = AuditEvent.objects.get(action="withdraw_family_visit")
+    assert event.after["restored"] == []
+    assert event.after["not_restored"] == [lunch.assignments.get().pk]
+
+
+def test_a_visit_already_under_way_cannot_be_withdrawn(gwen, daughter, lunch):
+    family_visit = services.record_family_visit(daughter, gwen, at(9, 9), at(9, 17), actor=daughter)
+
+    with time_machine.travel(at(9, 10), tick=False):
+        before = rota_state()
+        with pytest.raises(Refused) as refused:
+            services.withdraw_family_visit(family_visit, actor=daughter)
+
+    assert refused.value.code == "started"
+    assert rota_state() == before
+    lunch.refresh_from_db()
+    assert lunch.status == ShiftStatus.NOT_NEEDED
+
+
+def test_someone_who_is_not_the_clients_family_is_refused(circle, gwen, tom, ben, lunch):
+    toms_son = PersonFactory(full_name="Huw Evans")
+    MembershipFactory(circle=circle, person=toms_son, role=Role.FAMILY, client=tom)
+    before = rota_state()
+
+    for stranger in (ben, toms_son):
+        with pytest.raises(Refused) as refused:
+            services.record_family_visit(stranger, gwen, at(9, 9), at(9, 17), actor=stranger)
+        assert refused.value.code == "not_family"
+        assert "Gwen's family" in refused.value.message
+
+    assert rota_state() == before
+    lunch.refresh_from_db()
+    assert lunch.status == ShiftStatus.PLANNED
+
+
+def test_the_clients_representative_counts_as_family(circle, gwen, ana, lunch):
+    nephew = PersonFactory(full_name="Rhys Davies")
+    gwen.representative = nephew
+    gwen.save()
+
+    services.record_family_visit(nephew, gwen, at(9, 9), at(9, 17), actor=nephew)
+
+    lunch.refresh_from_db()
+    assert lunch.status == ShiftStatus.NOT_NEEDED
+    the_audit_event("record_family_visit", actor=nephew, circle=circle, carers=[ana])

@@ -1,0 +1,219 @@
+"""“Mum needs help now”: a visit from this moment; the first carer to say yes gets it."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from circles.models import Role
+from rota import services
+from rota.models import (
+    Absence,
+    Assignment,
+    AuditEvent,
+    FamilyVisit,
+    HelpRequest,
+    HelpStatus,
+    Offer,
+    OutboxMessage,
+    ReleaseReason,
+    Shift,
+    ShiftStatus,
+    Swap,
+)
+from rota.rules import Refused, Rule, RuleBroken
+from tests.factories import (
+    CredentialFactory,
+    CredentialTypeFactory,
+    MembershipFactory,
+    PersonFactory,
+    carer,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+def rota_state() -> dict:
+    """Everything a rota change could write, to show that a refusal wrote nothing."""
+    counts = {
+        model.__name__: model.objects.count()
+        for model in (Assignment, Offer, Swap, Absence, FamilyVisit, AuditEvent, OutboxMessage)
+    }
+    held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
+    requests = set(HelpRequest.objects.values_list("pk", "status"))
+    return {**counts, "held": held, "requests": requests, "shifts": Shift.objects.count()}
+
+
+def the_audit_event(action: str, *, actor, circle, carers) -> AuditEvent:
+    """The one event of `action`, naming who did it, where and to whom; announced once."""
+    event = AuditEvent.objects.get(action=action)
+    assert event.actor_id == (actor.pk if actor else None)
+    assert event.circle_id == circle.pk
+    assert event.carer_ids == sorted(c.pk for c in carers)
+    assert OutboxMessage.objects.filter(kwargs={"event_id": event.pk}).count() == 1
+    return event
+
+
+@pytest.fixture
+def ana(circle):
+    return carer(circle, full_name="Ana Price")
+
+
+@pytest.fixture
+def ben(circle):
+    return carer(circle, full_name="Ben Jones")
+
+
+@pytest.fixture
+def daughter(circle, gwen):
+    sian = PersonFactory(full_name="Sian Davies")
+    MembershipFactory(circle=circle, person=sian, role=Role.FAMILY, client=gwen)
+    return sian
+
+
+@pytest.fixture
+def leader(circle):
+    rhian = PersonFactory(full_name="Rhian Lewis")
+    MembershipFactory(circle=circle, person=rhian, role=Role.TEAM_LEADER)
+    return rhian
+
+
+@pytest.fixture
+def request_for_gwen(gwen, daughter):
+    return services.raise_help_request(gwen, actor=daughter)
+
+
+def test_raising_help_makes_a_visit_from_now(frozen_now, settings, circle, gwen, daughter):
+    settings.HELP_REQUEST_MINUTES = 45
+
+    request = services.raise_help_request(gwen, actor=daughter)
+
+    assert request.status == HelpStatus.ASKED and request.raised_by == daughter
+    shift = request.shift
+    assert (shift.start, shift.end) == (frozen_now, frozen_now + timedelta(minutes=45))
+    assert shift.client == gwen and shift.circle == circle
+    assert shift.plan is None and shift.carers_needed == 1
+    assert shift.status == ShiftStatus.PLANNED
+    assert AuditEvent.objects.count() == 1
+    the_audit_event("raise_help_request", actor=daughter, circle=circle, carers=[])
+
+
+def test_a_second_call_for_the_same_client_finds_the_first(gwen, daughter, request_for_gwen):
+    before = rota_state()
+
+    again = services.raise_help_request(gwen, actor=daughter)
+
+    assert again == request_for_gwen
+    assert rota_state() == before
+
+
+def test_the_first_carer_to_accept_gets_the_visit(circle, ana, request_for_gwen):
+    assignment = services.accept_help_request(request_for_gwen, ana, actor=ana)
+
+    request_for_gwen.refresh_from_db()
+    assert assignment.carer == ana and assignment.shift == request_for_gwen.shift
+    assert request_for_gwen.status == HelpStatus.ACCEPTED
+    assert request_for_gwen.accepted_at is not None
+    the_audit_event("accept_help_request", actor=ana, circle=circle, carers=[ana])
+
+
+def test_the_second_carer_to_accept_is_thanked_and_refused(ana, ben, request_for_gwen):
+    services.accept_help_request(request_for_gwen, ana, actor=ana)
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.accept_help_request(request_for_gwen, ben, actor=ben)
+
+    assert refused.value.code == "help_answered"
+    assert "Thank you" in refused.value.message
+    assert rota_state() == before
+
+
+def test_help_can_be_accepted_after_its_visit_has_begun(ana, request_for_gwen, frozen_now):
+    with time_machine.travel(frozen_now + timedelta(minutes=10), tick=False):
+        assignment = services.accept_help_request(request_for_gwen, ana, actor=ana)
+
+    assert assignment.is_held
+
+
+def test_a_carer_without_the_clients_emergency_checks_is_refused(gwen, ana, ben, daughter):
+    dbs = CredentialTypeFactory(code="dbs", name="DBS check")
+    gwen.emergency_credentials.add(dbs)
+    CredentialFactory(person=ben, type=dbs)
+    request = services.raise_help_request(gwen, actor=daughter)
+    before = rota_state()
+
+    with pytest.raises(RuleBroken) as refused:
+        services.accept_help_request(request, ana, actor=ana)
+
+    [violation] = refused.value.violations
+    assert violation.rule == Rule.CREDENTIAL and "DBS check" in violation.message
+    assert rota_state() == before
+    assert services.accept_help_request(request, ben, actor=ben).carer == ben
+
+
+def test_a_carer_cannot_accept_for_someone_else(ana, ben, request_for_gwen):
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.accept_help_request(request_for_gwen, ben, actor=ana)
+
+    assert refused.value.code == "not_allowed"
+    assert rota_state() == before
+
+
+def test_a_team_leader_acknowledges_so_the_other_leader_knows(circle, leader, request_for_gwen):
+    acknowledged = services.acknowledge_help_request(request_for_gwen, actor=leader)
+
+    assert acknowledged.status == HelpStatus.ACKNOWLEDGED
+    assert acknowledged.acknowledged_by == leader and acknowledged.acknowledged_at is not None
+    the_audit_event("acknowledge_help_request", actor=leader, circle=circle, carers=[])
+
+
+def test_only_a_leader_of_the_circle_can_acknowledge(ana, request_for_gwen):
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.acknowledge_help_request(request_for_gwen, actor=ana)
+
+    assert refused.value.code == "not_allowed"
+    assert rota_state() == before
+    request_for_gwen.refresh_from_db()
+    assert request_for_gwen.acknowledged_by is None
+
+
+def test_a_carer_can_still_accept_after_a_leader_acknowledged(ana, leader, request_for_gwen):
+    services.acknowledge_help_request(request_for_gwen, actor=leader)
+
+    assignment = services.accept_help_request(request_for_gwen, ana, actor=ana)
+
+    request_for_gwen.refresh_from_db()
+    assert assignment.carer == ana
+    assert request_for_gwen.status == HelpStatus.ACCEPTED
+
+
+def test_cancelling_help_cancels_the_visit_and_frees_the_carer(
+    frozen_now, circle, ana, daughter, request_for_gwen
+):
+    place = services.accept_help_request(request_for_gwen, ana, actor=ana)
+
+    cancelled = services.cancel_help_request(request_for_gwen, actor=daughter)
+
+    place.refresh_from_db()
+    shift = cancelled.shift
+    shift.refresh_from_db()
+    assert cancelled.status == HelpStatus.CANCELLED and cancelled.closed_at == frozen_now
+    assert shift.status == ShiftStatus.CANCELLED and shift.cancel_reason
+    assert place.release_reason == ReleaseReason.CANCELLED and not place.is_held
+    the_audit_event("cancel_help_request", actor=daughter, circle=circle, carers=[ana])
+
+
+def test_a_cancelled_call_for_help_cannot_be_accepted(ana, daughter, request_for_gwen):
+    services.cancel_help_request(request_for_gwen, actor=daughter)
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.accept_help_request(request_for_gwen, ana, actor=ana)
+
+    assert refused.value.code == "help_closed"
+    assert rota_state() == before

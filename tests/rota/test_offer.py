@@ -1,0 +1,226 @@
+"""Giving a visit away: it stays the giver's until a colleague takes it."""
+
+import pytest
+import time_machine
+
+from rota import services
+from rota.models import (
+    Absence,
+    Assignment,
+    AuditEvent,
+    FamilyVisit,
+    Offer,
+    OfferStatus,
+    OutboxMessage,
+    ReleaseReason,
+    Swap,
+)
+from rota.rules import Refused, Rule, RuleBroken
+from tests.factories import AssignmentFactory, carer
+from tests.rota.conftest import at, visit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+def rota_state() -> dict:
+    """Everything a rota change could write, to show that a refusal wrote nothing."""
+    counts = {
+        model.__name__: model.objects.count()
+        for model in (Assignment, Offer, Swap, Absence, FamilyVisit, AuditEvent, OutboxMessage)
+    }
+    held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
+    offers = set(Offer.objects.values_list("pk", "status"))
+    return {**counts, "held": held, "offers": offers}
+
+
+def the_audit_event(action: str, *, actor, circle, carers) -> AuditEvent:
+    """The one event of `action`, naming who did it, where and to whom; announced once."""
+    event = AuditEvent.objects.get(action=action)
+    assert event.actor_id == (actor.pk if actor else None)
+    assert event.circle_id == circle.pk
+    assert event.carer_ids == sorted(c.pk for c in carers)
+    assert OutboxMessage.objects.filter(kwargs={"event_id": event.pk}).count() == 1
+    return event
+
+
+@pytest.fixture
+def ana(circle):
+    return carer(circle, full_name="Ana Price")
+
+
+@pytest.fixture
+def ben(circle):
+    return carer(circle, full_name="Ben Jones")
+
+
+@pytest.fixture
+def anas_place(ana, gwen):
+    return AssignmentFactory(shift=visit(gwen, at(4, 8)), carer=ana)
+
+
+def test_an_offered_visit_stays_the_givers_until_someone_takes_it(circle, ana, anas_place):
+    offer = services.offer(anas_place, actor=ana)
+
+    anas_place.refresh_from_db()
+    assert offer.status == OfferStatus.OPEN and offer.assignment == anas_place
+    assert anas_place.is_held
+    assert AuditEvent.objects.count() == 1
+    the_audit_event("offer", actor=ana, circle=circle, carers=[ana])
+
+
+def test_taking_an_offer_hands_the_place_over(frozen_now, circle, ana, ben, anas_place):
+    offer = services.offer(anas_place, actor=ana)
+
+    taken = services.take_offer(offer, ben, actor=ben)
+
+    anas_place.refresh_from_db()
+    offer.refresh_from_db()
+    assert taken.carer == ben and taken.is_held and taken.shift == anas_place.shift
+    assert anas_place.released_at == frozen_now
+    assert anas_place.release_reason == ReleaseReason.OFFER_TAKEN
+    assert offer.status == OfferStatus.TAKEN and offer.taken_as == taken
+    event = the_audit_event("take_offer", actor=ben, circle=circle, carers=[ana, ben])
+    assert event.before == {"carer": ana.pk}
+
+
+def test_a_withdrawn_offer_cannot_be_taken(ana, ben, anas_place):
+    offer = services.offer(anas_place, actor=ana)
+    withdrawn = services.withdraw_offer(offer, actor=ana)
+    assert withdrawn.status == OfferStatus.WITHDRAWN
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.take_offer(offer, ben, actor=ben)
+
+    assert refused.value.code == "offer_closed"
+    assert "taken or withdrawn" in refused.value.message
+    assert rota_state() == before
+
+
+def test_a_taken_offer_cannot_be_taken_again(circle, ana, ben, anas_place):
+    cat = carer(circle, full_name="Cat Morgan")
+    offer = services.offer(anas_place, actor=ana)
+    services.take_offer(offer, ben, actor=ben)
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.take_offer(offer, cat, actor=cat)
+
+    assert refused.value.code == "offer_closed"
+    assert rota_state() == before
+    assert Assignment.objects.get(shift=anas_place.shift, released_at__isnull=True).carer == ben
+
+
+def test_a_carer_cannot_take_their_own_offer(ana, anas_place):
+    offer = services.offer(anas_place, actor=ana)
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.take_offer(offer, ana, actor=ana)
+
+    assert refused.value.code == "own_offer"
+    assert rota_state() == before
+
+
+def test_a_carer_cannot_take_an_offer_for_someone_else(circle, ana, ben, anas_place):
+    cat = carer(circle)
+    offer = services.offer(anas_place, actor=ana)
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.take_offer(offer, cat, actor=ben)
+
+    assert refused.value.code == "not_allowed"
+    assert rota_state() == before
+
+
+def test_someone_elses_place_cannot_be_offered(ben, anas_place):
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.offer(anas_place, actor=ben)
+
+    assert refused.value.code == "not_allowed"
+    assert rota_state() == before
+
+
+def test_offering_the_same_visit_twice_is_refused(ana, anas_place):
+    services.offer(anas_place, actor=ana)
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.offer(anas_place, actor=ana)
+
+    assert refused.value.code == "already_offered"
+    assert rota_state() == before
+
+
+def test_the_rules_apply_to_the_carer_taking_the_offer(ana, ben, tom, anas_place):
+    AssignmentFactory(shift=visit(tom, at(4, 8, 30)), carer=ben)
+    offer = services.offer(anas_place, actor=ana)
+    before = rota_state()
+
+    with pytest.raises(RuleBroken) as refused:
+        services.take_offer(offer, ben, actor=ben)
+
+    assert [v.rule for v in refused.value.violations] == [Rule.OVERLAP]
+    assert "Tom" in refused.value.violations[0].message
+    assert rota_state() == before
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.OPEN
+
+
+def test_an_offer_lapses_when_the_visit_starts(ana, ben, anas_place):
+    offer = services.offer(anas_place, actor=ana)
+
+    with time_machine.travel(at(4, 8, 5), tick=False):
+        before = rota_state()
+        with pytest.raises(RuleBroken) as refused:
+            services.take_offer(offer, ben, actor=ben)
+
+    assert [v.rule for v in refused.value.violations] == [Rule.STARTED]
+    assert rota_state() == before
+
+
+def test_a_visit_under_way_cannot_be_offered(ana, anas_place):
+    with time_machine.travel(at(4, 8, 5), tick=False):
+        before = rota_state()
+        with pytest.raises(Refused) as refused:
+            services.offer(anas_place, actor=ana)
+
+    assert refused.value.code == "started"
+    assert rota_state() == before
+
+
+def test_withdrawing_an_offer_keeps_the_place_with_its_holder(circle, ana, anas_place):
+    offer = services.offer(anas_place, actor=ana)
+
+    withdrawn = services.withdraw_offer(offer, actor=ana)
+
+    anas_place.refresh_from_db()
+    assert withdrawn.status == OfferStatus.WITHDRAWN and withdrawn.closed_reason
+    assert anas_place.is_held
+    the_audit_event("withdraw_offer", actor=ana, circle=circle, carers=[ana])
+
+
+def test_only_the_giver_can_withdraw_an_offer(ana, ben, anas_place):
+    offer = services.offer(anas_place, actor=ana)
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.withdraw_offer(offer, actor=ben)
+
+    assert refused.value.code == "not_allowed"
+    assert rota_state() == before
+
+
+def test_an_offer_cannot_be_withdrawn_twice(ana, anas_place):
+    offer = services.offer(anas_place, actor=ana)
+    services.withdraw_offer(offer, actor=ana)
+    before = rota_state()
+
+    with pytest.raises(Refused) as refused:
+        services.withdraw_offer(offer, actor=ana)
+
+    assert refused.value.code == "offer_closed"
+    assert rota_state() == before
