@@ -1,0 +1,30 @@
+"""How many queries one claim costs, pinned: it must not grow with the carer's rota."""
+
+import pytest
+
+from rota import services
+from tests.factories import AssignmentFactory, ClientFactory, carer
+from tests.rota.conftest import at, visit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+# Savepoint, lock the shift, help-request check, the rules' seven reads, the free-place
+# count, the place, its audit event and its outbox row, release savepoint.
+QUERIES_PER_CLAIM = 15
+
+
+def test_a_claim_costs_a_fixed_number_of_queries(circle, gwen, django_assert_num_queries):
+    ana = carer(circle)
+    shift = visit(gwen, at(4, 8))
+    with django_assert_num_queries(QUERIES_PER_CLAIM):
+        services.claim(shift, ana, actor=ana)
+
+
+def test_a_busy_carer_costs_no_more_queries_to_check(circle, gwen, django_assert_num_queries):
+    ana = carer(circle)
+    for day in range(4, 11):
+        for hour in (9, 12, 15):
+            AssignmentFactory(shift=visit(ClientFactory(circle=circle), at(day, hour)), carer=ana)
+    shift = visit(gwen, at(6, 17))
+    with django_assert_num_queries(QUERIES_PER_CLAIM):
+        services.claim(shift, ana, actor=ana)
