@@ -126,6 +126,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rota.tasks.relay_outbox",
         "schedule": 60.0,
     },
+    "lapse-started-offers-and-swaps": {
+        "task": "rota.tasks.lapse_started",
+        "schedule": 300.0,
+    },
 }
 
 # How far ahead shifts are generated from the care plans.

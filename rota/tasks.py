@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from circles.models import Circle
-from rota import generation, outbox
+from rota import generation, lapse, outbox
 from rota.models import AuditEvent
 
 log = logging.getLogger(__name__)
@@ -46,3 +46,9 @@ def announce_change(event_id: int) -> str:
         "Rota change %s: %s %s #%s", event.pk, event.action, event.subject_type, event.subject_id
     )
     return event.action
+
+
+@shared_task(acks_late=True)
+def lapse_started() -> int:
+    """Every few minutes: offers and swap proposals of visits that have started lapse."""
+    return lapse.lapse_started()
