@@ -1,4 +1,4 @@
-"""A small circle for the rota engine's stories: two clients, carers added as needed."""
+"""A small circle for the rota engine's stories: two clients, and the cast who look after them."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -6,7 +6,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from tests.factories import CircleFactory, ClientFactory, ShiftFactory
+from circles.models import Role
+from tests.factories import (
+    AssignmentFactory,
+    CircleFactory,
+    ClientFactory,
+    MembershipFactory,
+    PersonFactory,
+    ShiftFactory,
+    carer,
+)
 
 LONDON = ZoneInfo("Europe/London")
 # Wednesday 29 April 2026, noon: the stories' shifts are from Monday 4 May on.
@@ -39,7 +48,10 @@ def tom(circle):
 
 
 def visit(client, start: datetime, hours: float = 1, **fields):
-    """An ad-hoc visit for `client` (no plan, so not essential)."""
+    """An ad-hoc visit for `client`.
+
+    Without a `plan` it counts as essential (`Shift.essential`): a family visit never frees it.
+    """
     return ShiftFactory(
         client=client,
         circle=client.circle,
@@ -47,3 +59,49 @@ def visit(client, start: datetime, hours: float = 1, **fields):
         end=start + timedelta(hours=hours),
         **fields,
     )
+
+
+@pytest.fixture
+def ana(circle):
+    return carer(circle, full_name="Ana Price")
+
+
+@pytest.fixture
+def ben(circle):
+    return carer(circle, full_name="Ben Jones")
+
+
+@pytest.fixture
+def cat(circle):
+    return carer(circle, full_name="Cat Morgan")
+
+
+@pytest.fixture
+def leader(circle):
+    """Rhian, a team leader of the circle."""
+    rhian = PersonFactory(full_name="Rhian Lewis")
+    MembershipFactory(circle=circle, person=rhian, role=Role.TEAM_LEADER)
+    return rhian
+
+
+@pytest.fixture
+def daughter(circle, gwen):
+    """Sian, Gwen's daughter."""
+    sian = PersonFactory(full_name="Sian Davies")
+    MembershipFactory(circle=circle, person=sian, role=Role.FAMILY, client=gwen)
+    return sian
+
+
+@pytest.fixture
+def nephew(gwen):
+    """Rhys, who speaks for Gwen."""
+    rhys = PersonFactory(full_name="Rhys Davies")
+    gwen.representative = rhys
+    gwen.save()
+    return rhys
+
+
+@pytest.fixture
+def anas_place(ana, gwen):
+    """Ana's place: Gwen, Monday 4 May, 08:00."""
+    return AssignmentFactory(shift=visit(gwen, at(4, 8)), carer=ana)

@@ -5,63 +5,14 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
-from circles.models import Role
 from rota import services
-from rota.models import (
-    Absence,
-    AbsenceKind,
-    Assignment,
-    AuditEvent,
-    FamilyVisit,
-    HelpRequest,
-    HelpStatus,
-    Offer,
-    OutboxMessage,
-    ReleaseReason,
-    Swap,
-)
+from rota.models import AbsenceKind, AuditEvent, HelpRequest, HelpStatus, ReleaseReason
 from rota.rules import Refused
-from tests.factories import AssignmentFactory, MembershipFactory, PersonFactory, carer
+from tests.factories import AssignmentFactory
 from tests.rota.conftest import LONDON, at, visit
+from tests.rota.stories import released_because, rota_state, still_held, the_audit_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-
-def rota_state() -> dict:
-    """Everything a rota change could write, to show that a refusal wrote nothing."""
-    counts = {
-        model.__name__: model.objects.count()
-        for model in (Assignment, Offer, Swap, Absence, FamilyVisit, AuditEvent, OutboxMessage)
-    }
-    held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
-    return {**counts, "held": held}
-
-
-def the_audit_event(action: str, *, actor, circle, carers) -> AuditEvent:
-    """The one event of `action`, naming who did it, where and to whom; announced once."""
-    event = AuditEvent.objects.get(action=action)
-    assert event.actor_id == (actor.pk if actor else None)
-    assert event.circle_id == circle.pk
-    assert event.carer_ids == sorted(c.pk for c in carers)
-    assert OutboxMessage.objects.filter(kwargs={"event_id": event.pk}).count() == 1
-    return event
-
-
-def released_for_absence(*places: Assignment) -> bool:
-    for place in places:
-        place.refresh_from_db()
-    return all(p.release_reason == ReleaseReason.ABSENCE and not p.is_held for p in places)
-
-
-def still_held(*places: Assignment) -> bool:
-    for place in places:
-        place.refresh_from_db()
-    return all(p.is_held for p in places)
-
-
-@pytest.fixture
-def ana(circle):
-    return carer(circle, full_name="Ana Price")
 
 
 @pytest.fixture
@@ -79,7 +30,7 @@ def test_an_absence_frees_the_visits_inside_it_and_lists_them(
     absence = services.record_absence(ana, AbsenceKind.HOLIDAY, at(5, 0), at(7, 0), actor=ana)
 
     tuesday, wednesday = week_of_visits[5], week_of_visits[6]
-    assert released_for_absence(tuesday, wednesday)
+    assert released_because(ReleaseReason.ABSENCE, tuesday, wednesday)
     assert tuesday.released_at == frozen_now
     assert set(absence.released.all()) == {tuesday, wednesday}
     assert still_held(week_of_visits[4], week_of_visits[7], week_of_visits[8])
@@ -88,8 +39,7 @@ def test_an_absence_frees_the_visits_inside_it_and_lists_them(
     the_audit_event("record_absence", actor=ana, circle=circle, carers=[ana])
 
 
-def test_a_freed_place_needs_cover_and_a_colleague_can_claim_it(circle, ana, week_of_visits):
-    ben = carer(circle)
+def test_a_freed_place_needs_cover_and_a_colleague_can_claim_it(ana, ben, week_of_visits):
     services.record_absence(ana, AbsenceKind.SICK, at(4, 0), at(5, 0), actor=ana)
 
     taken = services.claim(week_of_visits[4].shift, ben, actor=ben)
@@ -102,7 +52,7 @@ def test_a_visit_already_under_way_goes_to_the_circle_as_a_help_request(circle, 
     with time_machine.travel(at(4, 8, 30), tick=False):
         absence = services.record_absence(ana, AbsenceKind.SICK, at(4, 8, 30), at(6, 0), actor=ana)
 
-    assert released_for_absence(under_way)
+    assert released_because(ReleaseReason.ABSENCE, under_way)
     assert list(absence.released.all()) == [under_way]
     request = HelpRequest.objects.get(client=gwen)
     assert request.status == HelpStatus.ASKED
@@ -126,23 +76,19 @@ def test_a_visit_finished_before_the_absence_was_recorded_still_counts_as_done(a
     )
 
     assert still_held(done_on_tuesday)
-    assert released_for_absence(next_week)
+    assert released_because(ReleaseReason.ABSENCE, next_week)
     assert list(absence.released.all()) == [next_week]
     assert not HelpRequest.objects.exists()
 
 
-def test_a_team_leader_may_record_a_carers_absence(circle, ana, week_of_visits):
-    leader = PersonFactory()
-    MembershipFactory(circle=circle, person=leader, role=Role.TEAM_LEADER)
-
+def test_a_team_leader_may_record_a_carers_absence(circle, ana, leader, week_of_visits):
     services.record_absence(ana, AbsenceKind.SICK, at(4, 0), at(5, 0), actor=leader)
 
-    assert released_for_absence(week_of_visits[4])
+    assert released_because(ReleaseReason.ABSENCE, week_of_visits[4])
     the_audit_event("record_absence", actor=leader, circle=circle, carers=[ana])
 
 
-def test_a_colleague_cannot_book_someone_else_off(circle, ana, week_of_visits):
-    ben = carer(circle)
+def test_a_colleague_cannot_book_someone_else_off(ana, ben, week_of_visits):
     before = rota_state()
 
     with pytest.raises(Refused) as refused:
@@ -188,14 +134,14 @@ def test_an_unknown_kind_of_absence_is_refused(ana, week_of_visits):
 
 def test_back_sooner_shortens_the_absence(circle, ana, tom, week_of_visits):
     absence = services.record_absence(ana, AbsenceKind.SICK, at(5, 0), at(9, 0), actor=ana)
-    assert released_for_absence(*(week_of_visits[day] for day in (5, 6, 7, 8)))
+    assert released_because(ReleaseReason.ABSENCE, *(week_of_visits[day] for day in (5, 6, 7, 8)))
 
     shortened = services.end_absence(absence, at(6, 0), actor=ana)
 
     shortened.refresh_from_db()
     assert shortened.end == at(6, 0)
     # Her old places stay with whoever covers them; she may pick up new ones again.
-    assert released_for_absence(week_of_visits[7])
+    assert released_because(ReleaseReason.ABSENCE, week_of_visits[7])
     assert services.claim(week_of_visits[7].shift, ana, actor=ana).carer == ana
     event = AuditEvent.objects.get(action="end_absence")
     assert event.actor_id == ana.pk and event.carer_ids == [ana.pk]
@@ -208,7 +154,9 @@ def test_off_for_longer_frees_the_visits_in_the_added_time(circle, ana, week_of_
 
     longer = services.end_absence(absence, at(7, 0), actor=ana)
 
-    assert released_for_absence(week_of_visits[4], week_of_visits[5], week_of_visits[6])
+    assert released_because(
+        ReleaseReason.ABSENCE, week_of_visits[4], week_of_visits[5], week_of_visits[6]
+    )
     assert set(longer.released.all()) == {week_of_visits[day] for day in (4, 5, 6)}
     assert still_held(week_of_visits[7], week_of_visits[8])
     the_audit_event("end_absence", actor=ana, circle=circle, carers=[ana])

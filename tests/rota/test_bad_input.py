@@ -4,38 +4,14 @@ from contextlib import contextmanager
 
 import pytest
 
-from circles.models import Role
 from rota import services
-from rota.models import (
-    Absence,
-    AbsenceKind,
-    Assignment,
-    AuditEvent,
-    FamilyVisit,
-    Offer,
-    OutboxMessage,
-    Swap,
-)
+from rota.models import AbsenceKind
 from rota.rules import Refused, Rule, RuleBroken
-from tests.factories import (
-    AssignmentFactory,
-    CircleFactory,
-    ClientFactory,
-    MembershipFactory,
-    PersonFactory,
-    carer,
-)
+from tests.factories import AssignmentFactory, CircleFactory, ClientFactory, PersonFactory
 from tests.rota.conftest import at, visit
+from tests.rota.stories import rota_state
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-WRITTEN_BY_A_CHANGE = (Assignment, Offer, Swap, Absence, FamilyVisit, AuditEvent, OutboxMessage)
-
-
-def rota_state() -> dict:
-    counts = {model.__name__: model.objects.count() for model in WRITTEN_BY_A_CHANGE}
-    held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
-    return {**counts, "held": held}
 
 
 @contextmanager
@@ -50,21 +26,6 @@ def plain(message: str) -> bool:
     return message[:1].isupper() and message.endswith(".") and "_" not in message
 
 
-@pytest.fixture
-def ana(circle):
-    return carer(circle, full_name="Ana Price")
-
-
-@pytest.fixture
-def ben(circle):
-    return carer(circle, full_name="Ben Jones")
-
-
-@pytest.fixture
-def anas_place(gwen, ana):
-    return AssignmentFactory(shift=visit(gwen, at(4, 8)), carer=ana)
-
-
 def test_a_visit_of_another_circle_is_refused_by_the_membership_rule(ana):
     elsewhere = visit(ClientFactory(circle=CircleFactory(name="Pontypridd")), at(4, 8))
 
@@ -76,9 +37,7 @@ def test_a_visit_of_another_circle_is_refused_by_the_membership_rule(ana):
     assert violation.message == "You are not a carer in Pontypridd."
 
 
-def test_someone_who_is_not_a_carer_in_the_circle_is_refused(circle, gwen):
-    daughter = PersonFactory(full_name="Sian Davies")
-    MembershipFactory(circle=circle, person=daughter, role=Role.FAMILY, client=gwen)
+def test_someone_who_is_not_a_carer_in_the_circle_is_refused(gwen, daughter):
     shift = visit(gwen, at(4, 8))
 
     for outsider in (PersonFactory(), daughter):

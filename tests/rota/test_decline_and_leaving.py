@@ -7,83 +7,13 @@ import pytest
 from circles.models import Membership, Role
 from people.models import CarerPreference, Preference
 from rota import services
-from rota.models import (
-    Absence,
-    Assignment,
-    AuditEvent,
-    FamilyVisit,
-    Offer,
-    OutboxMessage,
-    ReleaseReason,
-    Swap,
-)
+from rota.models import AuditEvent, ReleaseReason
 from rota.rules import Refused, Rule, RuleBroken
-from tests.factories import (
-    AssignmentFactory,
-    CircleFactory,
-    ClientFactory,
-    MembershipFactory,
-    PersonFactory,
-    carer,
-)
+from tests.factories import AssignmentFactory, CircleFactory, ClientFactory, MembershipFactory
 from tests.rota.conftest import LONDON, at, visit
+from tests.rota.stories import released_because, rota_state, still_held, the_audit_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-
-def rota_state() -> dict:
-    """Everything a rota change could write, to show that a refusal wrote nothing."""
-    counts = {
-        model.__name__: model.objects.count()
-        for model in (Assignment, Offer, Swap, Absence, FamilyVisit, AuditEvent, OutboxMessage)
-    }
-    held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
-    preferences = set(CarerPreference.objects.values_list("pk", "preference"))
-    endings = set(Membership.objects.values_list("pk", "ended_on"))
-    return {**counts, "held": held, "preferences": preferences, "endings": endings}
-
-
-def the_audit_event(action: str, *, actor, circle, carers) -> AuditEvent:
-    """The one event of `action`, naming who did it, where and to whom; announced once."""
-    event = AuditEvent.objects.get(action=action)
-    assert event.actor_id == (actor.pk if actor else None)
-    assert event.circle_id == circle.pk
-    assert event.carer_ids == sorted(c.pk for c in carers)
-    assert OutboxMessage.objects.filter(kwargs={"event_id": event.pk}).count() == 1
-    return event
-
-
-def released_because(reason: ReleaseReason, *places: Assignment) -> bool:
-    for place in places:
-        place.refresh_from_db()
-    return all(not p.is_held and p.release_reason == reason for p in places)
-
-
-def still_held(*places: Assignment) -> bool:
-    for place in places:
-        place.refresh_from_db()
-    return all(p.is_held for p in places)
-
-
-@pytest.fixture
-def ana(circle):
-    return carer(circle, full_name="Ana Price")
-
-
-@pytest.fixture
-def leader(circle):
-    rhian = PersonFactory(full_name="Rhian Lewis")
-    MembershipFactory(circle=circle, person=rhian, role=Role.TEAM_LEADER)
-    return rhian
-
-
-@pytest.fixture
-def nephew(gwen):
-    """Rhys, who speaks for Gwen."""
-    rhys = PersonFactory(full_name="Rhys Davies")
-    gwen.representative = rhys
-    gwen.save()
-    return rhys
 
 
 # A client would rather not
@@ -131,9 +61,7 @@ def test_a_declined_carer_cannot_claim_the_clients_visits_again(gwen, ana, nephe
     assert "Gwen would rather not" in refused.value.violations[0].message
 
 
-def test_a_colleague_cannot_decline_a_carer_for_the_client(circle, gwen, ana):
-    AssignmentFactory(shift=visit(gwen, at(4, 8)), carer=ana)
-    ben = carer(circle)
+def test_a_colleague_cannot_decline_a_carer_for_the_client(gwen, ana, ben, anas_place):
     before = rota_state()
 
     with pytest.raises(Refused) as refused:
@@ -180,8 +108,7 @@ def test_after_leaving_a_carer_fails_the_membership_rule_for_later_visits(
     assert "Treforest" in refused.value.violations[0].message
 
 
-def test_a_membership_cannot_end_before_it_began(circle, gwen, ana, leader):
-    AssignmentFactory(shift=visit(gwen, at(4, 8)), carer=ana)
+def test_a_membership_cannot_end_before_it_began(circle, ana, leader, anas_place):
     membership = Membership.objects.get(person=ana, circle=circle)
     before = rota_state()
 
@@ -192,8 +119,7 @@ def test_a_membership_cannot_end_before_it_began(circle, gwen, ana, leader):
     assert rota_state() == before
 
 
-def test_a_colleague_cannot_end_someone_elses_membership(circle, ana):
-    ben = carer(circle)
+def test_a_colleague_cannot_end_someone_elses_membership(circle, ana, ben):
     membership = Membership.objects.get(person=ana, circle=circle)
     before = rota_state()
 

@@ -8,52 +8,21 @@ import time_machine
 from circles.models import Role
 from rota import services
 from rota.models import (
-    Absence,
-    Assignment,
     AuditEvent,
-    FamilyVisit,
     FamilyVisitStatus,
-    Offer,
     OfferStatus,
-    OutboxMessage,
     ReleaseReason,
     ShiftStatus,
-    Swap,
     SwapStatus,
 )
 from rota.rules import Refused
-from tests.factories import (
-    AssignmentFactory,
-    MembershipFactory,
-    PersonFactory,
-    VisitPlanFactory,
-    carer,
-)
+from tests.factories import AssignmentFactory, MembershipFactory, PersonFactory, VisitPlanFactory
 from tests.rota.conftest import at, visit
+from tests.rota.stories import rota_state, the_audit_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 SATURDAY = date(2026, 5, 9)
-
-
-def rota_state() -> dict:
-    """Everything a rota change could write, to show that a refusal wrote nothing."""
-    counts = {
-        model.__name__: model.objects.count()
-        for model in (Assignment, Offer, Swap, Absence, FamilyVisit, AuditEvent, OutboxMessage)
-    }
-    held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
-    return {**counts, "held": held}
-
-
-def the_audit_event(action: str, *, actor, circle, carers) -> AuditEvent:
-    """The one event of `action`, naming who did it, where and to whom; announced once."""
-    event = AuditEvent.objects.get(action=action)
-    assert event.actor_id == (actor.pk if actor else None)
-    assert event.circle_id == circle.pk
-    assert event.carer_ids == sorted(c.pk for c in carers)
-    assert OutboxMessage.objects.filter(kwargs={"event_id": event.pk}).count() == 1
-    return event
 
 
 def holders(shift) -> list:
@@ -64,24 +33,6 @@ def planned_visit(client, hour: int, *, essential: bool = False, hours: float = 
     """Saturday's visit from a plan of `client`'s at `hour`."""
     plan = VisitPlanFactory(client=client, start_time=time(hour), essential=essential)
     return visit(client, at(9, hour), hours=hours, plan=plan, plan_date=SATURDAY)
-
-
-@pytest.fixture
-def ana(circle):
-    return carer(circle, full_name="Ana Price")
-
-
-@pytest.fixture
-def ben(circle):
-    return carer(circle, full_name="Ben Jones")
-
-
-@pytest.fixture
-def daughter(circle, gwen):
-    """Sian, Gwen's daughter."""
-    sian = PersonFactory(full_name="Sian Davies")
-    MembershipFactory(circle=circle, person=sian, role=Role.FAMILY, client=gwen)
-    return sian
 
 
 @pytest.fixture
@@ -196,11 +147,7 @@ def test_someone_who_is_not_the_clients_family_is_refused(circle, gwen, tom, ben
     assert lunch.status == ShiftStatus.PLANNED
 
 
-def test_the_clients_representative_counts_as_family(circle, gwen, ana, lunch):
-    nephew = PersonFactory(full_name="Rhys Davies")
-    gwen.representative = nephew
-    gwen.save()
-
+def test_the_clients_representative_counts_as_family(circle, gwen, ana, nephew, lunch):
     services.record_family_visit(nephew, gwen, at(9, 9), at(9, 17), actor=nephew)
 
     lunch.refresh_from_db()

@@ -5,77 +5,13 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from circles.models import Role
 from rota import services
-from rota.models import (
-    Absence,
-    Assignment,
-    AuditEvent,
-    FamilyVisit,
-    HelpRequest,
-    HelpStatus,
-    Offer,
-    OutboxMessage,
-    ReleaseReason,
-    Shift,
-    ShiftStatus,
-    Swap,
-)
+from rota.models import AuditEvent, HelpStatus, ReleaseReason, ShiftStatus
 from rota.rules import Refused, Rule, RuleBroken
-from tests.factories import (
-    CredentialFactory,
-    CredentialTypeFactory,
-    MembershipFactory,
-    PersonFactory,
-    carer,
-)
+from tests.factories import CredentialFactory, CredentialTypeFactory
+from tests.rota.stories import rota_state, the_audit_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-
-def rota_state() -> dict:
-    """Everything a rota change could write, to show that a refusal wrote nothing."""
-    counts = {
-        model.__name__: model.objects.count()
-        for model in (Assignment, Offer, Swap, Absence, FamilyVisit, AuditEvent, OutboxMessage)
-    }
-    held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
-    requests = set(HelpRequest.objects.values_list("pk", "status"))
-    return {**counts, "held": held, "requests": requests, "shifts": Shift.objects.count()}
-
-
-def the_audit_event(action: str, *, actor, circle, carers) -> AuditEvent:
-    """The one event of `action`, naming who did it, where and to whom; announced once."""
-    event = AuditEvent.objects.get(action=action)
-    assert event.actor_id == (actor.pk if actor else None)
-    assert event.circle_id == circle.pk
-    assert event.carer_ids == sorted(c.pk for c in carers)
-    assert OutboxMessage.objects.filter(kwargs={"event_id": event.pk}).count() == 1
-    return event
-
-
-@pytest.fixture
-def ana(circle):
-    return carer(circle, full_name="Ana Price")
-
-
-@pytest.fixture
-def ben(circle):
-    return carer(circle, full_name="Ben Jones")
-
-
-@pytest.fixture
-def daughter(circle, gwen):
-    sian = PersonFactory(full_name="Sian Davies")
-    MembershipFactory(circle=circle, person=sian, role=Role.FAMILY, client=gwen)
-    return sian
-
-
-@pytest.fixture
-def leader(circle):
-    rhian = PersonFactory(full_name="Rhian Lewis")
-    MembershipFactory(circle=circle, person=rhian, role=Role.TEAM_LEADER)
-    return rhian
 
 
 @pytest.fixture

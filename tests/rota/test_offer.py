@@ -4,58 +4,13 @@ import pytest
 import time_machine
 
 from rota import services
-from rota.models import (
-    Absence,
-    Assignment,
-    AuditEvent,
-    FamilyVisit,
-    Offer,
-    OfferStatus,
-    OutboxMessage,
-    ReleaseReason,
-    Swap,
-)
+from rota.models import Assignment, AuditEvent, OfferStatus, ReleaseReason
 from rota.rules import Refused, Rule, RuleBroken
-from tests.factories import AssignmentFactory, carer
+from tests.factories import AssignmentFactory
 from tests.rota.conftest import at, visit
+from tests.rota.stories import rota_state, the_audit_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-
-def rota_state() -> dict:
-    """Everything a rota change could write, to show that a refusal wrote nothing."""
-    counts = {
-        model.__name__: model.objects.count()
-        for model in (Assignment, Offer, Swap, Absence, FamilyVisit, AuditEvent, OutboxMessage)
-    }
-    held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
-    offers = set(Offer.objects.values_list("pk", "status"))
-    return {**counts, "held": held, "offers": offers}
-
-
-def the_audit_event(action: str, *, actor, circle, carers) -> AuditEvent:
-    """The one event of `action`, naming who did it, where and to whom; announced once."""
-    event = AuditEvent.objects.get(action=action)
-    assert event.actor_id == (actor.pk if actor else None)
-    assert event.circle_id == circle.pk
-    assert event.carer_ids == sorted(c.pk for c in carers)
-    assert OutboxMessage.objects.filter(kwargs={"event_id": event.pk}).count() == 1
-    return event
-
-
-@pytest.fixture
-def ana(circle):
-    return carer(circle, full_name="Ana Price")
-
-
-@pytest.fixture
-def ben(circle):
-    return carer(circle, full_name="Ben Jones")
-
-
-@pytest.fixture
-def anas_place(ana, gwen):
-    return AssignmentFactory(shift=visit(gwen, at(4, 8)), carer=ana)
 
 
 def test_an_offered_visit_stays_the_givers_until_someone_takes_it(circle, ana, anas_place):
@@ -97,8 +52,7 @@ def test_a_withdrawn_offer_cannot_be_taken(ana, ben, anas_place):
     assert rota_state() == before
 
 
-def test_a_taken_offer_cannot_be_taken_again(circle, ana, ben, anas_place):
-    cat = carer(circle, full_name="Cat Morgan")
+def test_a_taken_offer_cannot_be_taken_again(ana, ben, cat, anas_place):
     offer = services.offer(anas_place, actor=ana)
     services.take_offer(offer, ben, actor=ben)
     before = rota_state()
@@ -122,8 +76,7 @@ def test_a_carer_cannot_take_their_own_offer(ana, anas_place):
     assert rota_state() == before
 
 
-def test_a_carer_cannot_take_an_offer_for_someone_else(circle, ana, ben, anas_place):
-    cat = carer(circle)
+def test_a_carer_cannot_take_an_offer_for_someone_else(ana, ben, cat, anas_place):
     offer = services.offer(anas_place, actor=ana)
     before = rota_state()
 
