@@ -1,15 +1,16 @@
 """Real parallel transactions on PostgreSQL: threads, each with its own connection."""
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from rota import services
-from rota.models import AbsenceKind, Assignment, HelpRequest, HelpStatus, SwapStatus
+from rota.models import AbsenceKind, Assignment, HelpRequest, HelpStatus, Shift, SwapStatus
 from rota.rules import Refused, Rule, RuleBroken
 from tests.factories import CircleFactory, ClientFactory, ShiftFactory, carer
 
@@ -113,3 +114,62 @@ def test_two_carers_accepting_the_same_help_request_at_once_gives_one_shift_one_
     assert request.status == HelpStatus.ACCEPTED
     assert Assignment.objects.filter(shift=request.shift, released_at__isnull=True).count() == 1
     assert HelpRequest.objects.filter(client=gwen).count() == 1
+
+
+def test_one_carer_claiming_two_overlapping_visits_at_once_ends_on_one():
+    # Two different shifts, so two different locks: only the exclusion constraint (or the
+    # rules, for whichever commits second) stands between the carer and a double booking.
+    circle = CircleFactory()
+    gwen, tom = ClientFactory(circle=circle), ClientFactory(circle=circle)
+    ana = carer(circle)
+    start = tomorrow(8)
+    shifts = [
+        ShiftFactory(client=client, circle=circle, start=start, end=start + timedelta(hours=1))
+        for client in (gwen, tom)
+    ]
+
+    results = race(2, lambda i: services.claim(shifts[i], ana, actor=ana))
+
+    assert sum(isinstance(r, Assignment) for r in results) == 1, results
+    [refused] = [r for r in results if not isinstance(r, Assignment)]
+    if isinstance(refused, RuleBroken):
+        # Refused by the rules or the exclusion constraint, in the overlap rule's words.
+        assert [v.rule for v in refused.violations] == [Rule.OVERLAP]
+    else:
+        # Both inserts waited on each other's row; PostgreSQL broke the tie as a deadlock.
+        assert isinstance(refused, Refused) and refused.code == "try_again"
+    assert Assignment.objects.filter(carer=ana, released_at__isnull=True).count() == 1
+
+
+def test_a_deadlock_becomes_a_plain_try_again():
+    circle = CircleFactory()
+    gwen, tom = ClientFactory(circle=circle), ClientFactory(circle=circle)
+    ana, ben = carer(circle), carer(circle)
+    x = ShiftFactory(client=gwen, circle=circle, start=tomorrow(8), end=tomorrow(9))
+    y = ShiftFactory(client=tom, circle=circle, start=tomorrow(12), end=tomorrow(13))
+    swap = services.propose_swap(services.claim(x, ana), services.claim(y, ben), actor=ana)
+    first, second = sorted((x, y), key=lambda s: s.pk)
+    holding_second = threading.Event()
+
+    def attempt(i: int):
+        if i == 0:
+            # A rogue writer locking in the opposite order to the services: second, then first.
+            with transaction.atomic():
+                list(Shift.objects.select_for_update().filter(pk=second.pk))
+                holding_second.set()
+                time.sleep(0.3)  # let the swap lock `first` and queue for `second`
+                list(Shift.objects.select_for_update().filter(pk=first.pk))
+                return "rogue done"
+        holding_second.wait()
+        return services.accept_swap(swap, actor=ben)
+
+    rogue, accepted = race(2, attempt)
+
+    # PostgreSQL breaks the cycle by failing one side; if it is the swap, the carer sees
+    # words, never an error page. Either way the swap is whole or not at all.
+    swap.refresh_from_db()
+    if isinstance(accepted, Refused):
+        assert accepted.code == "try_again" and "try again" in accepted.message
+        assert swap.status == SwapStatus.PROPOSED
+    else:
+        assert rogue != "rogue done" and swap.status == SwapStatus.ACCEPTED
