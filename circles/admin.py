@@ -6,15 +6,19 @@ Every model page declares `organisation_path`, the lookup from its model to the
 organisation; querysets, choice lists, autocompletes and inlines are all cut down with it.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from circles.models import Circle, Membership, Organisation
+from rota import services
+from rota.admin_forms import for_each
 
 
 def may_use_admin(user) -> bool:
@@ -228,3 +232,40 @@ class MembershipAdmin(ScopedAdmin):
     list_filter = ["role", ("circle", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["person__full_name", "person__email", "circle__name", "client__full_name"]
     autocomplete_fields = ["person", "client"]
+    actions = ["end_today"]
+
+    @admin.action(description=_("End membership today"))
+    def end_today(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """A member leaves: through the rota engine, so a carer's visits from today on are
+        released for cover. A membership already ended keeps its end."""
+        today = timezone.localdate()
+        memberships = list(queryset)
+        ending = [m for m in memberships if m.ended_on is None or m.ended_on > today]
+        for membership in memberships:
+            if membership not in ending:
+                messages.warning(
+                    request,
+                    gettext("%(membership)s: already ended on %(date)s.")
+                    % {
+                        "membership": membership,
+                        "date": dateformat.format(membership.ended_on, "j M Y"),
+                    },
+                )
+        # With nothing selected at all, for_each says so; all already ended was said above.
+        done = (
+            for_each(
+                request,
+                ending,
+                lambda membership: services.end_membership(membership, today, actor=request.user),
+            )
+            if ending or not memberships
+            else 0
+        )
+        if done:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d membership ended today.", "%(count)d memberships ended today.", done
+                )
+                % {"count": done},
+            )
