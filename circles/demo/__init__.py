@@ -1,0 +1,23 @@
+"""The demo organisation: two care circles in the Taff valley and the people in them.
+
+`build` creates the cast (DESIGN §1: 3–4 clients and 10–12 mixed carers a circle, a pair
+of team leaders, families, a coordinator); `fill_rota` puts carers on six weeks of shifts
+under the rules of DESIGN §4, leaving a few gaps so the capacity pages have something to
+show. Everything random comes from one seeded generator, so a run is reproducible.
+
+The people and their care plans are data, in `cast`; creating them and filling the rota
+is in `seed`.
+"""
+
+from circles.demo.cast import CIRCLES, ORGANISATION, PASSWORD, SEED, SUPERUSER_EMAIL
+from circles.demo.seed import build, fill_rota
+
+__all__ = [
+    "CIRCLES",
+    "ORGANISATION",
+    "PASSWORD",
+    "SEED",
+    "SUPERUSER_EMAIL",
+    "build",
+    "fill_rota",
+]

@@ -1,0 +1,60 @@
+"""What the rota's admin pages share: the carers a coordinator may choose from, and the
+page that asks what a service needs before an action runs."""
+
+from collections.abc import Iterable, Sequence
+
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+from circles.admin import scoped
+from people.models import Person
+from rota.admin_forms import active_carer_memberships
+
+
+def carers_for(
+    model_admin: admin.ModelAdmin, request: HttpRequest, circle_ids: Iterable[int] | None = None
+) -> QuerySet[Person]:
+    """The active carers of these circles (of every circle when None) whom the user may
+    see: for a coordinator, those of their own organisation."""
+    memberships = active_carer_memberships()
+    if circle_ids is not None:
+        memberships = memberships.filter(circle_id__in=circle_ids)
+    memberships = scoped(model_admin.admin_site, memberships, request.user)
+    people = Person.objects.filter(pk__in=memberships.values("person"), is_active=True)
+    return scoped(model_admin.admin_site, people, request.user).order_by("full_name")
+
+
+def form_page(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    *,
+    form: Form,
+    title: str,
+    intro: str,
+    submit: str,
+    objects: Sequence = (),
+    action: str | None = None,
+) -> TemplateResponse:
+    """The page between choosing an action and doing it, which asks what the service needs.
+
+    Django's intermediate-action pattern: the form posts back to the changelist with the
+    action, the selected ids and `apply`, and the action then runs with the answers.
+    """
+    request.current_app = model_admin.admin_site.name
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        "intro": intro,
+        "form": form,
+        "submit": submit,
+        "objects": objects,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": model_admin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/rota/service_form.html", context)
