@@ -23,6 +23,18 @@ class Organisation(models.Model):
         return self.name
 
 
+class CircleState(models.TextChoices):
+    """How a circle is coping with its cover over the next 14 days, best first."""
+
+    OK = "ok", _("Coping")
+    STRAINED = "strained", _("Strained")
+    NOT_COPING = "not_coping", _("Not coping")
+
+    @property
+    def severity(self) -> int:
+        return list(CircleState).index(self)
+
+
 class Circle(models.Model):
     """Three or four clients and the ten or twelve carers who look after all of them."""
 
@@ -42,12 +54,20 @@ class Circle(models.Model):
     essential_gap_hours = models.PositiveSmallIntegerField(
         _("an essential visit without a carer this close is not coping (hours)"), default=48
     )
+    # The state last judged by circles.alerts.check_circle, and since when.
+    state = models.CharField(
+        _("state"), max_length=12, choices=CircleState.choices, default=CircleState.OK
+    )
+    state_changed_at = models.DateTimeField(_("state since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("circle")
         ordering = ["organisation", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="circle_unique_name"),
+            models.CheckConstraint(
+                condition=Q(state__in=CircleState.values), name="circle_state_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(strained_below_percent__lte=100)
                 & Q(not_coping_below_percent__lte=F("strained_below_percent")),
@@ -127,3 +147,83 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.client_id and self.circle_id and self.client.circle_id != self.circle_id:
             raise ValidationError({"client": _("That client belongs to another circle.")})
+
+
+class StateChange(models.Model):
+    """A circle crossing from one state to another: the only thing team leaders hear of,
+    and only when it is worse, or back to coping (DESIGN §5)."""
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="state_changes")
+    from_state = models.CharField(max_length=12, choices=CircleState.choices)
+    to_state = models.CharField(max_length=12, choices=CircleState.choices)
+    at = models.DateTimeField(default=timezone.now)
+    slots_needed = models.PositiveIntegerField(default=0)
+    slots_filled = models.PositiveIntegerField(default=0)
+    # Set by a conditional update when the alert goes out, so a retry never sends it twice.
+    alerted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change of state")
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_state=F("to_state")), name="statechange_is_a_change"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.circle}: {self.from_state} → {self.to_state}"
+
+
+class NotificationKind(models.TextChoices):
+    CIRCLE_WORSE = "circle_worse", _("A circle's cover got worse")
+    CIRCLE_RECOVERED = "circle_recovered", _("A circle is coping again")
+    HELP_ESCALATED = "help_escalated", _("A call for help was not answered")
+    HELP_NEEDED = "help_needed", _("Someone needs help now")
+    NEEDS_COVER = "needs_cover", _("A visit you could take needs cover")
+    SWAP_OFFERED = "swap_offered", _("A swap is offered to you")
+    SHIFT_CHANGED = "shift_changed", _("One of your visits changed")
+    VISIT_CHANGED = "visit_changed", _("A visit changed")
+    UNFAMILIAR_CARER = "unfamiliar_carer", _("Someone new is coming")
+    OFFER_UNTAKEN = "offer_untaken", _("Nobody has taken your offered visit yet")
+    CREDENTIAL_EXPIRING = "credential_expiring", _("A check or training expires soon")
+
+
+class Notification(models.Model):
+    """One message to one person: shown in the app, and sent by email or push as they chose.
+
+    `key` names what it is about (e.g. "state-change:12"): one notification per person per
+    key, so a task that runs twice creates nothing twice. `emailed_at` and `pushed_at` are
+    claimed by conditional updates before sending, so nothing is sent twice either.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    circle = models.ForeignKey(
+        Circle, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    key = models.CharField(max_length=100)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="notification_once_per_key"),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.title}"

@@ -53,6 +53,12 @@ class Person(AbstractBaseUser, PermissionsMixin):
         related_name="people",
         help_text=_("Staff with an organisation are its coordinators in the admin."),
     )
+    # How they like to hear from us (DESIGN §5): the in-app list always; email and push as
+    # they choose; nothing routine in their quiet hours (urgent messages ignore them).
+    notify_by_email = models.BooleanField(_("send me emails"), default=True)
+    notify_by_push = models.BooleanField(_("send to my phone"), default=True)
+    quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
     is_staff = models.BooleanField(_("can use the admin"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -286,3 +292,20 @@ class CarerPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.get_preference_display()} {self.carer}"
+
+
+class PushSubscription(models.Model):
+    """A phone or browser that opted in to Web Push for this person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=500, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phone for notifications")
+        verbose_name_plural = _("phones for notifications")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.endpoint[:40]}"
