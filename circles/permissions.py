@@ -1,33 +1,60 @@
-"""Who may act for whom: predicates over circle membership and role, in one place."""
+"""Who may see and act for whom: predicates over circle membership and role, in one place.
 
-from django.db.models import Q
+They are `rules` predicates, so views, templates ({% load rules %}) and services share them:
+`leads(person, circle)`, `cares_in(person, circle)`, `speaks_for(person, client)`.
+"""
+
+import rules
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from circles.models import Circle, Membership, Role
 from people.models import Client, Person
 
 
-def _active(person: Person, circle_id: int, role: str):
-    return Membership.objects.filter(person=person, circle_id=circle_id, role=role).filter(
+def active_memberships(person: Person, role: str | None = None) -> QuerySet[Membership]:
+    """The person's memberships that have not ended."""
+    memberships = Membership.objects.filter(person=person).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
     )
+    return memberships.filter(role=role) if role else memberships
 
 
+@rules.predicate
 def leads(person: Person, circle: Circle) -> bool:
     """A team leader of the circle, or a coordinator of its organisation."""
     if person.is_superuser:
         return True
     if person.is_coordinator and person.organisation_id == circle.organisation_id:
         return True
-    return _active(person, circle.pk, Role.TEAM_LEADER).exists()
+    return active_memberships(person, Role.TEAM_LEADER).filter(circle=circle).exists()
 
 
+@rules.predicate
 def cares_in(person: Person, circle: Circle) -> bool:
-    return _active(person, circle.pk, Role.CARER).exists()
+    return active_memberships(person, Role.CARER).filter(circle=circle).exists()
 
 
+@rules.predicate
 def speaks_for(person: Person, client: Client) -> bool:
     """The client themselves, their representative, or a family member of theirs."""
     if client.person_id == person.pk or client.representative_id == person.pk:
         return True
-    return _active(person, client.circle_id, Role.FAMILY).filter(client=client).exists()
+    return active_memberships(person, Role.FAMILY).filter(client=client).exists()
+
+
+def circles_of(person: Person, role: str) -> QuerySet[Circle]:
+    """The circles where the person has this role now: what their pages may show."""
+    return Circle.objects.filter(
+        pk__in=active_memberships(person, role).values("circle_id")
+    ).order_by("name")
+
+
+def clients_of(person: Person) -> QuerySet[Client]:
+    """The clients this person speaks for: themselves, as representative, or as family."""
+    family = active_memberships(person, Role.FAMILY).values("client_id")
+    return (
+        Client.objects.filter(Q(person=person) | Q(representative=person) | Q(pk__in=family))
+        .select_related("circle")
+        .order_by("preferred_name")
+    )

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Care Circles"
 admin.site.site_title = "Care Circles admin"
@@ -7,4 +7,5 @@ admin.site.index_title = "Set up circles, people and care plans"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("people.urls")),
 ]

@@ -1,0 +1,77 @@
+"""Signing in with a password, or with a one-time link for people who keep none."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def link_in(message) -> str:
+    return re.search(r"http://testserver(/sign-in/link/go/\?sesame=\S+)", message.body).group(1)
+
+
+def test_a_person_signs_in_with_their_password(client):
+    PersonFactory(email="ana@example.org", password="a-long-test-password")
+    response = client.post(
+        "/sign-in/", {"username": "ana@example.org", "password": "a-long-test-password"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/me/").status_code == 200
+
+
+def test_a_wrong_password_says_so_and_signs_nobody_in(client):
+    PersonFactory(email="ana@example.org", password="a-long-test-password")
+    response = client.post("/sign-in/", {"username": "ana@example.org", "password": "nope"})
+    assert "correct email" in response.content.decode()
+    assert client.get("/me/").status_code == 302
+
+
+def test_a_sign_in_link_is_emailed_and_works_once_after_pressing_the_button(client):
+    PersonFactory(email="sian@example.org", full_name="Siân Morgan")
+    response = client.post("/sign-in/link/", {"email": "Sian@Example.org"})
+    assert "Check your email" in response.content.decode()
+    [message] = mail.outbox
+    assert message.to == ["sian@example.org"] and "Hello Siân" in message.body
+    link = link_in(message)
+
+    # Opening the link (as a mail scanner would) signs nobody in and spends nothing.
+    page = client.get(link)
+    assert "Sign me in" in page.content.decode()
+    assert client.get("/me/").status_code == 302
+
+    token = link.split("sesame=")[1]
+    assert client.post("/sign-in/link/go/", {"sesame": token}).status_code == 302
+    assert client.get("/me/").status_code == 200
+
+    client.post("/sign-out/")
+    again = client.post("/sign-in/link/go/", {"sesame": token}, follow=True)
+    assert "expired or was already used" in again.content.decode()
+    assert client.get("/me/").status_code == 302
+
+
+def test_a_sign_in_link_expires_after_ten_minutes(client):
+    PersonFactory(email="sian@example.org")
+    client.post("/sign-in/link/", {"email": "sian@example.org"})
+    token = link_in(mail.outbox[0]).split("sesame=")[1]
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        response = client.post("/sign-in/link/go/", {"sesame": token}, follow=True)
+    assert "expired or was already used" in response.content.decode()
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(client):
+    response = client.post("/sign-in/link/", {"email": "nobody@example.org"})
+    assert "Check your email" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_a_malformed_address_is_told_plainly(client):
+    response = client.post("/sign-in/link/", {"email": "not an address"})
+    assert "valid email address" in response.content.decode()
+    assert mail.outbox == []
