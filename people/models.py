@@ -59,6 +59,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     notify_by_push = models.BooleanField(_("send to my phone"), default=True)
     quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
     quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
+    # The secret in this person's calendar feed address; a new one revokes the old address.
+    feed_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     is_staff = models.BooleanField(_("can use the admin"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
