@@ -198,18 +198,8 @@ class CredentialAdmin(ScopedAdmin):
 class VisitPlanInline(ScopedStackedInline):
     model = VisitPlan
     form = VisitPlanForm
-    fields = [
-        "title",
-        "weekdays",
-        "start_time",
-        "duration_minutes",
-        "carers_needed",
-        "credentials_needed",
-        "essential",
-        "starts_on",
-        "ends_on",
-        "task_notes",
-    ]
+    # The plan's own form, less the client the inline already belongs to.
+    fields = [field for field in VisitPlanForm.Meta.fields if field != "client"]
     verbose_name = _("visit in the care plan")
     verbose_name_plural = _("care plan (visits)")
 
