@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from people import views
+from people import feed, push, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +15,13 @@ urlpatterns = [
     path("sign-in/link/go/", views.sign_in_confirm, name="sign_in_confirm"),
     path("me/", views.preferences, name="preferences"),
     path("language/", views.switch_language, name="switch_language"),
+    # Each person's shifts in their phone's calendar, at a secret address.
+    path("calendar/", feed.calendar_page, name="calendar"),
+    path("calendar/new-address/", feed.new_calendar_address, name="calendar_new_address"),
+    path("calendar/<slug:token>.ics", feed.calendar_feed, name="calendar_feed"),
+    # Web Push: the phones a person opted in, and the service worker for the whole site.
+    path("push/key/", push.public_key, name="push_key"),
+    path("push/subscribe/", push.subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", push.unsubscribe, name="push_unsubscribe"),
+    path("sw.js", push.service_worker, name="service_worker"),
 ]

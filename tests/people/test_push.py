@@ -1,0 +1,415 @@
+"""Alerts to phones by Web Push.
+
+Browsers here reach no push service, so the test runs one of its own on 127.0.0.1 and is
+the phone too: it makes the subscription's key pair and auth secret as a browser would,
+and decrypts what arrives (RFC 8291, aes128gcm) with them.
+"""
+
+import base64
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import http_ece
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from py_vapid import Vapid
+
+from people.models import PushSubscription
+from people.push import PUSH_TTL, send_push
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def public_point(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class PushService:
+    """A push service on 127.0.0.1: records each message and answers with the status
+    set for its path (201 Created, as real ones do, unless told otherwise)."""
+
+    received: list[Received] = field(default_factory=list)
+    answers: dict[str, int] = field(default_factory=dict)
+    server: ThreadingHTTPServer | None = None
+
+    def url(self, path: str) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_port}{path}"
+
+
+@pytest.fixture
+def push_service(monkeypatch):
+    service = PushService()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            service.received.append(Received(self.path, headers, body))
+            self.send_response(service.answers.get(self.path, 201))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass  # keep the test output quiet
+
+    # Whatever the machine says about proxies, this goes straight to the local server.
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    service.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(
+        target=service.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    yield service
+    service.server.shutdown()
+    service.server.server_close()
+    thread.join(timeout=5)
+
+
+@dataclass
+class Phone:
+    """What a browser holds for one subscription: its own key pair and auth secret."""
+
+    key: ec.EllipticCurvePrivateKey = field(
+        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
+    )
+    auth: bytes = field(default_factory=lambda: os.urandom(16))
+
+    def subscribe(self, person, endpoint: str) -> PushSubscription:
+        return PushSubscription.objects.create(
+            person=person,
+            endpoint=endpoint,
+            p256dh=b64url(public_point(self.key)),
+            auth=b64url(self.auth),
+        )
+
+    def read(self, body: bytes) -> dict:
+        plain = http_ece.decrypt(
+            body, private_key=self.key, auth_secret=self.auth, version="aes128gcm"
+        )
+        return json.loads(plain)
+
+
+@pytest.fixture
+def vapid(settings) -> Vapid:
+    """The site's VAPID key pair, made for the test."""
+    key = Vapid()
+    key.generate_keys()
+    settings.VAPID_PRIVATE_KEY = b64url(
+        key.private_key.private_numbers().private_value.to_bytes(32, "big")
+    )
+    settings.VAPID_PUBLIC_KEY = b64url(
+        key.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    )
+    settings.VAPID_SUBJECT = "mailto:rota@example.org"
+    return key
+
+
+@pytest.fixture
+def ana():
+    return PersonFactory(full_name="Ana Price", notify_by_push=True)
+
+
+@pytest.fixture
+def anas_phone(ana, push_service) -> Phone:
+    phone = Phone()
+    phone.subscribe(ana, push_service.url("/push/ana-phone"))
+    return phone
+
+
+def help_now(person, **options) -> int:
+    return send_push(
+        person,
+        title="Gwen needs help now",
+        body="Can you go? Tap to answer.",
+        url="/help/12/",
+        **{"urgent": True, **options},
+    )
+
+
+def test_an_urgent_alert_reaches_the_phone_and_only_the_phone_can_read_it(
+    vapid, ana, anas_phone, push_service
+):
+    delivered = help_now(ana)
+
+    assert delivered == 1
+    [message] = push_service.received
+    assert message.path == "/push/ana-phone"
+    assert message.headers["content-encoding"] == "aes128gcm"
+    assert message.headers["urgency"] == "high"
+    assert message.headers["ttl"] == str(PUSH_TTL)
+    assert b"Gwen" not in message.body
+    payload = anas_phone.read(message.body)
+    assert payload["title"] == "Gwen needs help now"
+    assert payload["body"] == "Can you go? Tap to answer."
+    assert payload["url"] == "/help/12/"
+    assert payload["urgent"] is True
+
+
+def test_a_routine_message_does_not_wake_the_phone(vapid, ana, anas_phone, push_service):
+    assert help_now(ana, urgent=False) == 1
+
+    [message] = push_service.received
+    assert message.headers["urgency"] == "normal"
+    assert anas_phone.read(message.body)["urgent"] is False
+
+
+def test_the_message_is_signed_with_the_sites_vapid_key_for_that_push_service(
+    vapid, ana, anas_phone, push_service
+):
+    help_now(ana)
+
+    [message] = push_service.received
+    scheme, _, params = message.headers["authorization"].partition(" ")
+    assert scheme == "vapid"
+    fields = dict(part.strip().split("=", 1) for part in params.split(","))
+    assert unb64url(fields["k"]) == public_point(vapid.private_key)
+    header, claims, signature = fields["t"].split(".")
+    raw = unb64url(signature)
+    der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+    try:
+        vapid.public_key.verify(der, f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        pytest.fail("The VAPID token is not signed with the site's key.")
+    claims = json.loads(unb64url(claims))
+    assert claims["aud"] == push_service.url("")
+    assert claims["sub"] == "mailto:rota@example.org"
+
+
+def test_every_phone_of_the_person_gets_it(vapid, ana, anas_phone, push_service):
+    tablet = Phone()
+    tablet.subscribe(ana, push_service.url("/push/ana-tablet"))
+
+    assert help_now(ana) == 2
+
+    by_path = {message.path: message for message in push_service.received}
+    assert anas_phone.read(by_path["/push/ana-phone"].body)["title"] == "Gwen needs help now"
+    assert tablet.read(by_path["/push/ana-tablet"].body)["title"] == "Gwen needs help now"
+
+
+@pytest.mark.parametrize("gone", [404, 410])
+def test_a_phone_whose_subscription_is_gone_is_forgotten_and_the_others_still_get_it(
+    vapid, ana, anas_phone, push_service, gone
+):
+    old_phone = Phone()
+    old_phone.subscribe(ana, push_service.url("/push/old-phone"))
+    push_service.answers["/push/old-phone"] = gone
+
+    assert help_now(ana) == 1
+
+    assert list(PushSubscription.objects.filter(person=ana).values_list("endpoint", flat=True)) == [
+        push_service.url("/push/ana-phone")
+    ]
+
+
+def test_a_push_service_in_trouble_keeps_the_subscription(vapid, ana, anas_phone, push_service):
+    push_service.answers["/push/ana-phone"] = 503
+
+    assert help_now(ana) == 0
+
+    assert PushSubscription.objects.filter(person=ana).count() == 1
+
+
+def test_a_push_service_that_cannot_be_reached_is_skipped(vapid, ana, anas_phone):
+    Phone().subscribe(ana, "http://127.0.0.1:9/push/nobody-listens")
+
+    assert help_now(ana) == 1  # the reachable phone still gets it
+    assert PushSubscription.objects.filter(person=ana).count() == 2
+
+
+def test_nothing_is_pushed_without_vapid_keys(settings, ana, anas_phone, push_service):
+    settings.VAPID_PRIVATE_KEY = settings.VAPID_PUBLIC_KEY = ""
+
+    assert help_now(ana) == 0
+    assert push_service.received == []
+
+
+def test_nothing_is_pushed_to_a_person_who_turned_it_off(vapid, ana, anas_phone, push_service):
+    ana.notify_by_push = False
+    ana.save(update_fields=["notify_by_push"])
+
+    assert help_now(ana) == 0
+    assert push_service.received == []
+
+
+# --- Opting a phone in and out -------------------------------------------------------------
+
+
+def browser_subscription(phone: Phone, endpoint: str) -> dict:
+    """What `PushSubscription.toJSON()` gives in a browser."""
+    return {
+        "endpoint": endpoint,
+        "expirationTime": None,
+        "keys": {"p256dh": b64url(public_point(phone.key)), "auth": b64url(phone.auth)},
+    }
+
+
+FCM = "https://fcm.googleapis.com/fcm/send/dGhpcyBpcyBhIHRlc3Q:APA91bHk"
+
+
+def post_json(client, url: str, data) -> object:
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def test_opting_in_stores_this_phone_and_turns_push_on(client):
+    ana = PersonFactory(notify_by_push=False)
+    client.force_login(ana)
+    phone = Phone()
+
+    response = post_json(client, "/push/subscribe/", browser_subscription(phone, FCM))
+
+    assert response.status_code == 201
+    assert response.json()["message"] == "Alerts will come to this phone."
+    stored = PushSubscription.objects.get(endpoint=FCM)
+    assert stored.person == ana
+    assert unb64url(stored.p256dh) == public_point(phone.key)
+    assert unb64url(stored.auth) == phone.auth
+    ana.refresh_from_db()
+    assert ana.notify_by_push
+
+
+def test_opting_in_twice_keeps_one_subscription(client, ana):
+    client.force_login(ana)
+    phone = Phone()
+
+    post_json(client, "/push/subscribe/", browser_subscription(phone, FCM))
+    post_json(client, "/push/subscribe/", browser_subscription(phone, FCM))
+
+    assert PushSubscription.objects.filter(endpoint=FCM).count() == 1
+
+
+def test_a_phone_handed_to_someone_else_alerts_only_its_new_owner(client, ana):
+    Phone().subscribe(ana, FCM)
+    ben = PersonFactory()
+    client.force_login(ben)
+
+    post_json(client, "/push/subscribe/", browser_subscription(Phone(), FCM))
+
+    assert PushSubscription.objects.get(endpoint=FCM).person == ben
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda s: {**s, "endpoint": "http://push.example/x"}, id="not https"),
+        pytest.param(lambda s: {**s, "endpoint": "not a url"}, id="not a url"),
+        pytest.param(lambda s: {**s, "endpoint": "https://p.example/" + "x" * 500}, id="long"),
+        pytest.param(lambda s: {**s, "keys": {"p256dh": s["keys"]["p256dh"]}}, id="no auth"),
+        pytest.param(lambda s: {**s, "keys": {**s["keys"], "auth": "c2hvcnQ"}}, id="short auth"),
+        pytest.param(lambda s: {**s, "keys": {**s["keys"], "p256dh": "!!"}}, id="bad key"),
+        pytest.param(lambda s: {**s, "keys": "nonsense"}, id="keys not an object"),
+        pytest.param(lambda s: [s], id="a list"),
+    ],
+)
+def test_a_subscription_that_makes_no_sense_is_refused_and_nothing_stored(client, ana, change):
+    client.force_login(ana)
+
+    response = post_json(client, "/push/subscribe/", change(browser_subscription(Phone(), FCM)))
+
+    assert response.status_code == 400
+    assert "try again" in response.json()["message"]
+    assert not PushSubscription.objects.exists()
+
+
+def test_a_body_that_is_not_json_is_refused(client, ana):
+    client.force_login(ana)
+
+    response = client.post("/push/subscribe/", "endpoint=x", content_type="text/plain")
+
+    assert response.status_code == 400
+    assert not PushSubscription.objects.exists()
+
+
+def test_opting_in_needs_a_signed_in_person_and_a_post(client, ana):
+    anonymous = post_json(client, "/push/subscribe/", browser_subscription(Phone(), FCM))
+    client.force_login(ana)
+    fetched = client.get("/push/subscribe/")
+
+    assert anonymous.status_code == 302 and "/sign-in/" in anonymous["Location"]
+    assert fetched.status_code == 405
+    assert not PushSubscription.objects.exists()
+
+
+def test_opting_in_is_protected_from_other_sites(ana):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(ana)
+
+    response = post_json(browser, "/push/subscribe/", browser_subscription(Phone(), FCM))
+
+    assert response.status_code == 403
+    assert not PushSubscription.objects.exists()
+
+
+def test_opting_out_forgets_only_this_persons_phone(client, ana):
+    Phone().subscribe(ana, FCM)
+    bens_endpoint = FCM + "-ben"
+    Phone().subscribe(PersonFactory(), bens_endpoint)
+    client.force_login(ana)
+
+    mine = post_json(client, "/push/unsubscribe/", {"endpoint": FCM})
+    theirs = post_json(client, "/push/unsubscribe/", {"endpoint": bens_endpoint})
+
+    assert mine.json()["message"] == "Alerts will no longer come to this phone."
+    assert theirs.status_code == 200
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [bens_endpoint]
+
+
+def test_browsers_get_the_sites_public_key(client, vapid, settings):
+    assert client.get("/push/key/").json() == {"publicKey": settings.VAPID_PUBLIC_KEY}
+
+
+def test_without_keys_browsers_are_told_push_is_off(client, settings):
+    settings.VAPID_PUBLIC_KEY = ""
+    assert client.get("/push/key/").json() == {"publicKey": ""}
+
+
+def test_the_service_worker_is_served_from_the_top_of_the_site(client):
+    response = client.get("/sw.js")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    script = response.content.decode()
+    assert "showNotification" in script
+    assert "notificationclick" in script and "openWindow" in script
+
+
+def test_the_settings_snippet_offers_the_button_and_works_without_javascript(ana):
+    request = RequestFactory().get("/me/")
+    request.user = ana
+
+    html = render_to_string("people/push_alerts.html", request=request)
+
+    assert "Send alerts to this phone" in html
+    assert 'data-subscribe-url="/push/subscribe/"' in html
+    assert 'data-worker-url="/sw.js"' in html
+    assert "csrfmiddlewaretoken" in html
+    # Without JavaScript the buttons stay hidden and the person is told why.
+    assert "need JavaScript" in html
