@@ -5,10 +5,12 @@ mail to the console. Every value is parsed by django-environ, which fails loudly
 on a malformed one.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -107,6 +109,27 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Care Circles <rota@localhost>")
+# The SMTP server, when EMAIL_BACKEND is Django's SMTP backend.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# A mail server that never answers must not hold a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Where links in emails and push messages point.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Web Push (VAPID). With the keys empty (the default) nothing is pushed. The private key is
+# the P-256 key in base64url, raw 32 bytes or DER (`vapid --gen`); the public one the
+# uncompressed point in base64url, as browsers take it. The subject is whom push services
+# contact about our messages: by default the address our emails come from.
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default=f"mailto:{parseaddr(DEFAULT_FROM_EMAIL)[1]}")
+if bool(VAPID_PUBLIC_KEY) != bool(VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured("Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither.")
+if VAPID_PRIVATE_KEY and not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: or https:// address.")
 
 # Redis is the Celery broker and the cache. Without it (the demo), tasks run in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -143,12 +166,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rota.tasks.lapse_started",
         "schedule": 300.0,
     },
+    # Catches time passing: a gap that is now under 48 hours away.
+    "sweep-circles": {
+        "task": "circles.tasks.sweep",
+        "schedule": 300.0,
+    },
+    "escalate-help-requests": {
+        "task": "circles.tasks.escalate_help_requests",
+        "schedule": 60.0,
+    },
+    "reminders": {
+        "task": "circles.tasks.reminders",
+        "schedule": crontab(minute=15),
+    },
+    # Routine messages held back by quiet hours, and any a crash left unsent.
+    "deliver-pending-notifications": {
+        "task": "circles.tasks.deliver_pending",
+        "schedule": 300.0,
+    },
 }
 
 # How far ahead shifts are generated from the care plans.
 ROTA_HORIZON_WEEKS = env.int("ROTA_HORIZON_WEEKS", default=6)
 # How long the emergency visit made by a "needs help now" lasts.
 HELP_REQUEST_MINUTES = env.int("HELP_REQUEST_MINUTES", default=60)
+# How long a help request may go unanswered by carers before the team leaders are alerted.
+HELP_ESCALATE_MINUTES = env.int("HELP_ESCALATE_MINUTES", default=10)
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from circles import tasks as circle_tasks
 from circles.models import Circle
 from rota import generation, lapse, outbox
 from rota.models import AuditEvent
@@ -38,13 +39,17 @@ def relay_outbox() -> int:
 def announce_change(event_id: int) -> str:
     """After a committed rota change: the follow-up of one audit event.
 
-    Who hears what (DESIGN §5) and the circle's capacity check hang off this task; for
-    now it records that the change was announced.
+    The circle's state is checked, and for a call for help the carers who could go are
+    asked. Both are idempotent, so announcing a change twice is harmless.
     """
     event = AuditEvent.objects.get(pk=event_id)
     log.debug(
         "Rota change %s: %s %s #%s", event.pk, event.action, event.subject_type, event.subject_id
     )
+    if event.circle_id is not None:
+        circle_tasks.check_circle.delay(event.circle_id)
+    if event.action == "raise_help_request":
+        circle_tasks.ask_carers_for_help.delay(event.subject_id)
     return event.action
 
 

@@ -1,0 +1,328 @@
+"""Who hears what (DESIGN §5): team leaders only of a circle crossing into a worse state, of
+its recovery and of an unanswered call for help; carers of a call for help they could
+answer, of their offered visit still untaken and of their checks running out.
+
+A circle's state is stored; the live one is computed from its capacity. A change is
+recorded only when they differ, by a conditional update that exactly one worker wins, and
+who hears of it is decided in one place (`alert_for`). Every message is keyed, so a job
+that runs twice tells nobody twice.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from circles import notify
+from circles.capacity import Capacity, capacities, capacity
+from circles.models import Circle, CircleState, Membership, NotificationKind, Role, StateChange
+from circles.notify import Formatted
+from people.models import Credential, Person
+from rota import audit
+from rota.models import HelpRequest, HelpStatus, Offer, OfferStatus
+from rota.rules import Rule, check
+
+HORIZON = timedelta(days=14)
+OFFER_REMINDER = timedelta(hours=24)
+CREDENTIAL_REMINDER = timedelta(days=30)
+
+WORSE_TITLES = {
+    CircleState.STRAINED: _("%(circle)s is stretched: cover is getting thin"),
+    CircleState.NOT_COPING: _("%(circle)s is not coping: visits need cover"),
+}
+WORSE_BODY = _("%(filled)s of %(needed)s carer places are filled over the next 14 days.")
+WORSE_BODY_ESSENTIAL = _(
+    "%(filled)s of %(needed)s carer places are filled over the next 14 days. "
+    "An essential visit has nobody yet: %(visit)s."
+)
+RECOVERED_TITLE = _("%(circle)s is coping again")
+RECOVERED_BODY = _(
+    "Enough places are filled over the next 14 days, and every essential visit soon has a carer."
+)
+HELP_NEEDED_TITLE = _("%(client)s needs help now")
+HELP_NEEDED_BODY = _(
+    "Can you go to %(client)s now, until %(until)s? The first carer to say yes goes."
+)
+HELP_ESCALATED_TITLE = _("Nobody has answered %(client)s's call for help")
+HELP_ESCALATED_BODY = _(
+    "No carer in %(circle)s has said yes after %(minutes)s minutes. Who to phone: %(phone)s. "
+    "Say you are on it, so the other team leader knows."
+)
+OFFER_UNTAKEN_TITLE = _("Nobody has taken your visit to %(client)s yet")
+OFFER_UNTAKEN_BODY = _(
+    "Your visit to %(client)s on %(when)s is still yours until someone takes it. If you "
+    "can't go, ask someone in your circle to swap or take it."
+)
+YOUR_CHECK_TITLE = _("Your %(check)s runs out on %(date)s")
+YOUR_CHECK_BODY = _(
+    "After %(date)s you can't do visits that need it. Please renew it and tell your coordinator."
+)
+THEIR_CHECK_TITLE = _("%(person)s's %(check)s runs out on %(date)s")
+THEIR_CHECK_BODY = _("After %(date)s they can't do visits that need it until it is renewed.")
+
+
+def check_circle(circle: Circle) -> str:
+    """Judge the next 14 days; store the state and alert only when it changed. Returns it."""
+    now = timezone.now()
+    return transition(circle, capacity(circle, now, now + HORIZON))
+
+
+def transition(circle: Circle, judged: Capacity) -> str:
+    """Move the circle from its stored state to the judged one, once.
+
+    Returns the judged state. When another worker stored it first, nothing more is done.
+    """
+    stored, live = circle.state, judged.state
+    if live == stored:
+        return live
+    now = timezone.now()
+    with transaction.atomic():
+        won = Circle.objects.filter(pk=circle.pk, state=stored).update(
+            state=live, state_changed_at=now
+        )
+        if not won:
+            return live  # another worker process got there first, and alerted
+        kind = alert_for(CircleState(stored), CircleState(live))
+        change = StateChange.objects.create(
+            circle=circle,
+            from_state=stored,
+            to_state=live,
+            at=now,
+            slots_needed=judged.slots_needed,
+            slots_filled=judged.slots_filled,
+            alerted_at=now if kind else None,
+        )
+        if kind:
+            _alert_leaders(kind, change, judged)
+    circle.state, circle.state_changed_at = live, now
+    return live
+
+
+def alert_for(stored: CircleState, live: CircleState) -> NotificationKind | None:
+    """What team leaders hear of a change: a worse state, or back to coping. Nothing else:
+    not coping to strained is better but not yet well, and routine."""
+    if live.severity > stored.severity:
+        return NotificationKind.CIRCLE_WORSE
+    if live == CircleState.OK:
+        return NotificationKind.CIRCLE_RECOVERED
+    return None
+
+
+def team_leaders(circle: Circle) -> QuerySet[Person]:
+    return _members(circle, Role.TEAM_LEADER)
+
+
+def _members(circle: Circle, role: Role) -> QuerySet[Person]:
+    """The circle's members in `role` today, with an account that is still open."""
+    today = timezone.localdate()
+    current = Membership.objects.filter(circle=circle, role=role, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
+    return Person.objects.filter(is_active=True, pk__in=current.values("person_id")).order_by("pk")
+
+
+def _alert_leaders(kind: NotificationKind, change: StateChange, judged: Capacity) -> None:
+    circle = change.circle
+    params = {"circle": circle.name, "filled": judged.slots_filled, "needed": judged.slots_needed}
+    if kind == NotificationKind.CIRCLE_RECOVERED:
+        title, body = RECOVERED_TITLE, RECOVERED_BODY
+    else:
+        title, body = WORSE_TITLES[CircleState(change.to_state)], WORSE_BODY
+        essential = next((shift for shift in judged.uncovered if shift.essential), None)
+        if essential is not None:
+            body, params["visit"] = WORSE_BODY_ESSENTIAL, str(essential)
+    for leader in team_leaders(circle):
+        notify.notify(
+            leader,
+            kind,
+            key=f"state-change:{change.pk}",
+            title=title,
+            body=body,
+            params=params,
+            circle=circle,
+            urgent=kind == NotificationKind.CIRCLE_WORSE,
+        )
+
+
+def sweep() -> int:
+    """Every circle judged in one set-based pass; a transition only where the stored state
+    differs. Returns how many circles were checked."""
+    now = timezone.now()
+    circles = list(Circle.objects.order_by("pk"))
+    judged = capacities(circles, now, now + HORIZON)
+    for circle in circles:
+        if judged[circle.pk].state != circle.state:
+            transition(circle, judged[circle.pk])
+    return len(circles)
+
+
+# --- calls for help ----------------------------------------------------------------------------
+
+
+def ask_carers_for_help(request_id: int) -> int:
+    """Ask every carer of the circle who could go now (every rule but `started` passes).
+
+    Returns how many were asked; nobody is asked twice, and nobody once it is answered.
+    """
+    request = (
+        HelpRequest.objects.select_related("client", "shift__circle", "shift__client")
+        .filter(pk=request_id, status__in=[HelpStatus.ASKED, HelpStatus.ESCALATED])
+        .first()
+    )
+    if request is None:
+        return 0
+    shift = request.shift
+    params = {
+        "client": request.client.preferred_name,
+        "until": Formatted(timezone.localtime(shift.end, shift.circle.tz), "H:i"),
+    }
+    asked = 0
+    for carer in _members(shift.circle, Role.CARER):
+        if any(violation.rule != Rule.STARTED for violation in check(carer, shift)):
+            continue
+        notify.notify(
+            carer,
+            NotificationKind.HELP_NEEDED,
+            key=f"help-needed:{request.pk}",
+            title=HELP_NEEDED_TITLE,
+            body=HELP_NEEDED_BODY,
+            params=params,
+            circle=shift.circle,
+            urgent=True,
+        )
+        asked += 1
+    return asked
+
+
+def escalate_help_requests() -> int:
+    """Calls for help no carer has answered in time go to the team leaders; returns how many."""
+    cutoff = timezone.now() - timedelta(minutes=settings.HELP_ESCALATE_MINUTES)
+    due = HelpRequest.objects.filter(status=HelpStatus.ASKED, raised_at__lte=cutoff)
+    return sum(escalate(pk) for pk in due.order_by("pk").values_list("pk", flat=True))
+
+
+def escalate(request_id: int) -> bool:
+    """Escalate one call for help, once: True if this call did."""
+    now = timezone.now()
+    with transaction.atomic():
+        won = HelpRequest.objects.filter(pk=request_id, status=HelpStatus.ASKED).update(
+            status=HelpStatus.ESCALATED, escalated_at=now
+        )
+        if not won:
+            return False  # answered, cancelled, or escalated by another worker
+        request = HelpRequest.objects.select_related("client__circle").get(pk=request_id)
+        circle = request.client.circle
+        audit.record(
+            "escalate_help_request", request, circle_id=circle.pk, client_id=request.client_id
+        )
+        params = {
+            "client": request.client.preferred_name,
+            "circle": circle.name,
+            "minutes": settings.HELP_ESCALATE_MINUTES,
+            "phone": request.client.who_to_phone or "—",
+        }
+        for leader in team_leaders(circle):
+            notify.notify(
+                leader,
+                NotificationKind.HELP_ESCALATED,
+                key=f"help-escalated:{request.pk}",
+                title=HELP_ESCALATED_TITLE,
+                body=HELP_ESCALATED_BODY,
+                params=params,
+                circle=circle,
+                urgent=True,
+            )
+    return True
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def remind_untaken_offers() -> int:
+    """Tell each carer whose offered visit is less than a day away that nobody has taken it
+    yet (it is still theirs); once per offer. Returns how many offers are that close."""
+    now = timezone.now()
+    offers = Offer.objects.filter(
+        status=OfferStatus.OPEN,
+        assignment__released_at__isnull=True,
+        assignment__start__gt=now,
+        assignment__start__lte=now + OFFER_REMINDER,
+    ).select_related("assignment__carer", "assignment__shift__client", "assignment__shift__circle")
+    count = 0
+    for offer in offers:
+        shift = offer.assignment.shift
+        notify.notify(
+            offer.assignment.carer,
+            NotificationKind.OFFER_UNTAKEN,
+            key=f"offer-untaken:{offer.pk}",
+            title=OFFER_UNTAKEN_TITLE,
+            body=OFFER_UNTAKEN_BODY,
+            params={
+                "client": shift.client.preferred_name,
+                "when": Formatted(timezone.localtime(shift.start, shift.circle.tz), "l j F, H:i"),
+            },
+            circle=shift.circle,
+        )
+        count += 1
+    return count
+
+
+def remind_expiring_credentials() -> int:
+    """Tell each holder of a check or training running out within 30 days, and their
+    organisation's coordinators; once per credential, and not when already renewed.
+    Returns how many credentials are running out."""
+    today = timezone.localdate()
+    renewed = Credential.objects.filter(
+        person_id=OuterRef("person_id"),
+        type_id=OuterRef("type_id"),
+        valid_until__gt=OuterRef("valid_until"),
+    )
+    expiring = list(
+        Credential.objects.filter(
+            valid_until__gte=today,
+            valid_until__lte=today + CREDENTIAL_REMINDER,
+            person__is_active=True,
+        )
+        .filter(~Exists(renewed))
+        .select_related("person", "type")
+    )
+    coordinators = _coordinators({c.person.organisation_id for c in expiring})
+    for credential in expiring:
+        holder = credential.person
+        params = {
+            "person": holder.full_name,
+            "check": credential.type.name,
+            "date": Formatted(credential.valid_until, "j F Y"),
+        }
+        key = f"credential-expiring:{credential.pk}"
+        kind = NotificationKind.CREDENTIAL_EXPIRING
+        notify.notify(
+            holder, kind, key=key, title=YOUR_CHECK_TITLE, body=YOUR_CHECK_BODY, params=params
+        )
+        for coordinator in coordinators.get(holder.organisation_id, []):
+            if coordinator != holder:
+                notify.notify(
+                    coordinator,
+                    kind,
+                    key=key,
+                    title=THEIR_CHECK_TITLE,
+                    body=THEIR_CHECK_BODY,
+                    params=params,
+                )
+    return len(expiring)
+
+
+def _coordinators(organisation_ids: set[int | None]) -> dict[int, list[Person]]:
+    by_organisation: dict[int, list[Person]] = defaultdict(list)
+    for person in Person.objects.filter(
+        organisation_id__in=organisation_ids - {None},
+        is_staff=True,
+        is_superuser=False,
+        is_active=True,
+    ):
+        by_organisation[person.organisation_id].append(person)
+    return by_organisation

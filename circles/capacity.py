@@ -1,0 +1,365 @@
+"""How well a circle's visits are covered over a window, and how many hours its carers have
+left to give (DESIGN §3, Capacity).
+
+`capacities` does it for many circles in a fixed number of queries, whatever their number:
+the sweep and the dashboard use it. `capacity` is the same for one circle.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+
+from circles.models import Circle, CircleState, Membership, Role
+from people.models import CarerPreference, CarerProfile, Client, Credential, Preference
+from rota.models import Absence, Assignment, Shift, ShiftStatus, VisitPlan
+from rota.recurrence import aware_local
+
+
+@dataclass(frozen=True)
+class Capacity:
+    slots_needed: int
+    slots_filled: int
+    # Visits with a place nobody (rightly) holds: essential first, then by start. Each has
+    # `places_filled`, how many of its `carers_needed` places are held.
+    uncovered: list[Shift]
+    headroom_hours: float
+    state: str
+
+    @property
+    def percent_filled(self) -> float:
+        return percent_filled(self.slots_needed, self.slots_filled)
+
+
+def percent_filled(needed: int, filled: int) -> float:
+    """Share of carer places filled; an empty window is fully covered."""
+    return 100.0 * filled / needed if needed else 100.0
+
+
+def capacity(circle: Circle, start: datetime, end: datetime) -> Capacity:
+    return capacities([circle], start, end)[circle.pk]
+
+
+def capacities(circles: Iterable[Circle], start: datetime, end: datetime) -> dict[int, Capacity]:
+    """Capacity of each circle over [start, end), by circle id, in five queries.
+
+    Only planned visits starting in the window count. A place held by a carer who now
+    breaks a rule on it (an expired check, a client's new "rather not") is uncovered.
+    """
+    circles = list(circles)
+    ids = [circle.pk for circle in circles]
+    totals = _slot_totals(ids, start, end)
+    uncovered = _uncovered(ids, start, end)
+    headroom = _headroom(circles, start, end)
+    now = timezone.now()
+    result = {}
+    for circle in circles:
+        needed, filled = totals.get(circle.pk, (0, 0))
+        gaps = uncovered.get(circle.pk, [])
+        result[circle.pk] = Capacity(
+            slots_needed=needed,
+            slots_filled=filled,
+            uncovered=gaps,
+            headroom_hours=round(headroom.get(circle.pk, 0.0), 1),
+            state=judge(circle, needed, filled, gaps, now),
+        )
+    return result
+
+
+def judge(
+    circle: Circle, needed: int, filled: int, uncovered: list[Shift], now: datetime
+) -> CircleState:
+    """The circle's state by its thresholds: an essential visit without a carer soon, or too
+    few places filled, is not coping; fewer than it would like is strained."""
+    soon = now + timedelta(hours=circle.essential_gap_hours)
+    if any(shift.essential and shift.start < soon for shift in uncovered):
+        return CircleState.NOT_COPING
+    percent = percent_filled(needed, filled)
+    if percent < circle.not_coping_below_percent:
+        return CircleState.NOT_COPING
+    if percent < circle.strained_below_percent:
+        return CircleState.STRAINED
+    return CircleState.OK
+
+
+# --- covered places ---------------------------------------------------------------------------
+
+
+class LocalDate(Func):
+    """The local calendar date of a moment, in a time zone named by a column."""
+
+    output_field = DateField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s)::date", arg_joiner=" AT TIME ZONE "
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # The function Django registers on SQLite for its own date casts.
+        return self.as_sql(
+            compiler, connection, template="django_datetime_cast_date(%(expressions)s, 'UTC')"
+        )
+
+
+class LocalWeek(Func):
+    """The Monday, in a time zone named by a column, of the week a moment falls in."""
+
+    output_field = DateField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date_trunc('week', %(expressions)s)::date",
+            arg_joiner=" AT TIME ZONE ",
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(django_datetime_trunc('week', %(expressions)s, 'UTC'))",
+        )
+
+
+def _rightly_held() -> QuerySet[Assignment]:
+    """Held places whose carer still passes the rules a change of record can break: the
+    client has not said "rather not", and every check the visit needs is valid on its day."""
+    not_wanted = CarerPreference.objects.filter(
+        client_id=OuterRef("shift__client_id"),
+        carer_id=OuterRef("carer_id"),
+        preference=Preference.NOT_WANTED,
+    )
+    # Referenced from the "check needed" rows, one level further in.
+    valid = Credential.objects.filter(
+        person_id=OuterRef(OuterRef("carer_id")),
+        type_id=OuterRef("credentialtype_id"),
+        valid_until__gte=OuterRef(OuterRef("day")),
+    )
+    plan_check_missing = VisitPlan.credentials_needed.through.objects.filter(
+        visitplan_id=OuterRef("shift__plan_id")
+    ).filter(~Exists(valid))
+    # A help request's visit has no plan: it needs the client's emergency checks.
+    emergency_check_missing = Client.emergency_credentials.through.objects.filter(
+        client_id=OuterRef("shift__client_id")
+    ).filter(~Exists(valid))
+    return (
+        Assignment.objects.filter(released_at__isnull=True)
+        .alias(day=LocalDate("start", "shift__circle__timezone"))
+        .filter(~Exists(not_wanted), ~Exists(plan_check_missing))
+        .filter(~Q(shift__plan__isnull=True) | ~Exists(emergency_check_missing))
+    )
+
+
+def _live_shifts(circle_ids: list[int], start: datetime, end: datetime) -> QuerySet[Shift]:
+    """Planned visits starting in the window, each with how many places are rightly held."""
+    held = (
+        _rightly_held()
+        .filter(shift_id=OuterRef("pk"))
+        .values("shift_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Shift.objects.filter(
+        circle_id__in=circle_ids, status=ShiftStatus.PLANNED, start__gte=start, start__lt=end
+    ).alias(held=Coalesce(Subquery(held), 0, output_field=IntegerField()))
+
+
+def _slot_totals(
+    circle_ids: list[int], start: datetime, end: datetime
+) -> dict[int, tuple[int, int]]:
+    rows = (
+        _live_shifts(circle_ids, start, end)
+        .values("circle_id")
+        .annotate(
+            needed=Sum("carers_needed"),
+            # A place held twice over (an open offer taken) still fills one place.
+            filled=Sum(Least("held", "carers_needed", output_field=IntegerField())),
+        )
+        .order_by()
+    )
+    return {row["circle_id"]: (row["needed"], row["filled"]) for row in rows}
+
+
+def _uncovered(circle_ids: list[int], start: datetime, end: datetime) -> dict[int, list[Shift]]:
+    shifts = (
+        _live_shifts(circle_ids, start, end)
+        .filter(held__lt=F("carers_needed"))
+        .annotate(
+            places_filled=F("held"),
+            # Shift.essential in SQL: a visit without a plan is a help request, essential.
+            is_essential=Coalesce("plan__essential", Value(True), output_field=BooleanField()),
+        )
+        .select_related("circle", "client", "plan")
+        .order_by("-is_essential", "start", "pk")
+    )
+    by_circle: dict[int, list[Shift]] = defaultdict(list)
+    for shift in shifts:
+        by_circle[shift.circle_id].append(shift)
+    return by_circle
+
+
+# --- headroom ---------------------------------------------------------------------------------
+
+
+def _headroom(circles: list[Circle], start: datetime, end: datetime) -> dict[int, float]:
+    """Hours each circle's carers could still work in the window (DESIGN §3).
+
+    1. The circle's carers: members during the window, with their weekly limit.
+    2. Hours they hold in each week the window touches, in any circle (the limit is theirs,
+       not the circle's), split into the part inside the window and the rest of the week.
+    3. Their absences in the window.
+    Then, per carer and week, the limit scaled to the share of the week they are in the
+    window, members and not away, less what they hold in that part; never more than the
+    limit less everything they hold that week, never below zero.
+    """
+    ids = [circle.pk for circle in circles]
+    members = list(
+        Membership.objects.filter(
+            circle_id__in=ids,
+            role=Role.CARER,
+            person__is_active=True,
+            started_on__lt=end.date() + timedelta(days=1),
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start.date() - timedelta(days=1)))
+        .values(
+            "circle_id",
+            "person_id",
+            "started_on",
+            "ended_on",
+            "person__carer_profile__kind",
+            "person__carer_profile__weekly_limit_hours",
+        )
+    )
+    carer_ids = {member["person_id"] for member in members}
+    held = _held_hours(carer_ids, start, end)
+    away = _absences(carer_ids, start, end)
+    tz_of = {circle.pk: circle.tz for circle in circles}
+    total: dict[int, float] = defaultdict(float)
+    for member in members:
+        limit = _weekly_limit(member)
+        if limit is None:
+            continue  # an unpaid carer with no limit: how much more they can give is unknown
+        tz = tz_of[member["circle_id"]]
+        since = max(start, aware_local(member["started_on"], time.min, tz))
+        until = end
+        if member["ended_on"] is not None:
+            until = min(end, aware_local(member["ended_on"], time.min, tz))
+        for monday, week_start, week_end in _weeks(start, end, tz):
+            total[member["circle_id"]] += _week_headroom(
+                limit,
+                present=(max(since, week_start), min(until, week_end)),
+                away=away.get(member["person_id"], []),
+                held_in=held.get((member["person_id"], monday, True), 0.0),
+                held_out=held.get((member["person_id"], monday, False), 0.0),
+            )
+    return total
+
+
+def _weekly_limit(member: dict) -> float | None:
+    kind = member["person__carer_profile__kind"]
+    if kind is None:
+        return None  # a member without a carer profile: nothing known about their hours
+    limit = member["person__carer_profile__weekly_limit_hours"]
+    return CarerProfile(kind=kind, weekly_limit_hours=limit).weekly_limit
+
+
+def _held_hours(
+    carer_ids: set[int], start: datetime, end: datetime
+) -> dict[tuple[int, date, bool], float]:
+    """Hours held per (carer, Monday of the week, inside the window or not)."""
+    # The weeks the window touches begin at most a week before it and end a week after.
+    rows = (
+        Assignment.objects.filter(
+            carer_id__in=carer_ids,
+            released_at__isnull=True,
+            start__gte=start - timedelta(days=8),
+            start__lt=end + timedelta(days=8),
+        )
+        .values(
+            "carer_id",
+            monday=LocalWeek("start", "shift__circle__timezone"),
+            inside=ExpressionWrapper(
+                Q(start__gte=start, start__lt=end), output_field=BooleanField()
+            ),
+        )
+        .annotate(held=Sum(F("end") - F("start")))
+        .order_by()
+    )
+    return {
+        (row["carer_id"], row["monday"], row["inside"]): row["held"].total_seconds() / 3600
+        for row in rows
+    }
+
+
+def _absences(
+    carer_ids: set[int], start: datetime, end: datetime
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    away: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for carer_id, since, until in Absence.objects.filter(
+        carer_id__in=carer_ids, start__lt=end, end__gt=start
+    ).values_list("carer_id", "start", "end"):
+        away[carer_id].append((since, until))
+    return away
+
+
+def _weeks(start: datetime, end: datetime, tz: ZoneInfo):
+    """(Monday, week start, week end) of each local week, Monday to Sunday, touching the
+    window, its start and end clipped to it."""
+    monday = timezone.localtime(start, tz).date()
+    monday -= timedelta(days=monday.weekday())
+    while (week_start := aware_local(monday, time.min, tz)) < end:
+        week_end = aware_local(monday + timedelta(days=7), time.min, tz)
+        yield monday, max(week_start, start), min(week_end, end)
+        monday += timedelta(days=7)
+
+
+def _week_headroom(
+    limit: float,
+    *,
+    present: tuple[datetime, datetime],
+    away: list[tuple[datetime, datetime]],
+    held_in: float,
+    held_out: float,
+) -> float:
+    """One carer's spare hours in one week, `present` being the part of it in the window
+    while a member; `held_in` the hours they hold in the window, `held_out` the rest."""
+    lo, hi = present
+    if hi <= lo:
+        return 0.0
+    available = (hi - lo) - _time_within(away, lo, hi)
+    share = available / timedelta(days=7)
+    return max(0.0, min(limit * share - held_in, limit - held_in - held_out))
+
+
+def _time_within(spans: list[tuple[datetime, datetime]], lo: datetime, hi: datetime) -> timedelta:
+    """How much of [lo, hi) the spans cover, counting overlapping spans once."""
+    covered = timedelta(0)
+    reached = lo
+    for since, until in sorted(spans):
+        since, until = max(since, reached), min(until, hi)
+        if until > since:
+            covered += until - since
+            reached = until
+    return covered

@@ -1,0 +1,200 @@
+"""Telling a person something: once in the app, then by email and push as they chose.
+
+`notify` writes the in-app notification once per (person, key) in the person's language
+and asks for delivery after commit. `deliver` sends it by email and push, each claimed by a
+conditional update before sending so a retry or a second worker never sends it twice; a
+routine one waits out the person's quiet hours and `deliver_pending` sends it later.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
+
+from circles.models import Circle, Notification, NotificationKind
+from people.models import Person
+from people.push import send_push
+
+# Older than this, an undelivered notification is stale news: it stays in the app only.
+STALE_AFTER = timedelta(days=1)
+
+
+def notify(
+    person: Person,
+    kind: NotificationKind,
+    *,
+    key: str,
+    title: str | Promise,
+    body: str | Promise,
+    params: Mapping[str, object] | None = None,
+    link: str = "",
+    urgent: bool = False,
+    circle: Circle | None = None,
+) -> Notification:
+    """The notification about `key` for `person`, made now unless it exists already.
+
+    `title` and `body` are lazy translations, with `params` to fill in as in
+    ValidationError: they are rendered here, in the person's language.
+    """
+    with translation.override(person.language):
+        rendered_title = _render(title, params)
+        rendered_body = _render(body, params)
+    notification, created = Notification.objects.get_or_create(
+        person=person,
+        key=key,
+        defaults={
+            "kind": kind,
+            "circle": circle,
+            # Names can be long; a title is a line on a phone.
+            "title": rendered_title[:200],
+            "body": rendered_body,
+            "link": link,
+            "urgent": urgent,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: _deliver_later(notification.pk), robust=True)
+    return notification
+
+
+class Formatted:
+    """A date or time for a message, formatted only when the message is rendered, so month
+    and day names are in the reader's language."""
+
+    def __init__(self, value: date | datetime, format: str) -> None:
+        self.value, self.format = value, format
+
+    def __str__(self) -> str:
+        return formats.date_format(self.value, self.format)
+
+
+def _render(text: str | Promise, params: Mapping[str, object] | None) -> str:
+    return str(text) % params if params else str(text)
+
+
+def _deliver_later(notification_id: int) -> None:
+    from circles.tasks import deliver_notification  # circles.tasks imports this module
+
+    deliver_notification.delay(notification_id)
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one notification by the person's channels, unless they are in their quiet hours
+    and it can wait. Returns whether this call emailed it. Safe to run twice, or twice at
+    once: the email and the push are each claimed before they are sent."""
+    notification = (
+        Notification.objects.select_related("person")
+        .filter(pk=notification_id, person__is_active=True)
+        .first()
+    )
+    if notification is None:
+        return False
+    person = notification.person
+    if not notification.urgent and in_quiet_hours(person, timezone.now()):
+        return False  # deliver_pending sends it when their quiet hours are over
+    push(notification)
+    return person.notify_by_email and email(notification)
+
+
+def deliver_pending() -> int:
+    """Send what is still due: routine messages that waited out quiet hours, and any whose
+    delivery a crash or a down broker lost. Returns how many were emailed."""
+    due = Q(emailed_at__isnull=True, person__notify_by_email=True)
+    if settings.VAPID_PRIVATE_KEY:
+        due |= Q(
+            pushed_at__isnull=True,
+            person__notify_by_push=True,
+            person__push_subscriptions__isnull=False,
+        )
+    pending = (
+        Notification.objects.filter(due, created_at__gte=timezone.now() - STALE_AFTER)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+    return sum(deliver(pk) for pk in pending)
+
+
+def in_quiet_hours(person: Person, moment: datetime) -> bool:
+    """Within the person's quiet hours, which may run over midnight (22:00 to 07:00).
+
+    A person has no time zone of their own: quiet hours are in the site's local time.
+    """
+    since, until = person.quiet_from, person.quiet_until
+    if since is None or until is None or since == until:
+        return False
+    now = timezone.localtime(moment).time()
+    if since < until:
+        return since <= now < until
+    return now >= since or now < until
+
+
+def email(notification: Notification) -> bool:
+    """Email it unless it was emailed already. True if this call sent it."""
+    claimed_at = timezone.now()
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=claimed_at
+    )
+    if not claimed:
+        return False  # sent already, or being sent by another worker
+    try:
+        _email_message(notification).send()
+    except Exception:
+        # Not sent: give the claim back so the retry sends it.
+        Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(
+            emailed_at=None
+        )
+        raise
+    notification.emailed_at = claimed_at
+    return True
+
+
+def _email_message(notification: Notification) -> EmailMultiAlternatives:
+    person = notification.person
+    with translation.override(person.language):
+        context = {
+            "notification": notification,
+            "person": person,
+            "link": f"{settings.SITE_URL}{notification.link}" if notification.link else "",
+            "site_url": settings.SITE_URL,
+        }
+        message = EmailMultiAlternatives(
+            subject=notification.title,
+            body=render_to_string("email/notification.txt", context),
+            to=[person.email],
+        )
+        message.attach_alternative(
+            render_to_string("email/notification.html", context), "text/html"
+        )
+    if notification.urgent:
+        message.extra_headers["Importance"] = "high"
+    return message
+
+
+def push(notification: Notification) -> int:
+    """Push it to the person's phones (people.push), once: claimed like the email.
+
+    Returns how many phones took it. A phone that fails is skipped, not retried: a push is
+    a nudge, and the app and the email carry the message.
+    """
+    person = notification.person
+    if not settings.VAPID_PRIVATE_KEY or not person.notify_by_push:
+        return 0
+    claimed = Notification.objects.filter(pk=notification.pk, pushed_at__isnull=True).update(
+        pushed_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    return send_push(
+        person,
+        title=notification.title,
+        body=notification.body,
+        url=notification.link or "/",
+        urgent=notification.urgent,
+    )

@@ -1,0 +1,59 @@
+"""Celery jobs of the circles: thin wrappers that fetch by id and call circles.alerts or
+circles.notify. Each is idempotent and safe to run twice, or in two workers at once."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from circles import alerts, notify
+from circles.models import Circle
+
+# A database that is briefly away (a restart, a failover) is retried, backing off.
+RETRIED = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRIED)
+def check_circle(circle_id: int) -> str:
+    """After a committed rota change: the circle's state, alerting on a crossing."""
+    circle = Circle.objects.filter(pk=circle_id).first()
+    return alerts.check_circle(circle) if circle is not None else ""
+
+
+@shared_task(**RETRIED)
+def sweep() -> int:
+    """Every few minutes: every circle, so time passing is caught too."""
+    return alerts.sweep()
+
+
+@shared_task(**RETRIED)
+def ask_carers_for_help(request_id: int) -> int:
+    """After a call for help: ask the carers who could go now."""
+    return alerts.ask_carers_for_help(request_id)
+
+
+@shared_task(**RETRIED)
+def escalate_help_requests() -> int:
+    """Every minute: calls for help unanswered in time go to the team leaders."""
+    return alerts.escalate_help_requests()
+
+
+@shared_task(**RETRIED)
+def reminders() -> int:
+    """Every hour: offered visits still untaken a day ahead, checks running out."""
+    return alerts.remind_untaken_offers() + alerts.remind_expiring_credentials()
+
+
+# A mail server that is down is retried too: nothing was sent, the claim was given back.
+@shared_task(**{**RETRIED, "autoretry_for": (OperationalError, OSError)})
+def deliver_notification(notification_id: int) -> bool:
+    return notify.deliver(notification_id)
+
+
+@shared_task(**RETRIED)
+def deliver_pending() -> int:
+    """Every few minutes: what waited out quiet hours, or a crash left unsent."""
+    return notify.deliver_pending()

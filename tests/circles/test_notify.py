@@ -1,0 +1,191 @@
+"""Notifications: once per person and subject, in the person's language, emailed once even
+when delivery runs twice, and routine ones held back by quiet hours (urgent ones not)."""
+
+import socket
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
+
+from circles import notify
+from circles.models import Notification, NotificationKind
+from people.models import Language
+from tests.circles.conftest import LONDON
+from tests.factories import PersonFactory
+
+# The push service on 127.0.0.1 and the site's VAPID keys, shared with people's push tests.
+from tests.people.test_push import Phone, push_service, vapid  # noqa: F401, I001
+
+pytestmark = pytest.mark.django_db
+
+# Monday 4 May 2026, 23:30 in London: inside quiet hours of 22:00 to 07:00.
+LATE = datetime(2026, 5, 4, 23, 30, tzinfo=LONDON)
+
+
+@pytest.fixture
+def rhian():
+    return PersonFactory(
+        full_name="Rhian Lewis",
+        short_name="Rhian",
+        email="rhian@example.org",
+        quiet_from=time(22, 0),
+        quiet_until=time(7, 0),
+    )
+
+
+def tell(person, *, key="state-change:1", urgent=False, **fields):
+    return notify.notify(
+        person,
+        NotificationKind.CIRCLE_WORSE,
+        key=key,
+        title=gettext_lazy("%(circle)s is not coping: visits need cover"),
+        body=gettext_lazy("%(filled)s of %(needed)s carer places are filled."),
+        params={"circle": "Treforest", "filled": 14, "needed": 20},
+        urgent=urgent,
+        **fields,
+    )
+
+
+def test_a_notification_is_made_once_per_person_and_subject(rhian):
+    first = tell(rhian)
+    again = tell(rhian)
+    assert again.pk == first.pk
+    assert Notification.objects.count() == 1
+    assert first.title == "Treforest is not coping: visits need cover"
+    assert first.body == "14 of 20 carer places are filled."
+
+
+def test_an_email_is_sent_once_even_when_delivery_runs_twice(rhian):
+    notification = tell(rhian, urgent=True, link="/circles/1/")
+
+    assert notify.deliver(notification.pk) is True
+    assert notify.deliver(notification.pk) is False
+
+    [email] = mail.outbox
+    assert email.to == ["rhian@example.org"]
+    assert email.subject == "Treforest is not coping: visits need cover"
+    assert "Hello Rhian," in email.body
+    assert "14 of 20 carer places are filled." in email.body
+    assert "http://127.0.0.1:8000/circles/1/" in email.body
+    html, kind = email.alternatives[0]
+    assert kind == "text/html" and "Treforest is not coping" in html
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+def test_an_urgent_alert_is_pushed_to_the_phone_once_even_when_delivery_runs_twice(request, rhian):
+    service = request.getfixturevalue("push_service")
+    request.getfixturevalue("vapid")
+    phone = Phone()
+    phone.subscribe(rhian, service.url("/push/rhian-phone"))
+    notification = tell(rhian, urgent=True, link="/circles/1/")
+
+    notify.deliver(notification.pk)
+    notify.deliver(notification.pk)
+
+    [message] = service.received
+    payload = phone.read(message.body)
+    assert payload["title"] == "Treforest is not coping: visits need cover"
+    assert payload["url"] == "/circles/1/"
+    notification.refresh_from_db()
+    assert notification.pushed_at is not None
+
+
+def test_a_failed_send_is_sent_by_the_retry(settings, rhian):
+    notification = tell(rhian, urgent=True)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _a_closed_port()
+
+    with pytest.raises(OSError):
+        notify.deliver(notification.pk)
+    notification.refresh_from_db()
+    assert notification.emailed_at is None  # the claim was given back
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notify.deliver(notification.pk) is True
+    assert len(mail.outbox) == 1
+
+
+def test_quiet_hours_hold_back_a_routine_email_until_morning(time_machine, rhian):
+    time_machine.move_to(LATE, tick=False)
+    notification = tell(rhian)
+
+    assert notify.deliver(notification.pk) is False
+    assert notify.deliver_pending() == 0
+    assert mail.outbox == []
+
+    time_machine.move_to(LATE.replace(hour=7) + timedelta(days=1), tick=False)
+    assert notify.deliver_pending() == 1
+    assert notify.deliver_pending() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_an_urgent_email_ignores_quiet_hours(time_machine, rhian):
+    time_machine.move_to(LATE, tick=False)
+    notification = tell(rhian, urgent=True)
+    assert notify.deliver(notification.pk) is True
+    assert len(mail.outbox) == 1
+
+
+def test_nobody_is_emailed_who_turned_email_off(rhian):
+    rhian.notify_by_email = False
+    rhian.save()
+    notification = tell(rhian, urgent=True)
+    assert notify.deliver(notification.pk) is False
+    assert notify.deliver_pending() == 0
+    assert mail.outbox == []
+    assert Notification.objects.filter(person=rhian).exists()  # still in the app
+
+
+def test_stale_news_is_not_emailed_late(time_machine, rhian):
+    time_machine.move_to(LATE, tick=False)
+    tell(rhian)
+    time_machine.move_to(LATE + timedelta(days=2), tick=False)
+    assert notify.deliver_pending() == 0
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "quiet"),
+    [
+        (time(22, 0), time(7, 0), True),
+        (time(23, 0), time(23, 45), True),
+        (time(8, 0), time(22, 0), False),
+        (time(0, 0), time(23, 30), False),
+        (None, time(7, 0), False),
+    ],
+)
+def test_quiet_hours_may_run_over_midnight(since, until, quiet):
+    person = PersonFactory.build(quiet_from=since, quiet_until=until)
+    assert notify.in_quiet_hours(person, LATE) is quiet
+
+
+def test_a_welsh_speaker_is_written_to_in_welsh(rhian):
+    # The Welsh catalogue is still to come: what is proved here is that the message and the
+    # email are rendered with Welsh active, so they will be in Welsh once it exists.
+    rhian.language = Language.WELSH
+    rhian.save()
+    language_now = lazy(translation.get_language, str)()
+
+    notification = notify.notify(
+        rhian,
+        NotificationKind.CIRCLE_RECOVERED,
+        key="state-change:2",
+        title=language_now,
+        body=language_now,
+        urgent=True,
+    )
+    notify.deliver(notification.pk)
+
+    assert (notification.title, notification.body) == ("cy", "cy")
+    html, _kind = mail.outbox[0].alternatives[0]
+    assert '<html lang="cy">' in html
+    assert translation.get_language() != "cy"  # and only while rendering
+
+
+def _a_closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,0 +1,87 @@
+"""The periodic sweep: every circle judged at once, a transition only where the stored state
+differs, so time passing is caught and nobody hears of a crossing twice."""
+
+from datetime import timedelta
+
+import pytest
+
+from circles import alerts
+from circles.models import Circle, CircleState, Notification, NotificationKind, StateChange
+from circles.tasks import sweep
+from tests.circles.conftest import NOW, at, held_by, next_week, planned
+from tests.factories import CircleFactory, ClientFactory, carer
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+def test_twenty_sweeps_make_one_crossing_and_one_alert_per_leader(circle, gwen, tom, leaders):
+    next_week(tom, filled=17)
+    planned(gwen, at(5, 8), essential=True)
+    CircleFactory(name="Quiet circle")
+
+    for _ in range(20):
+        assert sweep() == 2
+
+    assert StateChange.objects.count() == 1
+    for leader in leaders:
+        assert list(Notification.objects.filter(person=leader).values_list("kind", flat=True)) == [
+            NotificationKind.CIRCLE_WORSE
+        ]
+    assert Circle.objects.get(pk=circle.pk).state == CircleState.NOT_COPING
+    assert Circle.objects.get(name="Quiet circle").state == CircleState.OK
+
+
+def test_the_sweep_catches_a_gap_coming_closer(frozen_now, circle, gwen, ana, leaders):
+    for day in range(4, 20):
+        held_by(ana, planned(gwen, at(day, 12)))
+    planned(gwen, at(8, 8), essential=True)  # Friday: four days off, and nobody on it
+
+    sweep()
+    assert Circle.objects.get(pk=circle.pk).state == CircleState.STRAINED
+
+    frozen_now.move_to(NOW + timedelta(days=2, hours=9))  # Wednesday 09:00: 47 hours to go
+    sweep()
+    assert Circle.objects.get(pk=circle.pk).state == CircleState.NOT_COPING
+    assert Notification.objects.filter(person=leaders[0]).count() == 2
+
+
+def test_the_sweep_sends_the_recovered_note_once(circle, gwen, ana, leaders):
+    medicine = planned(gwen, at(5, 8), essential=True)
+    sweep()
+    held_by(ana, medicine)
+    sweep()
+    sweep()
+    assert [
+        kind
+        for kind in Notification.objects.filter(person=leaders[1])
+        .order_by("pk")
+        .values_list("kind", flat=True)
+    ] == [NotificationKind.CIRCLE_WORSE, NotificationKind.CIRCLE_RECOVERED]
+
+
+def test_a_sweep_that_finds_nothing_new_costs_the_same_for_5_and_50_circles(
+    django_assert_num_queries,
+):
+    for n in range(5):
+        _a_circle(n)
+    with django_assert_num_queries(6):
+        assert sweep() == 5
+    for n in range(5, 50):
+        _a_circle(n)
+    with django_assert_num_queries(6):
+        assert sweep() == 50
+
+
+def test_the_sweep_agrees_with_checking_one_circle(circle, gwen, tom, ana):
+    next_week(tom, filled=18)
+    assert alerts.check_circle(circle) == CircleState.STRAINED
+    Circle.objects.filter(pk=circle.pk).update(state=CircleState.OK)
+    sweep()
+    assert Circle.objects.get(pk=circle.pk).state == CircleState.STRAINED
+
+
+def _a_circle(n: int) -> Circle:
+    """A circle coping as it was last judged: its one visit has a carer."""
+    circle = CircleFactory(name=f"Circle {n}")
+    held_by(carer(circle), planned(ClientFactory(circle=circle), at(12, 9)))
+    return circle
