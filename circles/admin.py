@@ -8,15 +8,20 @@ organisation; querysets, choice lists, autocompletes and inlines are all cut dow
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from circles import payroll
 from circles.models import Circle, Membership, Organisation
+from circles.web.forms import PayrollForm, last_month
 from rota import services
 from rota.admin_forms import for_each
 
@@ -205,6 +210,45 @@ class CircleAdmin(ScopedAdmin):
         ),
     ]
     inlines = [CircleMembershipInline]
+    actions = ["export_hours"]
+
+    @admin.action(description=_("Export hours for payroll"))
+    def export_hours(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        """To the hours export for the circles ticked."""
+        ids = "&".join(f"circle={pk}" for pk in queryset.values_list("pk", flat=True))
+        return redirect(f"{reverse('admin:circles_circle_hours')}?{ids}")
+
+    def get_urls(self) -> list:
+        hours = path(
+            "hours/", self.admin_site.admin_view(self.hours_view), name="circles_circle_hours"
+        )
+        return [hours, *super().get_urls()]
+
+    def hours_view(self, request: HttpRequest) -> HttpResponse:
+        """Hours worked per paid carer, by employer, in the coordinator's circles (or those
+        ticked): the same export as the team leaders' (circles.payroll)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        circles = self.get_queryset(request)
+        if chosen := request.GET.getlist("circle"):
+            circles = circles.filter(pk__in=[pk for pk in chosen if pk.isdigit()])
+        form = PayrollForm(request.GET if "start" in request.GET else None)
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            ids = circles.values_list("pk", flat=True)
+            rows = payroll.hours_worked(ids, start, end, now=timezone.now())
+            return payroll.download(rows, start, end, form.cleaned_data["file_format"])
+        if not form.is_bound:
+            form = PayrollForm(initial=last_month(timezone.localdate()))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Hours for payroll"),
+            "form": form,
+            "circles": circles.order_by("name"),
+            "chosen": chosen,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "circles/admin_hours.html", context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(client_count=Count("clients"))

@@ -8,4 +8,7 @@ admin.site.index_title = "Set up circles, people and care plans"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
+    path("shifts/", include("rota.web.carer")),
+    path("family/", include("rota.web.family")),
+    path("leaders/", include("circles.web")),
 ]

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
-from circles.models import Role
+from circles.models import Notification, Role
 from circles.permissions import active_memberships, clients_of
 from people.models import Person
 
@@ -26,7 +27,18 @@ class NavItem:
 
 
 # In the order a person with several roles lands: the first they hold is home.
-NAV: list[NavItem] = []
+NAV: list[NavItem] = [
+    # The carer's pages (rota.web.carer): a carer lands on their shifts.
+    NavItem("carer:my_shifts", gettext_lazy("My shifts"), "carer"),
+    NavItem("carer:needs_cover", gettext_lazy("Needs cover"), "carer"),
+    NavItem("carer:board", gettext_lazy("Circle board"), "carer"),
+    # The family's and the client's pages (rota.web.family).
+    NavItem("family:coming", gettext_lazy("Who is coming"), "family"),
+    NavItem("family:about", gettext_lazy("Likes and wishes"), "family"),
+    # The team leaders' and coordinators' pages (circles.web).
+    NavItem("leaders:dashboard", gettext_lazy("Circles"), "team_leader"),
+    NavItem("leaders:trail", gettext_lazy("Audit trail"), "team_leader"),
+]
 
 
 def roles_of(person: Person) -> set[str]:
@@ -44,7 +56,8 @@ def nav_for(person: Person) -> list[NavItem]:
 
 
 def navigation(request) -> dict:
-    """Context processor: the signed-in person's menu."""
+    """Context processor: the signed-in person's menu and how many messages are unread."""
     if not request.user.is_authenticated:
-        return {"nav": []}
-    return {"nav": nav_for(request.user)}
+        return {"nav": [], "unread": 0}
+    unread = Notification.objects.filter(person=request.user, read_at__isnull=True).count()
+    return {"nav": nav_for(request.user), "unread": unread}

@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from sesame.utils import get_query_string, get_user
 
+from circles.models import Notification
 from people.forms import PreferencesForm, SignInLinkForm
 from people.models import Language, Person
 from people.navigation import nav_for
@@ -108,3 +109,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return response
     return render(request, "people/preferences.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The person's messages, newest first; opening the page is not reading them all."""
+    mine = Notification.objects.filter(person=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("inbox")
+    return render(request, "people/inbox.html", {"notifications": mine[:50]})

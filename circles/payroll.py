@@ -1,0 +1,151 @@
+"""Hours worked, for payroll: per paid carer over a period, grouped by employer (DESIGN §2,
+the coordinator's "export hours for payroll").
+
+A visit counts as done by its carer (DESIGN §3) once it is over, unless it was marked
+missed or the carer was taken off it before it ended (someone else went, or nobody did).
+Informal carers are unpaid, so they are left out. One query, whatever the period.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from circles.capacity import LocalDate
+from people.models import PAID_KINDS, CarerKind
+from rota.models import Assignment
+
+CSV = "csv"
+XLSX = "xlsx"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def visits_done(now: datetime) -> QuerySet[Assignment]:
+    """Places whose visit is over and was done by their carer: never marked missed, and
+    still held when the visit ended (a place released before, or during, the visit means
+    the carer did not go)."""
+    return Assignment.objects.filter(end__lte=now, missed=False).filter(
+        Q(released_at__isnull=True) | Q(released_at__gte=F("end"))
+    )
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    employer: str
+    carer: str
+    email: str
+    kind: str
+    visits: int
+    hours: Decimal
+
+
+def hours_worked(
+    circle_ids: Iterable[int], start: date, end: date, *, now: datetime
+) -> list[HoursRow]:
+    """Each paid carer's visits done and hours in the circles, for visits starting on a local
+    day from `start` to `end` (both included), by employer then carer. Visits still to come
+    in the period are not counted: they are not done yet."""
+    rows = (
+        visits_done(now)
+        .filter(
+            shift__circle_id__in=list(circle_ids),
+            carer__carer_profile__kind__in=PAID_KINDS,
+            carer__carer_profile__employer__isnull=False,
+        )
+        # The day the visit starts in its own circle's time zone.
+        .alias(day=LocalDate("start", "shift__circle__timezone"))
+        .filter(day__gte=start, day__lte=end)
+        .values(
+            "carer_id",
+            "carer__full_name",
+            "carer__email",
+            "carer__carer_profile__kind",
+            "carer__carer_profile__employer__name",
+        )
+        .annotate(visits=Count("pk"), worked=Sum(F("end") - F("start")))
+        .order_by("carer__carer_profile__employer__name", "carer__full_name", "carer_id")
+    )
+    return [
+        HoursRow(
+            employer=row["carer__carer_profile__employer__name"],
+            carer=row["carer__full_name"],
+            email=row["carer__email"],
+            kind=str(CarerKind(row["carer__carer_profile__kind"]).label),
+            visits=row["visits"],
+            hours=_hours(row["worked"].total_seconds()),
+        )
+        for row in rows
+    ]
+
+
+def _hours(seconds: float) -> Decimal:
+    return (Decimal(seconds) / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _header() -> list[str]:
+    return [_("Employer"), _("Carer"), _("Email"), _("Kind of carer"), _("Visits"), _("Hours")]
+
+
+def _safe(text: str) -> str:
+    """A name a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def as_csv(rows: list[HoursRow]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_header())
+    for row in rows:
+        writer.writerow(
+            [
+                _safe(row.employer),
+                _safe(row.carer),
+                _safe(row.email),
+                row.kind,
+                row.visits,
+                f"{row.hours:.2f}",
+            ]
+        )
+    # With a byte order mark, spreadsheet programs read the names' accents right.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def as_xlsx(rows: list[HoursRow], start: date, end: date) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Hours")
+    sheet.append(_header())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row.employer, row.carer, row.email, row.kind, row.visits, row.hours])
+        sheet.cell(row=sheet.max_row, column=6).number_format = "0.00"
+    for column, width in zip("ABCDEF", (28, 28, 32, 30, 8, 8), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    book.properties.title = _("Hours worked from %(start)s to %(end)s") % {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def download(rows: list[HoursRow], start: date, end: date, file_format: str) -> HttpResponse:
+    """The export as a file to save, CSV or XLSX."""
+    name = f"hours-{start.isoformat()}-to-{end.isoformat()}.{file_format}"
+    if file_format == XLSX:
+        response = HttpResponse(as_xlsx(rows, start, end), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,229 @@
+"""Reads for the team leaders' pages: every circle at a glance, a circle's visits that need
+cover with who could take them, and a client's continuity.
+
+The dashboard reads a fixed number of queries however many circles it shows
+(tests/web/test_leader_dashboard_queries.py pins it). The circle page asks rota.rules.check
+of each carer for each visit that needs cover: the rules' own answer, not a copy of it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from math import floor
+
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from circles.alerts import HORIZON
+from circles.capacity import Capacity, LocalDate, _live_shifts, capacities
+from circles.models import Circle, CircleState, Notification, StateChange
+from people.models import Person
+from rota.familiarity import familiar_pairs
+from rota.models import Assignment, Shift
+from rota.rules import Rule, check
+
+DAYS = HORIZON.days
+# The rules a held place can come to break after it was taken: the holder should hand on.
+LASTING = (Rule.MEMBERSHIP, Rule.NOT_WANTED, Rule.CREDENTIAL)
+# Carers who could take a visit shown at once; the rest one click away.
+SHOWN = 3
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Day:
+    """One local day of a circle's strip: carer places needed and filled."""
+
+    date: date
+    needed: int
+    filled: int
+    level: str  # "none" (no visits), or the state this day alone would be: ok, strained...
+
+    @property
+    def open(self) -> int:
+        return self.needed - self.filled
+
+    @property
+    def percent(self) -> int:
+        return floor(100 * self.filled / self.needed) if self.needed else 100
+
+    @property
+    def unfilled_percent(self) -> int:
+        return 100 - self.percent
+
+
+@dataclass(frozen=True)
+class CircleRow:
+    circle: Circle
+    capacity: Capacity
+    days: list[Day]
+    # Essential visits with a place nobody holds, soonest first.
+    essential: list[Shift]
+
+    @property
+    def percent(self) -> int:
+        # Rounded down, so 99.6 % never reads as "100 %" while a place is open.
+        return floor(self.capacity.percent_filled)
+
+    @property
+    def state(self) -> CircleState:
+        return CircleState(self.capacity.state)
+
+
+def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[CircleRow]:
+    """Each circle's next 14 days, worst first: three queries plus capacities' five."""
+    last = StateChange.objects.filter(circle=OuterRef("pk")).order_by("-at", "-pk")
+    circles = list(
+        circles.annotate(
+            last_from=Subquery(last.values("from_state")[:1]),
+            last_to=Subquery(last.values("to_state")[:1]),
+            last_at=Subquery(last.values("at")[:1]),
+        ).select_related("organisation")
+    )
+    end = now + HORIZON
+    judged = capacities(circles, now, end)
+    by_day = _coverage_by_day([c.pk for c in circles], now, end)
+    rows = []
+    for circle in circles:
+        capacity = judged[circle.pk]
+        today = timezone.localtime(now, circle.tz).date()
+        days = []
+        for offset in range(DAYS):
+            day = today + timedelta(days=offset)
+            needed, filled = by_day.get((circle.pk, day), (0, 0))
+            days.append(Day(day, needed, filled, _level(circle, needed, filled)))
+        rows.append(
+            CircleRow(
+                circle=circle,
+                capacity=capacity,
+                days=days,
+                essential=sorted(
+                    (s for s in capacity.uncovered if s.essential), key=lambda s: s.start
+                ),
+            )
+        )
+    rows.sort(key=lambda row: (-row.state.severity, row.circle.name, row.circle.pk))
+    return rows
+
+
+def _coverage_by_day(
+    circle_ids: list[int], start: datetime, end: datetime
+) -> dict[tuple[int, date], tuple[int, int]]:
+    """Places needed and rightly filled per circle and local day, in one query: the same
+    count as capacity's (circles.capacity), grouped by day."""
+    rows = (
+        _live_shifts(circle_ids, start, end)
+        .values("circle_id", day=LocalDate("start", "circle__timezone"))
+        .annotate(
+            needed=Sum("carers_needed"),
+            filled=Sum(Least("held", "carers_needed", output_field=IntegerField())),
+        )
+        .order_by()
+    )
+    return {(row["circle_id"], row["day"]): (row["needed"], row["filled"]) for row in rows}
+
+
+def _level(circle: Circle, needed: int, filled: int) -> str:
+    if not needed:
+        return "none"
+    percent = 100 * filled / needed
+    if percent < circle.not_coping_below_percent:
+        return CircleState.NOT_COPING
+    if percent < circle.strained_below_percent:
+        return CircleState.STRAINED
+    return CircleState.OK
+
+
+# --- a circle's visits that need cover ---------------------------------------------------------
+
+
+@dataclass
+class Holder:
+    carer: Person
+    # Why they can no longer do it (a check that ran out, a client's "rather not").
+    problems: list[str]
+
+
+@dataclass
+class GapCard:
+    """One visit that needs cover, and who could step in."""
+
+    shift: Shift
+    holders: list[Holder] = field(default_factory=list)
+    can: list[Person] = field(default_factory=list)
+    # (carer, the rules' reasons, in the rules' words)
+    cannot: list[tuple[Person, list[str]]] = field(default_factory=list)
+    # Carers already asked to take it, and carers familiar to the client.
+    asked: set[int] = field(default_factory=set)
+    familiar: set[int] = field(default_factory=set)
+
+    @property
+    def first_choices(self) -> list[Person]:
+        """Who to offer first: familiar faces, for the client's sake, then by name."""
+        return self.can[:SHOWN]
+
+    @property
+    def more_choices(self) -> list[Person]:
+        return self.can[SHOWN:]
+
+    @property
+    def open(self) -> int:
+        rightly = sum(1 for holder in self.holders if not holder.problems)
+        return max(self.shift.carers_needed - rightly, 0)
+
+
+def ask_key(shift: Shift) -> str:
+    """The key of "can you take it?" for a visit: each carer is asked once."""
+    return f"ask-cover:{shift.pk}"
+
+
+def gap_cards(shifts: list[Shift], carers: list[Person], *, now: datetime) -> list[GapCard]:
+    """Each visit with its holders and the circle's carers who can, or can't, take a place.
+
+    Every carer is pre-checked with rota.rules.check, so the page offers only what the
+    service will allow, and says why not in the rules' own words.
+    """
+    if not shifts:
+        return []
+    held = list(
+        Assignment.objects.filter(shift__in=shifts, released_at__isnull=True)
+        .select_related("carer")
+        .order_by("created_at", "pk")
+    )
+    asked = set(
+        Notification.objects.filter(
+            key__in=[ask_key(s) for s in shifts], person__in=carers
+        ).values_list("key", "person_id")
+    )
+    familiar = familiar_pairs(
+        [(shift.client_id, carer.pk) for shift in shifts for carer in carers], now=now
+    )
+    cards = []
+    for shift in shifts:
+        card = GapCard(shift)
+        card.familiar = {carer.pk for carer in carers if (shift.client_id, carer.pk) in familiar}
+        holders = [a.carer for a in held if a.shift_id == shift.pk]
+        for holder in holders:
+            problems = [v.message for v in check(holder, shift, now=now) if v.rule in LASTING]
+            card.holders.append(Holder(holder, problems))
+        for carer in carers:
+            if carer in holders:
+                continue
+            violations = check(carer, shift, now=now)
+            if violations:
+                card.cannot.append((carer, [v.message for v in violations]))
+            else:
+                card.can.append(carer)
+            if (ask_key(shift), carer.pk) in asked:
+                card.asked.add(carer.pk)
+        card.can.sort(key=lambda carer: carer.pk not in card.familiar)
+        cards.append(card)
+    return cards
+
+
+def uncovered_soon(circle: Circle, now: datetime) -> list[Shift]:
+    """The circle's visits over the next 14 days with a place nobody rightly holds: essential
+    first, then by start (capacity's order)."""
+    return capacities([circle], now, now + HORIZON)[circle.pk].uncovered

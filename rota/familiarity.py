@@ -1,0 +1,91 @@
+"""Who is a familiar face to whom (DESIGN §3).
+
+A carer is familiar to a client when the client prefers them, or when they did at least
+two of the client's visits in the last 28 days. Pages ask it for every visit they show and
+the team leaders' continuity figures for every client, so it answers for many pairs at once
+in a fixed number of queries.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from people.models import CarerPreference, Client, Person, Preference
+from rota import audit
+from rota.models import Assignment, AuditEvent, ShiftStatus
+
+RECENT = timedelta(days=28)
+VISITS_TO_BE_FAMILIAR = 2
+
+Pair = tuple[int, int]  # (client id, carer id)
+
+
+def familiar_pairs(pairs: Iterable[Pair], *, now: datetime | None = None) -> set[Pair]:
+    """Those of the (client id, carer id) pairs where the carer is familiar to the client.
+
+    Two queries whatever the number of pairs (none when there are none):
+    1. the client's preferred carers among them;
+    2. visits each carer did for each client in the 28 days before `now`. A visit counts
+       once it is over, unless the carer released it (then someone else went) or it was
+       marked missed, or the visit was freed or cancelled.
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return set()
+    now = now or timezone.now()
+    client_ids = {client_id for client_id, _ in wanted}
+    carer_ids = {carer_id for _, carer_id in wanted}
+    preferred = set(
+        CarerPreference.objects.filter(
+            client_id__in=client_ids, carer_id__in=carer_ids, preference=Preference.PREFERRED
+        ).values_list("client_id", "carer_id")
+    )
+    visited = set(
+        Assignment.objects.filter(
+            shift__client_id__in=client_ids,
+            shift__status=ShiftStatus.PLANNED,
+            carer_id__in=carer_ids,
+            released_at__isnull=True,
+            missed=False,
+            start__gte=now - RECENT,
+            end__lte=now,
+        )
+        .values("shift__client_id", "carer_id")
+        .annotate(visits=Count("shift_id", distinct=True))
+        .filter(visits__gte=VISITS_TO_BE_FAMILIAR)
+        .values_list("shift__client_id", "carer_id")
+    )
+    # The queries ask for every client x carer combination; keep only the pairs asked about.
+    return (preferred | visited) & wanted
+
+
+APPROVED = "approve_carer"
+
+
+def approve_new_face(client: Client, carer: Person, *, actor: Person) -> None:
+    """The client (or someone speaking for them) says a new carer is fine to visit.
+
+    Nothing on the rota changes and the carer does not become "preferred" (that would
+    count them as familiar and flatter the circle's continuity): the approval is kept in
+    the audit trail, which says who approved whom and when, and the prompt stops asking.
+    """
+    audit.record(
+        APPROVED,
+        client,
+        actor=actor,
+        circle_id=client.circle_id,
+        client_id=client.pk,
+        carer_ids=[carer.pk],
+    )
+
+
+def approved_pairs(client_ids: Iterable[int]) -> set[Pair]:
+    """(client id, carer id) pairs where the client has said the carer is fine: one query."""
+    approvals = AuditEvent.objects.filter(action=APPROVED, client_id__in=set(client_ids))
+    return {
+        (client_id, carer_id)
+        for client_id, carer_ids in approvals.values_list("client_id", "carer_ids")
+        for carer_id in carer_ids
+    }

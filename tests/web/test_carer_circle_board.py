@@ -1,0 +1,51 @@
+"""Treforest's board: the next fortnight as the whole circle sees it, the gaps first
+(essential ones before the rest), then day by day with who is on each visit."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from rota import services
+from tests.factories import CircleFactory, MembershipFactory
+from tests.web.carer_cast import NOW, at, cast, place, visit
+
+
+@pytest.fixture
+def story(db):
+    with time_machine.travel(NOW, tick=False):
+        yield cast()
+
+
+def test_gaps_first_essential_first_then_each_day_with_who_is_on(client, story):
+    place(visit(story.gwen, at(30, 8), title="Gwen's breakfast"), story.ben)
+    visit(story.tom, at(1, 9, month=5), title="Tom's walk")
+    visit(story.gwen, at(2, 12, month=5), title="Gwen's tablets", essential=True)
+    given = place(visit(story.tom, at(3, 18, month=5), title="Tom's supper"), story.cat)
+    services.offer(given, actor=story.cat)
+    visit(story.tom, at(20, 9, month=5), title="Too far ahead")
+    client.force_login(story.ana)
+
+    page = client.get(reverse("carer:board")).text
+
+    gaps = page.index("3 visits need cover")
+    assert gaps < page.index("Gwen&#x27;s tablets") < page.index("Tom&#x27;s walk")
+    assert page.index("Tom&#x27;s walk") < page.index("Tom&#x27;s supper")
+    days = page.index("Tomorrow, Thursday 30 April")
+    assert gaps < days
+    assert "Ben Jones" in page[days:]
+    assert "Cat Morgan" in page[days:] and "giving away" in page[days:]
+    assert "1 place free" in page[days:]
+    assert "Too far ahead" not in page
+    assert page.count(f'id="visit-{given.shift_id}"') == 1
+
+
+def test_a_carer_in_two_circles_can_switch_between_their_boards(client, story):
+    second = CircleFactory(name="Abercynon")
+    MembershipFactory(circle=second, person=story.ana)
+    client.force_login(story.ana)
+
+    page = client.get(reverse("carer:board")).text
+    assert "Circle board: Abercynon" in page
+    assert reverse("carer:circle_board", args=[story.circle.pk]) in page
+    other = client.get(reverse("carer:circle_board", args=[story.circle.pk])).text
+    assert "Circle board: Treforest" in other

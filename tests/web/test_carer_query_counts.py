@@ -1,0 +1,95 @@
+"""Each carer page costs the same number of queries for 3 visits as for 30: the lists are
+read in bulk (reasons to refuse included), never one query per visit."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from rota import services
+from rota.models import AbsenceKind
+from tests.factories import CredentialFactory
+from tests.web.carer_cast import NOW, at, cast, place, visit
+
+# What every signed-in page pays, whatever it shows: the session, the person, the menu
+# (roles held, and whether they speak for a client) and the count of unread messages.
+SIGNED_IN = 5
+
+
+@pytest.fixture
+def story(db):
+    with time_machine.travel(NOW, tick=False):
+        yield cast()
+
+
+def fill(story, n: int) -> dict:
+    """n visits over the fortnight, of every kind a page shows: Ana's own (a double-up with
+    Ben, one given away, one swap each way), free ones (one needing a check Ana lacks, one
+    needing a check she has), and Ben's that she could ask for."""
+    CredentialFactory(person=story.ana, type=story.medication)
+    first = at(30, 7)
+    anas, bens = [], []
+    for i in range(n):
+        start = first + timedelta(hours=9 * i)
+        client = story.gwen if i % 2 else story.tom
+        shift = visit(client, start, carers_needed=2 if i % 3 == 0 else 1)
+        anas.append(place(shift, story.ana))
+        if i % 3 == 0:
+            place(shift, story.cat)
+        free = visit(client, start + timedelta(hours=2), needs=[story.medication] * (i % 2))
+        if i % 4 == 0:
+            bens.append(place(free, story.ben))
+    services.offer(anas[1], actor=story.ana)
+    services.propose_swap(anas[2], bens[0], actor=story.ana)
+    if len(bens) > 1:
+        services.propose_swap(bens[1], anas[0], actor=story.ben)
+    return {"anas": anas, "bens": bens}
+
+
+PAGES = {
+    # page: (url, queries)
+    "my_shifts": (lambda made: reverse("carer:my_shifts"), 7),
+    "needs_cover": (lambda made: reverse("carer:needs_cover"), 9),
+    "board": (lambda made: reverse("carer:board"), 10),
+    "swap": (lambda made: reverse("carer:swap", args=[made["anas"][2].pk]), 9),
+    "off": (lambda made: reverse("carer:off"), 2),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("n", [3, 30])
+def test_a_page_costs_the_same_for_few_and_many_visits(
+    client, story, django_assert_num_queries, page, n
+):
+    made = fill(story, n)
+    url, queries = PAGES[page]
+    client.force_login(story.ana)
+    with django_assert_num_queries(SIGNED_IN + queries):
+        response = client.get(url(made))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_time_off_costs_the_same_however_many_visits_it_released(
+    client, story, django_assert_num_queries, n
+):
+    fill(story, n)
+    absence = services.record_absence(
+        story.ana, AbsenceKind.HOLIDAY, at(30, 0), NOW + timedelta(14)
+    )
+    assert absence.released.count() >= 3
+    client.force_login(story.ana)
+    with django_assert_num_queries(SIGNED_IN + 3):
+        client.get(reverse("carer:absence", args=[absence.pk]))
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_taking_a_visit_with_htmx_costs_the_same_whatever_else_is_on_the_rota(
+    client, story, django_assert_num_queries, n
+):
+    fill(story, n)
+    shift = visit(story.gwen, at(12, 15, month=5))
+    client.force_login(story.ana)
+    with django_assert_num_queries(SIGNED_IN + 19):
+        client.post(reverse("carer:take", args=[shift.pk]), headers={"HX-Request": "true"})

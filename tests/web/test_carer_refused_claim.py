@@ -1,0 +1,68 @@
+"""Gwen's lunchtime visit needs medication training, which Cat (a neighbour) doesn't have:
+Needs cover says so in one line instead of hiding the visit, and a tampered “I'll take it”
+is refused in the rule's own words with nothing changed."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.rota.stories import rota_state
+from tests.web.carer_cast import NOW, at, cast, visit
+
+NEEDS_MEDICATION = "This visit needs Medication administration, which you don&#x27;t have."
+
+
+@pytest.fixture
+def story(db):
+    with time_machine.travel(NOW, tick=False):
+        yield cast()
+
+
+@pytest.fixture
+def lunch(story):
+    return visit(story.gwen, at(30, 12), title="Lunch and tablets", needs=[story.medication])
+
+
+def test_a_visit_cat_cannot_take_says_why_instead_of_a_button(client, story, lunch):
+    client.force_login(story.cat)
+
+    page = client.get(reverse("carer:needs_cover")).text
+
+    assert "Lunch and tablets" in page
+    assert NEEDS_MEDICATION in page
+    assert reverse("carer:take", args=[lunch.pk]) not in page
+
+
+def test_a_tampered_claim_is_refused_with_the_rules_words_and_changes_nothing(client, story, lunch):
+    client.force_login(story.cat)
+    before = rota_state()
+
+    response = client.post(reverse("carer:take", args=[lunch.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert NEEDS_MEDICATION in response.text
+    assert rota_state() == before
+
+
+def test_with_htmx_the_refusal_sits_in_the_card(client, story, lunch):
+    client.force_login(story.cat)
+    before = rota_state()
+
+    response = client.post(reverse("carer:take", args=[lunch.pk]), headers={"HX-Request": "true"})
+
+    card = response.text.strip()
+    assert card.startswith(f'<article class="card visit cannot" id="visit-{lunch.pk}"')
+    assert '<div class="why" role="alert"><p>' + NEEDS_MEDICATION in card
+    assert rota_state() == before
+
+
+def test_ana_with_the_training_may_take_it(client, story, lunch):
+    from tests.factories import CredentialFactory
+
+    CredentialFactory(person=story.ana, type=story.medication)
+    client.force_login(story.ana)
+
+    page = client.get(reverse("carer:needs_cover")).text
+
+    assert reverse("carer:take", args=[lunch.pk]) in page
+    assert NEEDS_MEDICATION not in page

@@ -1,0 +1,172 @@
+"""Ana would rather do Tom's Friday visit than Gwen's Thursday one. She asks Ben, who holds
+Tom's, to swap; Ben sees it in My shifts and accepts; the two places change hands."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from rota.models import Assignment, ReleaseReason, Swap, SwapStatus
+from tests.rota.stories import rota_state
+from tests.web.carer_cast import NOW, at, cast, place, visit
+
+
+@pytest.fixture
+def story(db):
+    with time_machine.travel(NOW, tick=False):
+        yield cast()
+
+
+@pytest.fixture
+def anas(story):
+    return place(visit(story.gwen, at(30, 8), title="Gwen's breakfast"), story.ana)
+
+
+@pytest.fixture
+def bens(story):
+    return place(visit(story.tom, at(1, 18, month=5), title="Tom's supper"), story.ben)
+
+
+def test_ana_proposes_and_ben_accepts(client, story, anas, bens):
+    client.force_login(story.ana)
+    choices = client.get(reverse("carer:swap", args=[anas.pk])).text
+    assert "Tom&#x27;s supper" in choices
+    assert "Ask Ben to swap" in choices
+
+    asked = client.post(reverse("carer:propose_swap", args=[anas.pk, bens.pk]), follow=True)
+    assert "Asked Ben. The swap happens only if they accept." in asked.text
+    swap = Swap.objects.get(offered=anas, wanted=bens, status=SwapStatus.PROPOSED)
+    assert "You asked Ben Jones to swap" in client.get(reverse("carer:my_shifts")).text
+
+    client.force_login(story.ben)
+    bens_page = client.get(reverse("carer:my_shifts")).text
+    assert "Ana Price asks to swap" in bens_page
+    assert reverse("carer:accept_swap", args=[swap.pk]) in bens_page
+
+    accepted = client.post(reverse("carer:accept_swap", args=[swap.pk]), follow=True)
+
+    assert "Swapped. Your visit to Gwen on Thu 30 Apr 08:00 is in your shifts now." in (
+        accepted.text
+    )
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.ACCEPTED
+    anas.refresh_from_db()
+    bens.refresh_from_db()
+    assert anas.release_reason == bens.release_reason == ReleaseReason.SWAPPED
+    held = Assignment.objects.filter(released_at__isnull=True)
+    assert held.get(shift=anas.shift).carer == story.ben
+    assert held.get(shift=bens.shift).carer == story.ana
+    assert "Gwen&#x27;s breakfast" in accepted.text
+    client.force_login(story.ana)
+    assert "Tom&#x27;s supper" in client.get(reverse("carer:my_shifts")).text
+
+
+def test_with_htmx_accepting_swaps_the_card_and_refreshes_the_days(client, story, anas, bens):
+    client.force_login(story.ana)
+    client.post(reverse("carer:propose_swap", args=[anas.pk, bens.pk]))
+    swap = Swap.objects.get()
+    client.force_login(story.ben)
+
+    response = client.post(
+        reverse("carer:accept_swap", args=[swap.pk]), headers={"HX-Request": "true"}
+    )
+
+    reply = response.text.strip()
+    assert reply.startswith(f'<article class="card swap" id="swap-{swap.pk}"')
+    assert '<div id="my-days" hx-swap-oob="true">' in reply
+    assert "Gwen&#x27;s breakfast" in reply
+    assert "Accept swap" not in reply
+
+
+def test_ben_declines_and_nothing_moves(client, story, anas, bens):
+    client.force_login(story.ana)
+    client.post(reverse("carer:propose_swap", args=[anas.pk, bens.pk]))
+    swap = Swap.objects.get()
+    client.force_login(story.ben)
+
+    response = client.post(reverse("carer:decline_swap", args=[swap.pk]), follow=True)
+
+    assert "Declined. Ana keeps their visit and you keep yours." in response.text
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.DECLINED
+    anas.refresh_from_db()
+    bens.refresh_from_db()
+    assert anas.is_held and bens.is_held
+
+
+def test_ana_withdraws_her_proposal(client, story, anas, bens):
+    client.force_login(story.ana)
+    client.post(reverse("carer:propose_swap", args=[anas.pk, bens.pk]))
+    swap = Swap.objects.get()
+
+    response = client.post(
+        reverse("carer:withdraw_swap", args=[swap.pk]), headers={"HX-Request": "true"}
+    )
+
+    assert "Withdrawn. You keep your visit." in response.text
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.WITHDRAWN
+
+
+def test_ana_cannot_accept_her_own_proposal(client, story, anas, bens):
+    client.force_login(story.ana)
+    client.post(reverse("carer:propose_swap", args=[anas.pk, bens.pk]))
+    swap = Swap.objects.get()
+    before = rota_state()
+
+    response = client.post(reverse("carer:accept_swap", args=[swap.pk]), follow=True)
+
+    assert "You can&#x27;t make this change for someone else." in response.text
+    assert rota_state() == before
+
+
+def test_accepting_twice_says_the_swap_is_no_longer_open(client, story, anas, bens):
+    client.force_login(story.ana)
+    client.post(reverse("carer:propose_swap", args=[anas.pk, bens.pk]))
+    swap = Swap.objects.get()
+    client.force_login(story.ben)
+    client.post(reverse("carer:accept_swap", args=[swap.pk]))
+    before = rota_state()
+
+    again = client.post(reverse("carer:accept_swap", args=[swap.pk]), follow=True)
+
+    assert again.status_code == 200
+    assert "This swap is no longer open" in again.text
+    assert rota_state() == before
+
+
+def test_a_swap_the_rules_refuse_says_why_beside_the_button(client, story, anas, bens):
+    # Ana is already at Gwen's when Tom's supper is: she could not do both.
+    place(visit(story.gwen, at(1, 18, month=5), title="Gwen's supper"), story.ana)
+    client.force_login(story.ana)
+
+    response = client.post(
+        reverse("carer:propose_swap", args=[anas.pk, bens.pk]), headers={"HX-Request": "true"}
+    )
+
+    assert response.text.strip().startswith(
+        f'<article class="card visit cannot" id="choice-{bens.pk}"'
+    )
+    assert "It overlaps your visit to Gwen, Fri 1 May 18:00 to 19:00." in response.text
+    assert not Swap.objects.exists()
+
+
+def test_the_choices_narrow_to_one_colleague(client, story, anas, bens):
+    place(visit(story.tom, at(2, 18, month=5), title="Cat's Saturday"), story.cat)
+    client.force_login(story.ana)
+    url = reverse("carer:swap", args=[anas.pk])
+
+    everyone = client.get(url).text
+    only_cat = client.get(url, {"with": story.cat.pk}).text
+
+    assert "Tom&#x27;s supper" in everyone and "Cat&#x27;s Saturday" in everyone
+    assert "Cat&#x27;s Saturday" in only_cat and "Tom&#x27;s supper" not in only_cat
+
+
+def test_a_visit_ana_could_not_swap_for_says_why_instead_of_a_button(client, story, anas, bens):
+    place(visit(story.gwen, at(1, 18, month=5), title="Gwen's supper"), story.ana)
+    client.force_login(story.ana)
+
+    page = client.get(reverse("carer:swap", args=[anas.pk])).text
+
+    assert "It overlaps your visit to Gwen, Fri 1 May 18:00 to 19:00." in page
+    assert reverse("carer:propose_swap", args=[anas.pk, bens.pk]) not in page

@@ -1,0 +1,56 @@
+"""The dashboard costs the same number of queries for 5 circles as for 50: capacity, the
+day-by-day strip and the last alert are read for all circles at once."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from circles.models import CircleState, Membership, Role, StateChange
+from tests.factories import CircleFactory, ClientFactory, OrganisationFactory, PersonFactory, carer
+from tests.web.leader_cast import NOW, at, place, visit
+
+# Session, person, the menu (roles held, whether they speak for a client) and unread
+# messages: every signed-in page pays these.
+SIGNED_IN = 5
+# The circles with their last alert; capacities' five (places, visits needing cover,
+# carers, hours held, time off); the strip.
+DASHBOARD = 7
+
+
+@pytest.fixture
+def frozen(db):
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def circles_led_by(leader, n: int) -> None:
+    """n circles, each with a client, two carers, a covered visit, a gap (every other one
+    essential), time off, and a past alert."""
+    organisation = OrganisationFactory(name="Valleys Care")
+    for i in range(n):
+        circle = CircleFactory(organisation=organisation, name=f"Circle {i:02}")
+        Membership.objects.create(circle=circle, person=leader, role=Role.TEAM_LEADER)
+        client = ClientFactory(circle=circle)
+        ana, ben = carer(circle), carer(circle)
+        place(visit(client, at(5, 8) + timedelta(hours=i % 5)), ana)
+        visit(client, at(6, 8), essential=bool(i % 2))
+        place(visit(client, at(7, 8)), ben)
+        StateChange.objects.create(
+            circle=circle, from_state=CircleState.OK, to_state=CircleState.STRAINED
+        )
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_the_dashboard_costs_the_same_for_5_and_50_circles(
+    client, frozen, django_assert_num_queries, n
+):
+    leader = PersonFactory(full_name="Rhian Lewis")
+    circles_led_by(leader, n)
+    client.force_login(leader)
+
+    with django_assert_num_queries(SIGNED_IN + DASHBOARD):
+        response = client.get(reverse("leaders:dashboard"))
+
+    assert response.content.decode().count('class="circle-row') == n
