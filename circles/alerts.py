@@ -13,14 +13,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from circles import notify
 from circles.capacity import Capacity, capacities, capacity
-from circles.models import Circle, CircleState, Membership, NotificationKind, Role, StateChange
+from circles.models import Circle, CircleState, NotificationKind, Role, StateChange
 from circles.notify import Formatted
+from circles.permissions import members
 from people.models import Credential, Person
 from rota import audit
 from rota.models import HelpRequest, HelpStatus, Offer, OfferStatus
@@ -113,16 +114,7 @@ def alert_for(stored: CircleState, live: CircleState) -> NotificationKind | None
 
 
 def team_leaders(circle: Circle) -> QuerySet[Person]:
-    return _members(circle, Role.TEAM_LEADER)
-
-
-def _members(circle: Circle, role: Role) -> QuerySet[Person]:
-    """The circle's members in `role` today, with an account that is still open."""
-    today = timezone.localdate()
-    current = Membership.objects.filter(circle=circle, role=role, started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    )
-    return Person.objects.filter(is_active=True, pk__in=current.values("person_id")).order_by("pk")
+    return members(circle, Role.TEAM_LEADER)
 
 
 def _alert_leaders(kind: NotificationKind, change: StateChange, judged: Capacity) -> None:
@@ -181,7 +173,7 @@ def ask_carers_for_help(request_id: int) -> int:
         "until": Formatted(timezone.localtime(shift.end, shift.circle.tz), "H:i"),
     }
     asked = 0
-    for carer in _members(shift.circle, Role.CARER):
+    for carer in members(shift.circle, Role.CARER):
         if any(violation.rule != Rule.STARTED for violation in check(carer, shift)):
             continue
         notify.notify(

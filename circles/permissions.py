@@ -58,3 +58,25 @@ def clients_of(person: Person) -> QuerySet[Client]:
         .select_related("circle")
         .order_by("preferred_name")
     )
+
+
+def members(circle: Circle, role: str) -> QuerySet[Person]:
+    """The circle's members in `role` today, with an account that is still open."""
+    today = timezone.localdate()
+    current = Membership.objects.filter(circle=circle, role=role, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
+    return Person.objects.filter(is_active=True, pk__in=current.values("person_id")).order_by("pk")
+
+
+def speakers_for(client: Client) -> QuerySet[Person]:
+    """Who hears about the client's visits: the client, their representative, their family."""
+    family = Membership.objects.filter(client=client, role=Role.FAMILY).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
+    )
+    return Person.objects.filter(
+        Q(pk__in=family.values("person_id"))
+        | Q(pk=client.person_id)
+        | Q(pk=client.representative_id),
+        is_active=True,
+    ).order_by("pk")

@@ -4,7 +4,7 @@ circles.notify. Each is idempotent and safe to run twice, or in two workers at o
 from celery import shared_task
 from django.db import OperationalError
 
-from circles import alerts, notify
+from circles import alerts, fanout, notify
 from circles.models import Circle
 
 # A database that is briefly away (a restart, a failover) is retried, backing off.
@@ -21,6 +21,12 @@ def check_circle(circle_id: int) -> str:
     """After a committed rota change: the circle's state, alerting on a crossing."""
     circle = Circle.objects.filter(pk=circle_id).first()
     return alerts.check_circle(circle) if circle is not None else ""
+
+
+@shared_task(**RETRIED)
+def tell_people(event_id: int) -> int:
+    """After a committed rota change: the carers and families it concerns are told."""
+    return fanout.tell_people(event_id)
 
 
 @shared_task(**RETRIED)

@@ -39,8 +39,9 @@ def relay_outbox() -> int:
 def announce_change(event_id: int) -> str:
     """After a committed rota change: the follow-up of one audit event.
 
-    The circle's state is checked, and for a call for help the carers who could go are
-    asked. Both are idempotent, so announcing a change twice is harmless.
+    The circle's state is checked, the carers and families concerned are told, and for a
+    call for help the carers who could go are asked. Each is idempotent, so announcing a
+    change twice is harmless.
     """
     event = AuditEvent.objects.get(pk=event_id)
     log.debug(
@@ -48,6 +49,7 @@ def announce_change(event_id: int) -> str:
     )
     if event.circle_id is not None:
         circle_tasks.check_circle.delay(event.circle_id)
+    circle_tasks.tell_people.delay(event.pk)
     if event.action == "raise_help_request":
         circle_tasks.ask_carers_for_help.delay(event.subject_id)
     return event.action
