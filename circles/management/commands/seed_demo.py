@@ -11,11 +11,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from circles import demo
+from circles import alerts, demo
 from circles.models import Circle, Membership, Organisation, Role
 from people.models import Client, Person
 from rota import audit
 from rota.generation import roll_horizon
+from rota.models import OutboxMessage
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
@@ -59,6 +60,14 @@ class Command(BaseCommand):
                 )
             # One event for the whole seeding, not one per place (as generation does).
             audit.record("seed_demo", organisation, carer_ids=carer_ids, after=summary)
+            # The seeded claims are history, not news: nobody is told of each one (that would
+            # be a thousand emails). The outbox rows are closed, so their after-commit sends
+            # find nothing to do.
+            OutboxMessage.objects.filter(sent_at__isnull=True).update(sent_at=timezone.now())
+        # Each circle's state is judged once, as the first sweep would: the team leaders
+        # hear of a circle that starts out not coping, as they would in real life.
+        for circle in organisation.circles.all():
+            alerts.check_circle(circle)
         return organisation
 
     def _print_logins(self, organisation: Organisation) -> None:
