@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from circles.alerts import HORIZON
 from circles.capacity import Capacity, LocalDate, _live_shifts, capacities
+from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
-from people.models import Person
+from people.models import Client, Person
 from rota.familiarity import familiar_pairs
 from rota.models import Assignment, Shift
 from rota.rules import Rule, check
@@ -61,6 +62,8 @@ class CircleRow:
     days: list[Day]
     # Essential visits with a place nobody holds, soonest first.
     essential: list[Shift]
+    # The circle's clients together: visits by familiar carers, last 28 days against before.
+    continuity: Continuity
 
     @property
     def percent(self) -> int:
@@ -73,7 +76,8 @@ class CircleRow:
 
 
 def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[CircleRow]:
-    """Each circle's next 14 days, worst first: three queries plus capacities' five."""
+    """Each circle's next 14 days and continuity, worst first: four queries plus those of
+    capacities() and continuity()."""
     last = StateChange.objects.filter(circle=OuterRef("pk")).order_by("-at", "-pk")
     circles = list(
         circles.annotate(
@@ -85,6 +89,7 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
     end = now + HORIZON
     judged = capacities(circles, now, end)
     by_day = _coverage_by_day([c.pk for c in circles], now, end)
+    kept = _continuity_by_circle(circles, now)
     rows = []
     for circle in circles:
         capacity = judged[circle.pk]
@@ -102,10 +107,31 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
                 essential=sorted(
                     (s for s in capacity.uncovered if s.essential), key=lambda s: s.start
                 ),
+                continuity=kept[circle.pk],
             )
         )
     rows.sort(key=lambda row: (-row.state.severity, row.circle.name, row.circle.pk))
     return rows
+
+
+def _continuity_by_circle(circles: list[Circle], now: datetime) -> dict[int, Continuity]:
+    """Each circle's clients' continuity added up, in one query plus continuity's."""
+    circle_of = dict(Client.objects.filter(circle__in=circles).values_list("pk", "circle_id"))
+    totals = {c.pk: [0, 0, 0, 0] for c in circles}  # recent, familiar; before, familiar
+    for client_id, figures in continuity(circle_of, now=now).items():
+        total = totals[circle_of[client_id]]
+        total[0] += figures.recent.visits
+        total[1] += figures.recent.familiar_visits
+        total[2] += figures.before.visits
+        total[3] += figures.before.familiar_visits
+    return {
+        pk: Continuity(
+            client_id=0,
+            recent=Period(visits=t[0], familiar_visits=t[1]),
+            before=Period(visits=t[2], familiar_visits=t[3]),
+        )
+        for pk, t in totals.items()
+    }
 
 
 def _coverage_by_day(

@@ -15,8 +15,9 @@ from tests.web.leader_cast import NOW, at, place, visit
 # messages: every signed-in page pays these.
 SIGNED_IN = 5
 # The circles with their last alert; capacities' five (places, visits needing cover,
-# carers, hours held, time off); the strip.
-DASHBOARD = 7
+# carers, hours held, time off); the strip; the circles' clients and their visits for
+# continuity.
+DASHBOARD = 9
 
 
 @pytest.fixture
