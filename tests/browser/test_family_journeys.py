@@ -1,0 +1,163 @@
+"""The family's and the client's journeys in a real browser on a 390×844 phone (Debian's
+Chromium driven by Playwright), axe-core checking every page for WCAG 2.2 AA: Sian frees a
+visit while she is with her mum and withdraws it; Gwen says “That's fine” to one new face
+and “Rather not” to another; Sian asks for help now and sees who is coming.
+
+Time is real here (a frozen clock would expire the browser's session cookie), so the visits
+lie a few days ahead of today."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from rota import services
+from rota.models import HelpRequest, ShiftStatus
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits_the_phone, sign_in
+from tests.web.family_cast import cast, place, visit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def phones(browser: Browser):
+    """Phones for the people in a story; closed afterwards."""
+    contexts = []
+
+    def a_phone() -> Page:
+        contexts.append(browser.new_context(viewport=PHONE, locale="en-GB"))
+        return contexts[-1].new_page()
+
+    yield a_phone
+    for context in contexts:
+        context.close()
+
+
+def looks_right(page: Page) -> None:
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+
+
+def signed_in(page: Page, live_server, email: str) -> None:
+    sign_in(page, live_server, email)
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+
+
+def in_three_days(story, hour: int, minute: int = 0) -> datetime:
+    """A moment three days from now, in the circle's own time."""
+    tz = story.circle.tz
+    day = timezone.localdate(timezone.now(), tz) + timedelta(days=3)
+    return datetime.combine(day, time(hour, minute), tzinfo=tz)
+
+
+@pytest.fixture
+def story():
+    return cast()
+
+
+def test_sian_frees_a_visit_while_she_is_with_gwen_and_withdraws_it(live_server, phones, story):
+    tea = visit(story.gwen, in_three_days(story, 15), title="Tea")
+    place(tea, story.ana)
+    visit(story.gwen, in_three_days(story, 16), title="Tablets", essential=True)
+    sian = phones()
+    signed_in(sian, live_server, "sian@example.org")
+
+    sian.goto(f"{live_server.url}/family/")
+    expect(sian.get_by_role("heading", name="Who is coming to Gwen")).to_be_visible()
+    looks_right(sian)
+    sian.get_by_role("link", name="I'll be with Gwen").click()
+    expect(sian.get_by_role("heading", name="I'll be with Gwen", exact=True)).to_be_visible()
+    looks_right(sian)
+
+    sian.get_by_label("Day").fill(in_three_days(story, 0).date().isoformat())
+    sian.get_by_label("From").fill("14:00")
+    sian.get_by_label("Until").fill("17:00")
+    sian.get_by_role("button", name="Check which visits this frees").click()
+    preview = sian.locator("section.preview")
+    expect(preview.get_by_text("15:00–16:00 Tea")).to_be_visible()
+    expect(preview.get_by_text("Tablets: essential, so it still happens.")).to_be_visible()
+    looks_right(sian)
+
+    sian.get_by_role("button", name="Save: I'll be with Gwen then").click()
+    expect(sian.get_by_text("1 visit is not needed then", exact=False)).to_be_visible()
+    looks_right(sian)
+    tea.refresh_from_db()
+    assert tea.status == ShiftStatus.NOT_NEEDED
+
+    sian.get_by_role("link", name="Back to who is coming to Gwen").click()
+    card = sian.locator("li.coming-visit", has_text="Tea")
+    expect(card.get_by_text("Not needed")).to_be_visible()
+    expect(card.get_by_text("You are with Gwen.")).to_be_visible()
+    looks_right(sian)
+
+    sian.get_by_role("link", name="I'll be with Gwen").click()
+    sian.locator("li.family-visit").get_by_role("button", name="Withdraw").click()
+    expect(sian.get_by_text("Withdrawn: Gwen's usual visits on", exact=False)).to_be_visible()
+    expect(sian.locator("#family-visits").get_by_text("None planned.")).to_be_visible()
+    looks_right(sian)
+    tea.refresh_from_db()
+    assert tea.status == ShiftStatus.PLANNED
+
+    sian.get_by_role("link", name="Back to who is coming to Gwen").click()
+    card = sian.locator("li.coming-visit", has_text="Tea")
+    expect(card.get_by_text("Ana Price")).to_be_visible()
+    expect(card.get_by_text("Not needed")).to_have_count(0)
+
+
+def test_gwen_welcomes_one_new_face_and_would_rather_not_have_another(live_server, phones, story):
+    for days_ago in (2, 3):
+        place(visit(story.gwen, timezone.now() - timedelta(days=days_ago)), story.ana)
+    place(visit(story.gwen, in_three_days(story, 8), title="Breakfast"), story.ben)
+    place(visit(story.gwen, in_three_days(story, 12), title="Lunch"), story.cat)
+    gwen = phones()
+    signed_in(gwen, live_server, "gwen@example.org")
+
+    gwen.goto(f"{live_server.url}/family/about/")
+    expect(gwen.get_by_role("heading", name="New faces coming")).to_be_visible()
+    looks_right(gwen)
+
+    ben = gwen.locator(".new-face", has_text="Ben Jones")
+    ben.get_by_role("button", name="That's fine").click()
+    expect(gwen.get_by_text("Thank you: Ben Jones is welcome to visit Gwen.")).to_be_visible()
+    expect(gwen.locator(".new-face", has_text="Ben Jones")).to_have_count(0)
+    looks_right(gwen)
+
+    cat = gwen.locator(".new-face", has_text="Cat Morgan")
+    cat.get_by_role("button", name="Rather not").click()
+    expect(gwen.get_by_text("Noted: Cat Morgan won't visit Gwen.", exact=False)).to_be_visible()
+    expect(gwen.locator("#wishes").get_by_text("Cat Morgan")).to_be_visible()
+    expect(gwen.locator(".new-face")).to_have_count(0)
+    looks_right(gwen)
+
+    gwen.goto(f"{live_server.url}/family/")
+    lunch = gwen.locator("li.coming-visit", has_text="Lunch")
+    expect(lunch.get_by_text("A carer is still being found")).to_be_visible()
+    expect(lunch.get_by_text("Cat Morgan")).to_have_count(0)
+    breakfast = gwen.locator("li.coming-visit", has_text="Breakfast")
+    expect(breakfast.get_by_text("Ben Jones")).to_be_visible()
+    looks_right(gwen)
+
+
+def test_sian_asks_for_help_now_and_sees_who_is_coming(live_server, phones, story):
+    sian = phones()
+    signed_in(sian, live_server, "sian@example.org")
+    sian.goto(f"{live_server.url}/family/")
+    sian.get_by_role("link", name="Gwen needs help now").click()
+
+    expect(sian.get_by_role("heading", name="Does Gwen need help now?")).to_be_visible()
+    expect(sian.get_by_text("If someone is in danger, call 999 now.")).to_be_visible()
+    expect(sian.get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
+    looks_right(sian)
+
+    sian.get_by_role("button", name="Yes, ask for help for Gwen now").click()
+    expect(sian.get_by_role("heading", name="Help for Gwen")).to_be_visible()
+    expect(sian.get_by_text("the carers in Gwen's circle were asked.", exact=False)).to_be_visible()
+    looks_right(sian)
+
+    request = HelpRequest.objects.get(client=story.gwen)
+    services.accept_help_request(request, story.ana, actor=story.ana)
+
+    sian.get_by_role("link", name="Check again").click()
+    expect(sian.get_by_text("Ana Price said yes and is on the way.", exact=False)).to_be_visible()
+    looks_right(sian)
