@@ -40,6 +40,18 @@ def _is_family(person: Person, client: Client) -> bool:
     )
 
 
+def frees(start: datetime, end: datetime, now: datetime) -> Q:
+    """The visits a family visit from start to end frees: planned, not essential, wholly
+    inside the window and not yet started. The family's preview asks the same."""
+    return Q(
+        status=ShiftStatus.PLANNED,
+        plan__essential=False,
+        start__gte=start,
+        end__lte=end,
+        start__gt=now,
+    )
+
+
 @service
 def record_family_visit(
     family_member: Person,
@@ -67,14 +79,7 @@ def record_family_visit(
     visit = FamilyVisit.objects.create(
         family_member=family_member, client=client, start=start, end=end
     )
-    inside = Shift.objects.filter(
-        client=client,
-        status=ShiftStatus.PLANNED,
-        plan__essential=False,
-        start__gte=start,
-        end__lte=end,
-        start__gt=now,
-    )
+    inside = Shift.objects.filter(frees(start, end, now), client=client)
     freed = [s for s in lock_shifts(inside.values_list("pk", flat=True)).values() if s.is_live]
     released: list[Assignment] = []
     for shift in freed:

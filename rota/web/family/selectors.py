@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from people.models import Client, Person, Preference
@@ -19,6 +19,7 @@ from rota.models import (
     Shift,
     ShiftStatus,
 )
+from rota.services.family import frees
 from rota.services.help import OPEN
 
 WEEK = timedelta(days=7)
@@ -99,19 +100,6 @@ def current_help_request(client: Client, now: datetime) -> HelpRequest | None:
 def open_help_request(client: Client) -> HelpRequest | None:
     """A call for help still waiting for a carer: asking again finds this one."""
     return HelpRequest.objects.filter(client=client, status__in=OPEN).first()
-
-
-def frees(start: datetime, end: datetime, now: datetime) -> Q:
-    """The visits a family visit over start–end frees: planned, not essential, wholly inside
-    the window and not yet started. The same selection as services.record_family_visit
-    makes; keep the two in step (see the note in the family pages' report)."""
-    return Q(
-        status=ShiftStatus.PLANNED,
-        plan__essential=False,
-        start__gte=start,
-        end__lte=end,
-        start__gt=now,
-    )
 
 
 @dataclass(frozen=True)
