@@ -38,7 +38,7 @@ WORSE_TITLES = {
 WORSE_BODY = _("%(filled)s of %(needed)s carer places are filled over the next 14 days.")
 WORSE_BODY_ESSENTIAL = _(
     "%(filled)s of %(needed)s carer places are filled over the next 14 days. "
-    "An essential visit has nobody yet: %(visit)s."
+    "An essential visit has nobody yet: %(client)s, %(when)s."
 )
 RECOVERED_TITLE = _("%(circle)s is coping again")
 RECOVERED_BODY = _(
@@ -126,7 +126,10 @@ def _alert_leaders(kind: NotificationKind, change: StateChange, judged: Capacity
         title, body = WORSE_TITLES[CircleState(change.to_state)], WORSE_BODY
         essential = next((shift for shift in judged.uncovered if shift.essential), None)
         if essential is not None:
-            body, params["visit"] = WORSE_BODY_ESSENTIAL, str(essential)
+            body = WORSE_BODY_ESSENTIAL
+            # Formatted when rendered, so the day and month are in the leader's language.
+            params["client"] = essential.client.full_name
+            params["when"] = Formatted(timezone.localtime(essential.start, circle.tz), "D j M H:i")
     for leader in team_leaders(circle):
         notify.notify(
             leader,
