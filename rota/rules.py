@@ -1,21 +1,33 @@
 """May this carer take a place on this shift, and if not, why, in words (DESIGN §4).
 
-`check` returns every rule that fails, in the order of DESIGN §4. Views, forms and services
-all ask it; none re-implements a rule. The database backs the rules it can (rota.models).
+`check` returns every rule that fails, in the order of DESIGN §4; `check_many` the same for
+many shifts in a fixed number of queries (both judge with `_judge`, from the carer's facts
+read once). Views, forms, selectors and services all ask them; none re-implements a rule.
+The database backs the rules it can (rota.models).
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from circles.models import Membership, Role
-from people.models import CarerProfile, Credential, Person, Preference
-from rota.models import Absence, Assignment, HelpRequest, OfferStatus, Shift
+from people.models import (
+    CarerPreference,
+    CarerProfile,
+    Client,
+    Credential,
+    CredentialType,
+    Person,
+    Preference,
+)
+from rota.models import Absence, Assignment, HelpRequest, Offer, OfferStatus, Shift, VisitPlan
 
 MIN_REST = timedelta(hours=11)
 
@@ -72,6 +84,141 @@ def check(
     hands to the carer in the same change (the other half): it counts as free.
     """
     now = now or timezone.now()
+    facts = _Facts(carer, [shift], now=now, giving_up=giving_up)
+    return _judge(shift, facts, now, taking_over=taking_over)
+
+
+def check_many(
+    carer: Person,
+    shifts: Iterable[Shift],
+    *,
+    giving_up: Assignment | None = None,
+    taking_over: Assignment | Iterable[Assignment] | None = None,
+    now: datetime | None = None,
+    lasting_only: bool = False,
+) -> dict[int, list[Violation]]:
+    """`check` for many shifts at once, in a fixed number of queries: keyed by shift id, each
+    with every rule that fails, in order (an empty list: the carer may take it).
+
+    The carer's facts are read once for all the shifts. `taking_over` may be one place per
+    shift (a swap page's choices). A shift's places are read unless `held` is prefetched on
+    it with `is_offered` (rota.selectors does). With `lasting_only`, just the rules a change
+    of record can break (membership, "rather not", checks and training): for places held.
+    """
+    shifts = list(shifts)
+    if not shifts:
+        return {}
+    now = now or timezone.now()
+    if isinstance(taking_over, Assignment):
+        taking_over = [taking_over]
+    taken = {place.shift_id: place for place in taking_over or ()}
+    facts = _Facts(
+        carer, shifts, now=now, giving_up=giving_up, lasting_only=lasting_only, prefetched=True
+    )
+    return {
+        shift.pk: _judge(shift, facts, now, taking_over=taken.get(shift.pk)) for shift in shifts
+    }
+
+
+class _Facts:
+    """What the rules read about one carer, read once for many shifts.
+
+    With `lasting_only`, just what the rules a change of record can break need. `giving_up`
+    is a place the carer leaves in the same change (a swap): it is left out. With
+    `prefetched`, a shift's places are taken from its prefetched `held` when it has one.
+    """
+
+    def __init__(
+        self,
+        carer: Person,
+        shifts: list[Shift],
+        *,
+        now: datetime,
+        giving_up: Assignment | None = None,
+        lasting_only: bool = False,
+        prefetched: bool = False,
+    ) -> None:
+        self.lasting_only = lasting_only
+        self.memberships = list(
+            Membership.objects.filter(person=carer, role=Role.CARER).values_list(
+                "circle_id", "started_on", "ended_on"
+            )
+        )
+        self.not_wanted = set(
+            CarerPreference.objects.filter(
+                carer=carer, preference=Preference.NOT_WANTED
+            ).values_list("client_id", flat=True)
+        )
+        # The checks each visit needs (Shift.credentials_needed), in name order.
+        self.needs: dict[tuple[str, int], list[CredentialType]] = defaultdict(list)
+        plans = {s.plan_id for s in shifts if s.plan_id}
+        adhoc = {s.client_id for s in shifts if not s.plan_id}
+        if plans:
+            through = VisitPlan.credentials_needed.through.objects.filter(visitplan_id__in=plans)
+            for row in through.select_related("credentialtype").order_by("credentialtype__name"):
+                self.needs["plan", row.visitplan_id].append(row.credentialtype)
+        if adhoc:
+            emergency = Client.emergency_credentials.through.objects.filter(client_id__in=adhoc)
+            for row in emergency.select_related("credentialtype").order_by("credentialtype__name"):
+                self.needs["client", row.client_id].append(row.credentialtype)
+        self.latest: dict[int, date] = {}
+        if self.needs:
+            for type_id, valid_until in Credential.objects.filter(person=carer).values_list(
+                "type_id", "valid_until"
+            ):
+                self.latest[type_id] = max(valid_until, self.latest.get(type_id, valid_until))
+        if lasting_only:
+            return
+        self.profile = CarerProfile.objects.filter(person=carer).first()
+        self.windows = {s.pk: _window(s) for s in shifts}
+        lo = min(w[0] for w in self.windows.values())
+        hi = max(w[1] for w in self.windows.values())
+        held = Assignment.objects.filter(
+            carer=carer, released_at__isnull=True, start__lt=hi, end__gt=lo
+        ).select_related("shift__client")
+        if giving_up is not None:
+            held = held.exclude(pk=giving_up.pk)
+        self.held = list(held)
+        self.absences = list(
+            Absence.objects.filter(
+                carer=carer,
+                start__lt=max(s.end for s in shifts),
+                end__gt=min(s.start for s in shifts),
+            )
+        )
+        # Only help requests make shifts without a plan; it matters once they have started.
+        started_adhoc = [s.pk for s in shifts if not s.plan_id and s.start <= now]
+        self.help_shifts: set[int] = set()
+        if started_adhoc:
+            self.help_shifts = set(
+                HelpRequest.objects.filter(shift_id__in=started_adhoc).values_list(
+                    "shift_id", flat=True
+                )
+            )
+        # Each shift's held places: (id, offered by its holder).
+        self.holders: dict[int, list[tuple[int, bool]]] = {}
+        unread = []
+        for s in shifts:
+            places = getattr(s, "held", None) if prefetched else None
+            if places is not None and all(hasattr(a, "is_offered") for a in places):
+                self.holders[s.pk] = [(a.pk, a.is_offered) for a in places]
+            else:
+                self.holders[s.pk] = []
+                unread.append(s.pk)
+        if unread:
+            open_offer = Offer.objects.filter(assignment=OuterRef("pk"), status=OfferStatus.OPEN)
+            for shift_id, pk, offered in (
+                Assignment.objects.filter(shift_id__in=unread, released_at__isnull=True)
+                .annotate(offered=Exists(open_offer))
+                .values_list("shift_id", "pk", "offered")
+            ):
+                self.holders[shift_id].append((pk, offered))
+
+
+def _judge(
+    shift: Shift, facts: _Facts, now: datetime, *, taking_over: Assignment | None = None
+) -> list[Violation]:
+    """Every rule that fails for this shift, in the order of DESIGN §4, from facts read once."""
     tz = shift.circle.tz
     day = timezone.localtime(shift.start, tz).date()
     violations: list[Violation] = []
@@ -79,32 +226,50 @@ def check(
     def fail(rule: Rule, message: str) -> None:
         violations.append(Violation(rule, message))
 
-    if not _is_member(carer, shift, day):
+    if not any(
+        circle_id == shift.circle_id and started <= day and (ended is None or ended > day)
+        for circle_id, started, ended in facts.memberships
+    ):
         fail(Rule.MEMBERSHIP, _("You are not a carer in %(circle)s.") % {"circle": shift.circle})
-    if _not_wanted(carer, shift):
+    if shift.client_id in facts.not_wanted:
         fail(
             Rule.NOT_WANTED,
             _("%(client)s would rather not have you visit.")
             % {"client": shift.client.preferred_name},
         )
-    for message in _missing_credentials(carer, shift, day):
-        fail(Rule.CREDENTIAL, message)
+    key = ("plan", shift.plan_id) if shift.plan_id else ("client", shift.client_id)
+    for kind in facts.needs.get(key, []):
+        if kind.pk not in facts.latest:
+            fail(
+                Rule.CREDENTIAL,
+                _("This visit needs %(check)s, which you don't have.") % {"check": kind},
+            )
+        elif facts.latest[kind.pk] < day:
+            fail(
+                Rule.CREDENTIAL,
+                _("This visit needs %(check)s; yours expired on %(date)s.")
+                % {"check": kind, "date": dateformat.format(facts.latest[kind.pk], "j M Y")},
+            )
+    if facts.lasting_only:
+        return violations
 
-    profile = CarerProfile.objects.filter(person=carer).first()
-    held = _held_around(carer, shift, giving_up, tz, day)
+    lo, hi = facts.windows[shift.pk]
+    held = [a for a in facts.held if a.start < hi and a.end > lo]
     for other in held:
         if other.start < shift.end and shift.start < other.end:
             fail(Rule.OVERLAP, _overlap_message(other, shift, tz))
-    for absence in Absence.objects.filter(carer=carer, start__lt=shift.end, end__gt=shift.start):
-        fail(
-            Rule.ABSENT,
-            _("You are off (%(kind)s) from %(start)s to %(end)s.")
-            % {
-                "kind": absence.get_kind_display().lower(),
-                "start": _when(absence.start, tz),
-                "end": _when(absence.end, tz),
-            },
-        )
+    for absence in facts.absences:
+        if absence.start < shift.end and absence.end > shift.start:
+            fail(
+                Rule.ABSENT,
+                _("You are off (%(kind)s) from %(start)s to %(end)s.")
+                % {
+                    "kind": absence.get_kind_display().lower(),
+                    "start": _when(absence.start, tz),
+                    "end": _when(absence.end, tz),
+                },
+            )
+    profile = facts.profile
     if profile is not None and profile.is_paid:
         message = _rest_message(shift, held, tz, day)
         if message:
@@ -115,70 +280,24 @@ def check(
         if message:
             fail(Rule.WEEKLY_HOURS, message)
 
-    if shift.start <= now and not _is_help_request(shift):
+    if shift.start <= now and shift.pk not in facts.help_shifts:
         fail(Rule.STARTED, _("This visit has already started."))
-    if _is_full(shift, taking_over):
+    if _is_full(shift, facts.holders[shift.pk], taking_over):
         fail(Rule.FULL, _("This visit has just been taken: no place is free."))
     return violations
 
 
-def _is_member(carer: Person, shift: Shift, day: date) -> bool:
-    return (
-        Membership.objects.filter(
-            person=carer, circle_id=shift.circle_id, role=Role.CARER, started_on__lte=day
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-        .exists()
-    )
+def _window(shift: Shift) -> tuple[datetime, datetime]:
+    """The span of the carer's places the rules read for this shift: from the day before the
+    shift's week to the day after it. That covers overlap (the shift itself), rest
+    (neighbouring days) and the week's hours."""
 
-
-def _not_wanted(carer: Person, shift: Shift) -> bool:
-    return shift.client.carer_preferences.filter(
-        carer=carer, preference=Preference.NOT_WANTED
-    ).exists()
-
-
-def _missing_credentials(carer: Person, shift: Shift, day: date) -> list[str]:
-    needed = list(shift.credentials_needed())
-    if not needed:
-        return []
-    latest: dict[int, date] = {}
-    for type_id, valid_until in Credential.objects.filter(
-        person=carer, type__in=needed
-    ).values_list("type_id", "valid_until"):
-        latest[type_id] = max(valid_until, latest.get(type_id, valid_until))
-    messages = []
-    for kind in needed:
-        if kind.pk not in latest:
-            messages.append(
-                _("This visit needs %(check)s, which you don't have.") % {"check": kind}
-            )
-        elif latest[kind.pk] < day:
-            messages.append(
-                _("This visit needs %(check)s; yours expired on %(date)s.")
-                % {"check": kind, "date": dateformat.format(latest[kind.pk], "j M Y")}
-            )
-    return messages
-
-
-def _held_around(
-    carer: Person, shift: Shift, giving_up: Assignment | None, tz, day: date
-) -> list[Assignment]:
-    """The carer's held places from the day before the shift's week to the day after it.
-
-    That covers overlap (the shift itself), rest (neighbouring days) and the week's hours.
-    """
+    tz = shift.circle.tz
+    day = timezone.localtime(shift.start, tz).date()
     week_start = day - timedelta(days=day.weekday())
-    window_start = _local_midnight(week_start - timedelta(days=1), tz)
-    window_end = _local_midnight(week_start + timedelta(days=8), tz)
-    window_start = min(window_start, shift.start - timedelta(days=1))
-    window_end = max(window_end, shift.end + timedelta(days=1))
-    held = Assignment.objects.filter(
-        carer=carer, released_at__isnull=True, start__lt=window_end, end__gt=window_start
-    ).select_related("shift__client")
-    if giving_up is not None:
-        held = held.exclude(pk=giving_up.pk)
-    return list(held)
+    start = _local_midnight(week_start - timedelta(days=1), tz)
+    end = _local_midnight(week_start + timedelta(days=8), tz)
+    return min(start, shift.start - timedelta(days=1)), max(end, shift.end + timedelta(days=1))
 
 
 def _overlap_message(other: Assignment, shift: Shift, tz) -> str:
@@ -257,20 +376,13 @@ def _weekly_hours_message(
     }
 
 
-def _is_help_request(shift: Shift) -> bool:
-    # Only help requests make shifts without a plan.
-    return shift.plan_id is None and HelpRequest.objects.filter(shift_id=shift.pk).exists()
-
-
-def _is_full(shift: Shift, taking_over: Assignment | None) -> bool:
+def _is_full(shift: Shift, holders: list[tuple[int, bool]], taking_over: Assignment | None) -> bool:
     """No place free, and no holder offering theirs."""
-    holders = Assignment.objects.filter(shift_id=shift.pk, released_at__isnull=True)
     if taking_over is not None:
-        holders = holders.exclude(pk=taking_over.pk)
-    taken = holders.count()
-    if taken < shift.carers_needed:
+        holders = [(pk, offered) for pk, offered in holders if pk != taking_over.pk]
+    if len(holders) < shift.carers_needed:
         return False
-    return not holders.filter(offers__status=OfferStatus.OPEN).exists()
+    return not any(offered for _pk, offered in holders)
 
 
 def _local_midnight(day: date, tz) -> datetime:
