@@ -377,6 +377,12 @@ class FamilyVisit(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=FamilyVisitStatus.values), name="familyvisit_status_valid"
             ),
+            # A double submit of "I'll be with Mum" records it once.
+            models.UniqueConstraint(
+                fields=["family_member", "client", "start", "end"],
+                condition=Q(status=FamilyVisitStatus.ACTIVE),
+                name="familyvisit_once_per_window",
+            ),
         ]
 
     def __str__(self) -> str:

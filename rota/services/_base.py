@@ -38,6 +38,10 @@ def try_again() -> Refused:
     )
 
 
+def already_said() -> Refused:
+    return Refused("already_said", _("You have already said you will be there then."))
+
+
 def service(fn: Callable[P, R]) -> Callable[P, R]:
     """Run a rota change in one transaction; database refusals become plain words.
 
@@ -59,6 +63,8 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
             raise
         except IntegrityError as error:
             constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+            if constraint == "familyvisit_once_per_window":
+                raise already_said() from error
             if constraint == "assignment_no_overlap_per_carer":
                 message = _("You have just been given another visit at that time.")
             elif constraint == "assignment_one_per_carer_and_shift":

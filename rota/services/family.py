@@ -19,6 +19,7 @@ from rota.models import (
 )
 from rota.rules import Refused, check
 from rota.services._base import (
+    already_said,
     bump,
     changed,
     lock_shifts,
@@ -76,6 +77,11 @@ def record_family_visit(
     now = timezone.now()
     if end <= now:
         raise Refused("in_the_past", _("That time has already passed."))
+    said = FamilyVisit.objects.filter(
+        family_member=family_member, client=client, start=start, end=end
+    )
+    if said.filter(status=FamilyVisitStatus.ACTIVE).exists():
+        raise already_said()
     visit = FamilyVisit.objects.create(
         family_member=family_member, client=client, start=start, end=end
     )

@@ -9,6 +9,7 @@ from circles.models import Role
 from rota import services
 from rota.models import (
     AuditEvent,
+    FamilyVisit,
     FamilyVisitStatus,
     OfferStatus,
     ReleaseReason,
@@ -153,3 +154,11 @@ def test_the_clients_representative_counts_as_family(circle, gwen, ana, nephew, 
     lunch.refresh_from_db()
     assert lunch.status == ShiftStatus.NOT_NEEDED
     the_audit_event("record_family_visit", actor=nephew, circle=circle, carers=[ana])
+
+
+def test_saying_the_same_family_visit_twice_records_it_once(gwen, daughter):
+    services.record_family_visit(daughter, gwen, at(4, 13), at(4, 17), actor=daughter)
+    with pytest.raises(Refused) as refused:
+        services.record_family_visit(daughter, gwen, at(4, 13), at(4, 17), actor=daughter)
+    assert refused.value.code == "already_said"
+    assert FamilyVisit.objects.filter(client=gwen).count() == 1
