@@ -5,7 +5,6 @@ weeks, Monday to Sunday.
 """
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -19,28 +18,13 @@ from tests.factories import (
     ClientFactory,
     MembershipFactory,
     PersonFactory,
-    ShiftFactory,
     VisitPlanFactory,
     carer,
 )
+from tests.rota.conftest import LONDON, at, visit  # noqa: F401 (re-exported)
 
-LONDON = ZoneInfo("Europe/London")
+# The same time and visit helpers as the rota's stories; only "now" differs.
 NOW = datetime(2026, 5, 4, 0, 0, tzinfo=LONDON)
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 5) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=LONDON)
-
-
-def visit(client, start: datetime, hours: float = 1, **fields):
-    """An ad-hoc visit for `client`; without a `plan` it counts as essential."""
-    return ShiftFactory(
-        client=client,
-        circle=client.circle,
-        start=start,
-        end=start + timedelta(hours=hours),
-        **fields,
-    )
 
 
 def held_by(carer, shift):
