@@ -21,7 +21,7 @@ from circles.models import Circle, CircleState, Notification, StateChange
 from people.models import Client, Person
 from rota.familiarity import familiar_pairs
 from rota.models import Assignment, Shift
-from rota.rules import Rule, check
+from rota.rules import Rule, check_many
 
 DAYS = HORIZON.days
 # The rules a held place can come to break after it was taken: the holder should hand on.
@@ -208,8 +208,8 @@ def ask_key(shift: Shift) -> str:
 def gap_cards(shifts: list[Shift], carers: list[Person], *, now: datetime) -> list[GapCard]:
     """Each visit with its holders and the circle's carers who can, or can't, take a place.
 
-    Every carer is pre-checked with rota.rules.check, so the page offers only what the
-    service will allow, and says why not in the rules' own words.
+    Every carer is pre-checked with the rules (rota.rules.check_many), so the page offers
+    only what the service will allow, and says why not in the rules' own words.
     """
     if not shifts:
         return []
@@ -226,18 +226,21 @@ def gap_cards(shifts: list[Shift], carers: list[Person], *, now: datetime) -> li
     familiar = familiar_pairs(
         [(shift.client_id, carer.pk) for shift in shifts for carer in carers], now=now
     )
+    # Each person's facts are read once for all the visits (rules.check_many), not per visit.
+    people = {person.pk: person for person in [*carers, *(a.carer for a in held)]}
+    judged = {pk: check_many(person, shifts, now=now) for pk, person in people.items()}
     cards = []
     for shift in shifts:
         card = GapCard(shift)
         card.familiar = {carer.pk for carer in carers if (shift.client_id, carer.pk) in familiar}
         holders = [a.carer for a in held if a.shift_id == shift.pk]
         for holder in holders:
-            problems = [v.message for v in check(holder, shift, now=now) if v.rule in LASTING]
+            problems = [v.message for v in judged[holder.pk][shift.pk] if v.rule in LASTING]
             card.holders.append(Holder(holder, problems))
         for carer in carers:
             if carer in holders:
                 continue
-            violations = check(carer, shift, now=now)
+            violations = judged[carer.pk][shift.pk]
             if violations:
                 card.cannot.append((carer, [v.message for v in violations]))
             else:
