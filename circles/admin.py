@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circles import payroll
 from circles.models import Circle, Membership, Organisation
-from circles.web.forms import PayrollForm, last_month
+from circles.payroll import PayrollForm, last_month
 from rota import services
 from rota.admin_forms import for_each
 
@@ -248,7 +248,7 @@ class CircleAdmin(ScopedAdmin):
             "chosen": chosen,
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "circles/admin_hours.html", context)
+        return TemplateResponse(request, "admin/circles/hours.html", context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(client_count=Count("clients"))

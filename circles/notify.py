@@ -9,6 +9,7 @@ routine one waits out the person's quiet hours and `deliver_pending` sends it la
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -21,6 +22,8 @@ from circles.models import Circle, Notification, NotificationKind
 from people.models import Person
 from people.push import send_push
 
+# The task that sends one notification by email and push.
+DELIVER = "circles.tasks.deliver_notification"
 # Older than this, an undelivered notification is stale news: it stays in the app only.
 STALE_AFTER = timedelta(days=1)
 
@@ -79,9 +82,8 @@ def _render(text: str | Promise, params: Mapping[str, object] | None) -> str:
 
 
 def _deliver_later(notification_id: int) -> None:
-    from circles.tasks import deliver_notification  # circles.tasks imports this module
-
-    deliver_notification.delay(notification_id)
+    # By name: circles.tasks calls this module, so this module does not import it.
+    current_app.tasks[DELIVER].delay(notification_id)
 
 
 def deliver(notification_id: int) -> bool:

@@ -10,12 +10,15 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -149,3 +152,38 @@ def download(rows: list[HoursRow], start: date, end: date, file_format: str) -> 
         response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class PayrollForm(forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To (included)"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    file_format = forms.ChoiceField(
+        label=gettext_lazy("As"),
+        choices=[
+            (XLSX, gettext_lazy("Spreadsheet (Excel, XLSX)")),
+            (CSV, gettext_lazy("CSV (comma-separated text)")),
+        ],
+        initial=XLSX,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise ValidationError(
+                _("The end date is before the start date. Choose an end on or after the start.")
+            )
+        return data
+
+
+def last_month(today: date) -> dict:
+    """The payroll form's first answer: the whole of last month."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return {"start": end.replace(day=1), "end": end, "file_format": XLSX}

@@ -1,11 +1,17 @@
-"""Celery jobs of the circles: thin wrappers that fetch by id and call circles.alerts or
-circles.notify. Each is idempotent and safe to run twice, or in two workers at once."""
+"""Celery jobs of the circles: thin wrappers that fetch by id and call circles.alerts,
+circles.fanout or circles.notify. Each is idempotent and safe to run twice, or in two
+workers at once.
+
+A committed rota change names `announce_change` in its outbox row by the task's name, so
+the rota never imports this module: the follow-ups of a change are decided up here.
+"""
 
 from celery import shared_task
 from django.db import OperationalError
 
 from circles import alerts, fanout, notify
 from circles.models import Circle
+from rota.models import AuditEvent
 
 # A database that is briefly away (a restart, a failover) is retried, backing off.
 RETRIED = {
@@ -14,6 +20,23 @@ RETRIED = {
     "retry_backoff": True,
     "max_retries": 5,
 }
+
+
+@shared_task(**RETRIED)
+def announce_change(event_id: int) -> str:
+    """After a committed rota change: the follow-up of one audit event.
+
+    The circle's state is checked, the carers and families concerned are told, and for a
+    call for help the carers who could go are asked. Each is idempotent, so announcing a
+    change twice is harmless.
+    """
+    event = AuditEvent.objects.get(pk=event_id)
+    if event.circle_id is not None:
+        check_circle.delay(event.circle_id)
+    tell_people.delay(event.pk)
+    if event.action == "raise_help_request":
+        ask_carers_for_help.delay(event.subject_id)
+    return event.action
 
 
 @shared_task(**RETRIED)

@@ -7,8 +7,8 @@ admin.site.index_title = "Set up circles, people and care plans"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("people.urls")),
-    path("shifts/", include("rota.web.carer")),
-    path("family/", include("rota.web.family")),
-    path("leaders/", include("circles.web")),
+    path("", include("web.account")),
+    path("shifts/", include("web.carer")),
+    path("family/", include("web.family")),
+    path("leaders/", include("web.leaders")),
 ]

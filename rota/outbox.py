@@ -9,7 +9,7 @@ beat) sends it later. Tasks are idempotent, so the rare double send is harmless.
 import logging
 from datetime import timedelta
 
-from celery import Task, current_app
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 RELAY_AFTER = timedelta(seconds=30)
 
 
-def enqueue(task: Task, **kwargs) -> OutboxMessage:
-    message = OutboxMessage.objects.create(task=task.name, kwargs=kwargs)
+def enqueue(task: str, **kwargs: object) -> OutboxMessage:
+    """Send Celery task `task` (by its name) with `kwargs` once the caller's change commits."""
+    message = OutboxMessage.objects.create(task=task, kwargs=kwargs)
     transaction.on_commit(lambda: send(message.pk), robust=True)
     return message
 

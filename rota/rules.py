@@ -52,20 +52,28 @@ class Violation:
     message: str
 
 
-class RuleBroken(Exception):
+class Refusal(Exception):
+    """A change that was not made, and why: `messages`, in the words a person reads."""
+
+    messages: list[str]
+
+
+class RuleBroken(Refusal):
     """A change refused by one or more rules of DESIGN §4."""
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
-        super().__init__(" ".join(v.message for v in violations))
+        self.messages = [v.message for v in violations]
+        super().__init__(" ".join(self.messages))
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """Any other refusal: not your assignment, the offer already closed, a naive datetime..."""
 
     def __init__(self, code: str, message: str) -> None:
         self.code = code
         self.message = message
+        self.messages = [message]
         super().__init__(message)
 
 
@@ -102,7 +110,7 @@ def check_many(
 
     The carer's facts are read once for all the shifts. `taking_over` may be one place per
     shift (a swap page's choices). A shift's places are read unless `held` is prefetched on
-    it with `is_offered` (rota.selectors does). With `lasting_only`, just the rules a change
+    it with `is_offered` (web.carer.queries does). With `lasting_only`, just the rules a change
     of record can break (membership, "rather not", checks and training): for places held.
     """
     shifts = list(shifts)

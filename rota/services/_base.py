@@ -26,7 +26,10 @@ from rota.models import (
     SwapStatus,
 )
 from rota.rules import Refused, Rule, RuleBroken, Violation, check
-from rota.tasks import announce_change
+
+# The follow-ups of a change (the circle judged again, the people concerned told) are decided
+# by the circles' task of this name: named, not imported, since circles sits above the rota.
+ANNOUNCE_CHANGE = "circles.tasks.announce_change"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -181,7 +184,7 @@ def changed(
         before=before,
         after=after,
     )
-    outbox.enqueue(announce_change, event_id=event.pk)
+    outbox.enqueue(ANNOUNCE_CHANGE, event_id=event.pk)
     return event
 
 

@@ -6,7 +6,7 @@ off. Time is real here: a frozen clock would expire the browser's session cookie
 It lives beside the other browser tests to share their one Chromium (Playwright's sync API
 allows one running instance per thread)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -20,7 +20,7 @@ from tests.browser.conftest import (
     assert_fits_the_phone,
     sign_in,
 )
-from tests.web.carer_cast import cast, place, visit
+from tests.web.carer_cast import LONDON, cast, place, visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,7 +57,10 @@ def looks_right(page: Page) -> None:
 @pytest.fixture
 def story():
     s = cast()
-    soon = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    # Tomorrow morning, whatever the hour now: the visits two hours apart stay on one day, so
+    # the rest between days never stands in the way of the story.
+    tomorrow = timezone.localdate(timezone.now(), LONDON) + timedelta(days=1)
+    soon = datetime.combine(tomorrow, time(8), tzinfo=LONDON)
     s.free = visit(s.gwen, soon + timedelta(hours=2), title="Gwen's lunch")
     s.anas = place(visit(s.tom, soon, title="Tom's breakfast"), s.ana)
     s.given = place(visit(s.tom, soon + timedelta(days=1), title="Tom's walk"), s.ana)

@@ -58,7 +58,7 @@ def test_a_claim_that_covers_the_last_gap_reaches_the_leader_through_the_worker(
 
     services.claim(medicine, ana, actor=ana)
 
-    assert OutboxMessage.objects.get().task == "rota.tasks.announce_change"
+    assert OutboxMessage.objects.get().task == "circles.tasks.announce_change"
     note = wait_for(
         lambda: Notification.objects.filter(
             person=rhian, kind=NotificationKind.CIRCLE_RECOVERED

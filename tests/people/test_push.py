@@ -405,7 +405,7 @@ def test_the_settings_snippet_offers_the_button_and_works_without_javascript(ana
     request = RequestFactory().get("/me/")
     request.user = ana
 
-    html = render_to_string("people/push_alerts.html", request=request)
+    html = render_to_string("account/push_alerts.html", request=request)
 
     assert "Send alerts to this phone" in html
     assert 'data-subscribe-url="/push/subscribe/"' in html

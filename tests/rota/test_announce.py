@@ -50,7 +50,7 @@ def test_a_committed_claim_is_published_to_the_broker_after_commit(broker):
     message = OutboxMessage.objects.get()
     assert message.sent_at is not None
     [headers] = queued(broker)
-    assert headers["task"] == "rota.tasks.announce_change"
+    assert headers["task"] == "circles.tasks.announce_change"
     assert headers["id"] == f"outbox-{message.pk}"
     assert f"'event_id': {event.pk}" in headers["kwargsrepr"]
 

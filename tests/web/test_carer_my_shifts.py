@@ -18,7 +18,7 @@ def story(db):
 
 def test_a_carer_lands_on_my_shifts(client, story):
     client.force_login(story.ana)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("account:home"))
     assert response.url == reverse("carer:my_shifts")
 
 

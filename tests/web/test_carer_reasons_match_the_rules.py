@@ -1,5 +1,5 @@
 """Needs cover says why a carer can't take a visit without asking rules.check once per
-visit: selectors.first_reasons reads the carer's facts once for the whole list. Here every
+visit: queries.first_reasons reads the carer's facts once for the whole list. Here every
 rule fails somewhere, and for each carer and visit the page's reason must be exactly the
 first message rules.check gives (or none when it gives none)."""
 
@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 
 from circles.models import Membership, Role
 from people.models import CarerPreference, CarerProfile, Preference
-from rota import rules, selectors, services
+from rota import rules, services
 from rota.models import AbsenceKind, Assignment, Shift
 from tests.factories import CredentialFactory, CredentialTypeFactory
 from tests.web.carer_cast import NOW, at, cast, place, visit
+from web.carer import queries
 
 
 @pytest.fixture
@@ -60,11 +61,11 @@ def rota_with_every_rule_failing(s):
 
 def test_the_pages_reason_is_the_first_rule_that_fails(story):
     circles = rota_with_every_rule_failing(story)
-    shifts = [shift for circle in circles for shift in selectors.board(circle, now=NOW)]
+    shifts = [shift for circle in circles for shift in queries.board(circle, now=NOW)]
     assert len(shifts) >= 14
     seen = set()
     for carer in (story.ana, story.ben, story.cat, story.hywel):
-        reasons = selectors.first_reasons(carer, shifts, now=NOW)
+        reasons = queries.first_reasons(carer, shifts, now=NOW)
         for shift in shifts:
             violations = rules.check(carer, shift, now=NOW)
             expected = violations[0].message if violations else None
@@ -92,7 +93,7 @@ def test_the_swap_pages_reason_is_the_first_rule_that_fails_for_the_proposer(sto
     seen = set()
     for mine in theirs:
         others = [t for t in theirs if t.carer_id != mine.carer_id]
-        reasons = selectors.swap_reasons(mine, others, now=NOW)
+        reasons = queries.swap_reasons(mine, others, now=NOW)
         for other in others:
             violations = rules.check(
                 mine.carer, other.shift, giving_up=mine, taking_over=other, now=NOW
@@ -104,7 +105,7 @@ def test_the_swap_pages_reason_is_the_first_rule_that_fails_for_the_proposer(sto
 
 
 def test_no_reasons_for_no_visits(story):
-    assert selectors.first_reasons(story.ana, [], now=NOW) == {}
+    assert queries.first_reasons(story.ana, [], now=NOW) == {}
 
 
 def test_a_visit_next_week_in_another_time_zone_is_judged_by_its_circles_days(story):
@@ -112,7 +113,7 @@ def test_a_visit_next_week_in_another_time_zone_is_judged_by_its_circles_days(st
     story.circle.save()
     place(visit(story.gwen, at(30, 23), hours=1), story.ana)
     early = visit(story.gwen, at(30, 23) + timedelta(hours=9))
-    shifts = selectors.board(story.circle, now=NOW)
+    shifts = queries.board(story.circle, now=NOW)
     violations = rules.check(story.ana, early, now=NOW)
-    reasons = selectors.first_reasons(story.ana, shifts, now=NOW)
+    reasons = queries.first_reasons(story.ana, shifts, now=NOW)
     assert reasons.get(early.pk) == (violations[0].message if violations else None)

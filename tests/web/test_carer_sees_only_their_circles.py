@@ -82,7 +82,7 @@ def test_hillside_is_on_none_of_anas_pages(client, story, others):
 def test_signed_out_people_are_sent_to_sign_in(client, story, others):
     response = client.get(reverse("carer:my_shifts"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account:login"))
     assert client.post(reverse("carer:take", args=[others["hillside"].pk])).status_code == 302
 
 

@@ -136,4 +136,4 @@ def test_signed_out_people_are_sent_to_sign_in(client, story):
     response = client.get(reverse("leaders:dashboard"))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account:login"))

@@ -1,1 +1,0 @@
-"""The rota's pages for carers, families and clients (server-rendered, htmx in place)."""

@@ -1,0 +1,36 @@
+"""Each person's own pages, whatever their roles: signing in and out, landing on the page
+for what they mostly do, their settings and language, their messages, their shifts in
+their phone's calendar and alerts on their phone."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from web.account import calendar, push, views
+
+app_name = "account"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            template_name="account/sign_in.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/link/", views.sign_in_link, name="sign_in_link"),
+    path("sign-in/link/go/", views.sign_in_confirm, name="sign_in_confirm"),
+    path("me/", views.preferences, name="preferences"),
+    path("messages/", views.inbox, name="inbox"),
+    path("language/", views.switch_language, name="switch_language"),
+    # Each person's shifts in their phone's calendar, at a secret address.
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/new-address/", calendar.new_calendar_address, name="calendar_new_address"),
+    path("calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    # Web Push: the phones a person opted in, and the service worker for the whole site.
+    path("push/key/", push.public_key, name="push_key"),
+    path("push/subscribe/", push.subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", push.unsubscribe, name="push_unsubscribe"),
+    path("sw.js", push.service_worker, name="service_worker"),
+]

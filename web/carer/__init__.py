@@ -1,0 +1,29 @@
+"""The carer's pages (on a phone, with one hand, in a hurry), mounted at /shifts/.
+
+Every action calls one rota.services function, answers htmx with the card that changed and
+a plain form post with a redirect and a message.
+"""
+
+from django.urls import path
+
+from web.carer import cover, off, shifts, swaps
+
+app_name = "carer"
+
+urlpatterns = [
+    path("", shifts.my_shifts, name="my_shifts"),
+    path("mine/<int:assignment_id>/give-away/", shifts.give_away, name="give_away"),
+    path("mine/<int:assignment_id>/keep/", shifts.keep, name="keep"),
+    path("mine/<int:assignment_id>/swap/", swaps.choose, name="swap"),
+    path("mine/<int:assignment_id>/swap/<int:other_id>/", swaps.propose, name="propose_swap"),
+    path("swaps/<int:swap_id>/accept/", swaps.accept, name="accept_swap"),
+    path("swaps/<int:swap_id>/decline/", swaps.decline, name="decline_swap"),
+    path("swaps/<int:swap_id>/withdraw/", swaps.withdraw, name="withdraw_swap"),
+    path("needs-cover/", cover.needs_cover, name="needs_cover"),
+    path("visits/<int:shift_id>/take/", cover.take, name="take"),
+    path("board/", cover.board, name="board"),
+    path("board/<int:circle_id>/", cover.board, name="circle_board"),
+    path("off/", off.off, name="off"),
+    path("off/sick-today/", off.sick_today, name="sick_today"),
+    path("off/<int:absence_id>/", off.absence, name="absence"),
+]

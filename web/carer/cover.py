@@ -1,0 +1,80 @@
+"""Needs cover and the circle board: visits with a place to take, and taking one."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from rota import services
+from web.carer import queries
+from web.carer.access import access_circle, access_shift, my_circles
+from web.http import Outcome, Request, answer, attempt, back_to
+
+
+@login_required
+@require_GET
+def needs_cover(request: Request) -> HttpResponse:
+    now = timezone.now()
+    items = queries.needs_cover(request.user, now=now)
+    context = {
+        "days": queries.by_day(items, lambda i: (i.shift.start, i.shift.circle.tz), now),
+        "back": request.get_full_path(),
+        "ahead_days": queries.AHEAD.days,
+    }
+    return render(request, "carer/needs_cover.html", context)
+
+
+@login_required
+@require_POST
+def take(request: Request, shift_id: int) -> HttpResponse:
+    """“I'll take it”: claim a free place, or one its holder is giving away."""
+    shift = access_shift(request.user, shift_id)
+    if shift.assignments.filter(carer=request.user, released_at__isnull=True).exists():
+        # A double tap, or a second tab: it is already theirs.
+        outcome = Outcome(note=_("This visit is already yours."))
+    else:
+        outcome = attempt(
+            lambda: services.claim(shift, request.user, actor=request.user),
+            _("It's yours. Thank you!"),
+        )
+    back = back_to(request, "carer:needs_cover")
+    return answer(
+        request,
+        outcome,
+        back=back,
+        partial="carer/needs_cover.html#cover-card",
+        context=lambda: {
+            "item": queries.one_visit(request.user, shift.pk, now=timezone.now()),
+            "show_day": bool(request.POST.get("show_day")),
+            "back": back,
+        },
+    )
+
+
+@login_required
+@require_GET
+def board(request: Request, circle_id: int | None = None) -> HttpResponse:
+    """The circle's next fortnight as the whole group sees it: gaps first, then each day."""
+    circles = list(my_circles(request.user))
+    if circle_id is not None:
+        circle = access_circle(request.user, circle_id)
+    else:
+        circle = circles[0] if circles else None
+    now = timezone.now()
+    shifts = queries.board(circle, now=now) if circle else []
+    gaps = sorted(
+        (s for s in shifts if s.is_gap),
+        key=lambda s: (not s.essential, s.start, s.pk),
+    )
+    context = {
+        "circle": circle,
+        "circles": circles,
+        "gaps": queries.cover_for(request.user, gaps, now=now),
+        "days": queries.by_day(shifts, lambda s: (s.start, s.circle.tz), now),
+        "now": now,
+        "back": request.get_full_path(),
+        "ahead_days": queries.AHEAD.days,
+    }
+    return render(request, "carer/circle_board.html", context)

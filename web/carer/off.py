@@ -1,0 +1,171 @@
+"""I'm off: sick today in two taps, or a holiday, training or other time off as days."""
+
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rota import services
+from rota.models import Absence, AbsenceKind
+from rota.recurrence import aware_local
+from web.carer import queries
+from web.carer.access import access_absence
+from web.http import Request, attempt
+
+# Longer absences are arranged with the team leaders, not from a phone.
+LONGEST = timedelta(days=366)
+
+
+class TimeOffForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Why"),
+        choices=[
+            (AbsenceKind.HOLIDAY, gettext_lazy("Holiday")),
+            (AbsenceKind.TRAINING, gettext_lazy("Training")),
+            (AbsenceKind.SICK, gettext_lazy("Sick")),
+            (AbsenceKind.OTHER, gettext_lazy("Something else")),
+        ],
+        initial=AbsenceKind.HOLIDAY,
+        widget=forms.RadioSelect,
+    )
+    # The phone's own date picker sends and shows ISO dates, whatever the language.
+    first_day = forms.DateField(
+        label=gettext_lazy("First day off"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    last_day = forms.DateField(
+        label=gettext_lazy("Last day off"),
+        help_text=gettext_lazy("You are off all of this day too."),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, today: date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last:
+            if last < first:
+                raise forms.ValidationError(
+                    _("The last day can't be before the first day."), code="backwards"
+                )
+            if first < self.today:
+                raise forms.ValidationError(_("The first day can't be in the past."), code="past")
+            if last - first >= LONGEST:
+                raise forms.ValidationError(
+                    _("That is more than a year: please talk to your team leaders."),
+                    code="too_long",
+                )
+        return data
+
+
+def span_words(absence: Absence, tz) -> str:
+    """When the time off runs, as a person says it: whole days end "at the end of" the
+    last day rather than at midnight of the next."""
+    start, end = timezone.localtime(absence.start, tz), timezone.localtime(absence.end, tz)
+    if end.time() != time.min:
+        return _("From %(start)s to %(end)s.") % {
+            "start": dateformat.format(start, "l j F, H:i"),
+            "end": dateformat.format(end, "l j F, H:i"),
+        }
+    last = dateformat.format(end.date() - timedelta(days=1), "l j F")
+    if start.time() == time.min:
+        return _("From %(first)s to the end of %(last)s.") % {
+            "first": dateformat.format(start, "l j F"),
+            "last": last,
+        }
+    return _("From %(start)s to the end of %(last)s.") % {
+        "start": dateformat.format(start, "l j F, H:i"),
+        "last": last,
+    }
+
+
+def _local_span(first: date, last: date, tz) -> tuple[datetime, datetime]:
+    """From the start of the first local day to the end of the last (inclusive)."""
+    return aware_local(first, time.min, tz), aware_local(last + timedelta(days=1), time.min, tz)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def off(request: Request) -> HttpResponse:
+    tz = queries.home_tz(request.user)
+    now = timezone.now()
+    form = TimeOffForm(request.POST or None, today=timezone.localtime(now, tz).date())
+    if request.method == "POST" and form.is_valid():
+        start, end = _local_span(form.cleaned_data["first_day"], form.cleaned_data["last_day"], tz)
+        kind = form.cleaned_data["kind"]
+        same = Absence.objects.filter(carer=request.user, kind=kind, start=start, end=end).first()
+        if same is not None:
+            # A second tap of the button, or the form sent again from the history.
+            messages.info(request, _("You have already told the circle about this time off."))
+            return redirect("carer:absence", absence_id=same.pk)
+        outcome = attempt(
+            lambda: services.record_absence(request.user, kind, start, end, actor=request.user),
+            _("Thank you for telling the circle."),
+        )
+        if outcome.value is not None:
+            messages.success(request, outcome.note)
+            return redirect("carer:absence", absence_id=outcome.value.pk)
+        for refusal in outcome.refusals:
+            form.add_error(None, refusal)
+    coming = list(Absence.objects.filter(carer=request.user, end__gt=now).order_by("start"))
+    for absence in coming:
+        absence.words = span_words(absence, tz)
+    context = {"form": form, "coming": coming}
+    return render(request, "carer/off.html", context)
+
+
+@login_required
+@require_POST
+def sick_today(request: Request) -> HttpResponse:
+    """Off sick from now to the end of today (local time): the second of two taps."""
+    tz = queries.home_tz(request.user)
+    now = timezone.now()
+    today = timezone.localtime(now, tz).date()
+    end = aware_local(today + timedelta(days=1), time.min, tz)
+    already = Absence.objects.filter(
+        carer=request.user, kind=AbsenceKind.SICK, start__lte=now, end__gte=end
+    ).first()
+    if already is not None:
+        messages.info(request, _("You have already told the circle you are off sick today."))
+        return redirect("carer:absence", absence_id=already.pk)
+    outcome = attempt(
+        lambda: services.record_absence(
+            request.user, AbsenceKind.SICK, now, end, actor=request.user
+        ),
+        _("Get well soon. The circle has been told you are off sick today."),
+    )
+    if outcome.value is None:
+        messages.error(request, " ".join(outcome.refusals))
+        return redirect("carer:off")
+    messages.success(request, outcome.note)
+    return redirect("carer:absence", absence_id=outcome.value.pk)
+
+
+@login_required
+@require_GET
+def absence(request: Request, absence_id: int) -> HttpResponse:
+    """Time off, and which of the carer's visits went to the circle for cover."""
+    absence = access_absence(request.user, absence_id)
+    released = list(
+        absence.released.select_related("shift__circle", "shift__client", "shift__plan").order_by(
+            "start", "pk"
+        )
+    )
+    for place in released:
+        # A visit already under way when they said so went to the circle as a call for help.
+        place.was_under_way = place.start <= absence.created_at
+    absence.words = span_words(absence, queries.home_tz(request.user))
+    context = {"absence": absence, "released": released}
+    return render(request, "carer/absence.html", context)

@@ -1,0 +1,298 @@
+"""Reads the carers' pages share: my shifts, what needs cover (and why I can't take it), the
+circle board, and the swaps waiting on me.
+
+Each runs a fixed number of queries, however many shifts it returns: the pages' tests pin
+those counts. Writes never happen here; they go through rota.services. Why a carer may not
+take a visit is in web.carer.reasons.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from circles.models import Circle, Role
+from circles.permissions import circles_of
+from people.models import Person
+from rota.models import (
+    Assignment,
+    HelpRequest,
+    Offer,
+    OfferStatus,
+    Shift,
+    ShiftStatus,
+    Swap,
+    SwapStatus,
+)
+from web.carer.reasons import first_reasons, lasting_reasons, swap_reasons
+
+# Everything a place's card shows about its visit.
+PLACE_FIELDS = ("carer", "shift__circle", "shift__client", "shift__plan")
+# Pages look this far ahead: a fortnight is what a circle plans its cover over (DESIGN §3).
+AHEAD = timedelta(days=14)
+
+
+# --- the shapes pages get ---------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    """One local day of a list, with its items in time order."""
+
+    date: date
+    is_today: bool
+    is_tomorrow: bool
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class CoverItem:
+    """A visit with a place to take, as one carer sees it.
+
+    `reason` is the first rule that stops them taking it, in words (None: they may);
+    `mine` says they now hold a place on it.
+    """
+
+    shift: Shift
+    reason: str | None = None
+    mine: bool = False
+
+    @property
+    def holders(self) -> list[Assignment]:
+        return self.shift.held
+
+    @property
+    def offered_by(self) -> list[Person]:
+        return [a.carer for a in self.shift.held if a.is_offered]
+
+
+def home_tz(person: Person) -> ZoneInfo:
+    """The time zone a person's own days are in: their first circle's, else the site's."""
+    circle = circles_of(person, Role.CARER).first()
+    return circle.tz if circle is not None else ZoneInfo(settings.TIME_ZONE)
+
+
+def by_day(items: list, start_of, now: datetime) -> list[Day]:
+    """Group items (already in time order) by the local day `start_of(item)` falls on."""
+    days: dict[date, Day] = {}
+    for item in items:
+        moment, tz = start_of(item)
+        local = timezone.localtime(moment, tz).date()
+        today = timezone.localtime(now, tz).date()
+        if local not in days:
+            days[local] = Day(local, local == today, local == today + timedelta(days=1))
+        days[local].items.append(item)
+    return sorted(days.values(), key=lambda d: d.date)
+
+
+# --- querysets ----------------------------------------------------------------------------------
+
+
+def _open_offers() -> QuerySet[Offer]:
+    return Offer.objects.filter(assignment=OuterRef("pk"), status=OfferStatus.OPEN)
+
+
+def _held_with_carers() -> Prefetch:
+    """Each shift's held places as `shift.held`, with carers and whether each is offered."""
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(released_at__isnull=True)
+        .select_related("carer")
+        .annotate(is_offered=Exists(_open_offers()))
+        .order_by("created_at", "pk"),
+        to_attr="held",
+    )
+
+
+def shifts_needing_cover(circle_ids, start: datetime, end: datetime) -> QuerySet[Shift]:
+    """Planned visits starting in [start, end) with a free place or an offered one.
+
+    Visits made for a help request are left out: they are answered from the request.
+    """
+    open_offer = Offer.objects.filter(
+        assignment__shift=OuterRef("pk"),
+        assignment__released_at__isnull=True,
+        status=OfferStatus.OPEN,
+    )
+    return (
+        Shift.objects.filter(
+            circle_id__in=circle_ids, status=ShiftStatus.PLANNED, start__gte=start, start__lt=end
+        )
+        .exclude(Exists(HelpRequest.objects.filter(shift=OuterRef("pk"))))
+        .annotate(
+            held_count=Count("assignments", filter=Q(assignments__released_at__isnull=True)),
+            has_open_offer=Exists(open_offer),
+        )
+        .filter(Q(held_count__lt=F("carers_needed")) | Q(has_open_offer=True))
+        .select_related("circle", "client", "plan")
+        .prefetch_related(_held_with_carers())
+        .order_by("start", "pk")
+    )
+
+
+# --- my shifts ----------------------------------------------------------------------------------
+
+
+def my_places(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> QuerySet[Assignment]:
+    """The places the carer holds from now (a visit under way included) over `ahead`.
+
+    Each has `shift.held` (everyone on the visit) and `open_offer_id` when they are giving
+    it away.
+    """
+    return (
+        Assignment.objects.filter(
+            carer=carer, released_at__isnull=True, end__gt=now, start__lt=now + ahead
+        )
+        .select_related("shift__circle", "shift__client", "shift__plan")
+        .prefetch_related(
+            Prefetch(
+                "shift__assignments",
+                queryset=Assignment.objects.filter(released_at__isnull=True).select_related(
+                    "carer"
+                ),
+                to_attr="held",
+            )
+        )
+        .annotate(open_offer_id=Subquery(_open_offers().values("pk")[:1]))
+        .order_by("start", "pk")
+    )
+
+
+def one_place(carer: Person, assignment_id: int, *, now: datetime) -> Assignment | None:
+    """One of the carer's places as my_places shapes it (None once it is no longer held),
+    however far ahead it is."""
+    return my_places(carer, now=now, ahead=timedelta(days=3660)).filter(pk=assignment_id).first()
+
+
+def swaps_of(carer: Person) -> QuerySet[Swap]:
+    """Every swap the carer proposed or was asked for, with both places as their cards show
+    them."""
+    both_sides = [f"{side}__{path}" for side in ("offered", "wanted") for path in PLACE_FIELDS]
+    return Swap.objects.filter(Q(offered__carer=carer) | Q(wanted__carer=carer)).select_related(
+        *both_sides
+    )
+
+
+def my_swaps(carer: Person, *, now: datetime) -> tuple[list[Swap], list[Swap]]:
+    """Open swaps not yet lapsed: (offered to the carer, proposed by the carer)."""
+    swaps = (
+        swaps_of(carer)
+        .filter(status=SwapStatus.PROPOSED, offered__start__gt=now, wanted__start__gt=now)
+        .order_by("offered__start", "pk")
+    )
+    to_me, by_me = [], []
+    for swap in swaps:
+        (to_me if swap.wanted.carer_id == carer.pk else by_me).append(swap)
+    return to_me, by_me
+
+
+def swap_choices(mine: Assignment, *, now: datetime, ahead: timedelta = AHEAD):
+    """Colleagues' places in the same circle the carer could ask to swap `mine` for.
+
+    Visits the carer is already on are left out. Each has `proposed`: the carer has already
+    asked for it in exchange for `mine`. shape_choices adds why the carer may not have it.
+    """
+    already_on = Assignment.objects.filter(carer_id=mine.carer_id, released_at__isnull=True)
+    return (
+        Assignment.objects.filter(
+            released_at__isnull=True,
+            shift__circle_id=mine.shift.circle_id,
+            shift__status=ShiftStatus.PLANNED,
+            start__gt=now,
+            start__lt=now + ahead,
+        )
+        .exclude(carer_id=mine.carer_id)
+        .exclude(shift_id__in=already_on.values("shift_id"))
+        .select_related("carer", "shift__client", "shift__circle", "shift__plan")
+        .annotate(
+            proposed=Exists(
+                Swap.objects.filter(offered=mine, wanted=OuterRef("pk"), status=SwapStatus.PROPOSED)
+            )
+        )
+        .order_by("start", "pk")
+    )
+
+
+# --- needs cover --------------------------------------------------------------------------------
+
+
+def cover_for(carer: Person, shifts: Iterable[Shift], *, now: datetime) -> list[CoverItem]:
+    """The shifts as the carer sees them: theirs, or else the first reason they can't take
+    it (None when they can)."""
+    shifts = list(shifts)
+    mine = {s.pk for s in shifts if any(a.carer_id == carer.pk for a in s.held)}
+    reasons = first_reasons(carer, [s for s in shifts if s.pk not in mine], now=now)
+    return [CoverItem(s, reasons.get(s.pk), s.pk in mine) for s in shifts]
+
+
+def needs_cover(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> list[CoverItem]:
+    """Visits in the carer's circles over `ahead` with a place to take, not counting their
+    own: each says whether they may take it, and if not, why."""
+    circle_ids = circles_of(carer, Role.CARER).values("pk")
+    shifts = shifts_needing_cover(circle_ids, now, now + ahead).exclude(
+        Exists(
+            Assignment.objects.filter(shift=OuterRef("pk"), carer=carer, released_at__isnull=True)
+        )
+    )
+    return cover_for(carer, shifts, now=now)
+
+
+# --- the circle board ---------------------------------------------------------------------------
+
+
+def board(circle: Circle, *, now: datetime, ahead: timedelta = AHEAD) -> list[Shift]:
+    """The circle's planned visits over `ahead` (those under way included), each with
+    everyone on it (`held`), its `free_places`, whether a holder `is_offered` it, and
+    whether it `is_gap`: not started, with a free place or one being given away."""
+    shifts = list(
+        Shift.objects.filter(
+            circle=circle, status=ShiftStatus.PLANNED, end__gt=now, start__lt=now + ahead
+        )
+        .select_related("circle", "client", "plan")
+        .prefetch_related(_held_with_carers())
+        .order_by("start", "pk")
+    )
+    for shift in shifts:
+        shift.free_places = max(shift.carers_needed - len(shift.held), 0)
+        shift.is_offered = any(a.is_offered for a in shift.held)
+        shift.is_gap = shift.start > now and (shift.free_places > 0 or shift.is_offered)
+    return shifts
+
+
+def one_visit(carer: Person, shift_id: int, *, now: datetime) -> CoverItem:
+    """One visit as the needs-cover card shows it, after the carer acted on it."""
+    shifts = (
+        Shift.objects.filter(pk=shift_id)
+        .select_related("circle", "client", "plan")
+        .prefetch_related(_held_with_carers())
+    )
+    return cover_for(carer, shifts, now=now)[0]
+
+
+def shape_places(carer: Person, places: list[Assignment], now: datetime) -> list[Assignment]:
+    """Set on each place `is_today` (on the day itself a card shows how to get in),
+    `others`, the colleagues on the same visit (a double-up), and `problem`: why the carer
+    may no longer do it (a check that ran out by then), so they can hand it on in time.
+    """
+    problems = lasting_reasons(carer, [place.shift for place in places])
+    for place in places:
+        place.problem = problems.get(place.shift_id)
+        tz = place.shift.circle.tz
+        place.is_today = (
+            timezone.localtime(place.start, tz).date() == timezone.localtime(now, tz).date()
+        )
+        place.others = [a.carer for a in place.shift.held if a.carer_id != carer.pk]
+    return places
+
+
+def shape_choices(mine: Assignment, choices: list[Assignment], now: datetime) -> list[Assignment]:
+    """Set `reason` on each choice: why the carer may not have it in exchange for `mine`
+    (the rule's words), or None."""
+    reasons = swap_reasons(mine, choices, now=now)
+    for choice in choices:
+        choice.reason = reasons.get(choice.pk)
+    return choices

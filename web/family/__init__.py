@@ -1,0 +1,31 @@
+"""The family carer's and the client's pages, mounted at /family/ (DESIGN §2).
+
+Everything here is for people who speak for a client: the client themselves, their
+representative or their family. Each view fetches what it shows through the access_*
+helpers, so another client's page, visit or call for help answers 404.
+"""
+
+from django.urls import path
+
+from web.family import about, coming, help_now, visits
+
+app_name = "family"
+
+urlpatterns = [
+    path("", coming.who_is_coming, name="coming"),
+    path("<int:client_id>/", coming.who_is_coming, name="coming_for"),
+    path("<int:client_id>/with/", visits.be_with, name="with"),
+    path("visits/<int:visit_id>/withdraw/", visits.withdraw, name="withdraw"),
+    path("<int:client_id>/help/", help_now.ask_for_help, name="help"),
+    path("help/<int:request_id>/", help_now.help_status, name="help_status"),
+    path("help/<int:request_id>/cancel/", help_now.cancel_help, name="cancel_help"),
+    path("about/", about.about, name="about"),
+    path("<int:client_id>/about/", about.about, name="about_for"),
+    path("<int:client_id>/about/edit/", about.edit_about, name="edit_about"),
+    path("<int:client_id>/new-faces/<int:carer_id>/fine/", about.fine_by_me, name="fine"),
+    path(
+        "<int:client_id>/new-faces/<int:carer_id>/rather-not/",
+        about.rather_not,
+        name="rather_not",
+    ),
+]

@@ -1,0 +1,108 @@
+"""The client's own page: what matters to them, who they'd rather have and rather not, and
+a say about new faces before they come ("no decisions about me without me")."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from people.models import CarerPreference, Client, Preference
+from rota import services
+from rota.familiarity import approve_new_face
+from web.family.access import access_carer, access_client, access_clients
+from web.family.forms import AboutMeForm
+from web.family.queries import carer_wishes, new_faces
+from web.http import Request, attempt, tell
+
+
+@login_required
+@require_GET
+def about(request: Request, client_id: int | None = None) -> HttpResponse:
+    client, clients = access_clients(request.user, client_id)
+    return render(
+        request, "family/about.html", {**_carers_context(request, client), "clients": clients}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_about(request: Request, client_id: int) -> HttpResponse:
+    client = access_client(request.user, client_id)
+    form = AboutMeForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved. The carers in the circle will see this."))
+        return redirect("family:about_for", client_id=client.pk)
+    return render(
+        request,
+        "family/about_edit.html",
+        {"client": client, "form": form, "is_me": client.person_id == request.user.pk},
+    )
+
+
+@login_required
+@require_POST
+def fine_by_me(request: Request, client_id: int, carer_id: int) -> HttpResponse:
+    """“That's fine”: the new carer may come; the prompt stops asking about them."""
+    client = access_client(request.user, client_id)
+    carer = access_carer(client, carer_id)
+    faces = {face.carer.pk for face in new_faces(client, timezone.now())}
+    if carer.pk in faces:
+        approve_new_face(client, carer, actor=request.user)
+        messages.success(
+            request,
+            _("Thank you: %(carer)s is welcome to visit %(client)s.")
+            % {"carer": carer, "client": client.preferred_name},
+        )
+    else:
+        messages.info(
+            request, _("Nothing to do: %(carer)s is not a new face any more.") % {"carer": carer}
+        )
+    return _carers_changed(request, client)
+
+
+@login_required
+@require_POST
+def rather_not(request: Request, client_id: int, carer_id: int) -> HttpResponse:
+    """“Rather not”: recorded, and the carer's visits to the client go back to the circle."""
+    client = access_client(request.user, client_id)
+    carer = access_carer(client, carer_id)
+    already = CarerPreference.objects.filter(
+        client=client, carer=carer, preference=Preference.NOT_WANTED
+    ).exists()
+    if already:
+        messages.info(
+            request,
+            _("You had already said you'd rather not have %(carer)s. Nothing changed.")
+            % {"carer": carer},
+        )
+        return _carers_changed(request, client)
+    outcome = attempt(
+        lambda: services.decline_carer(client, carer, actor=request.user),
+        _(
+            "Noted: %(carer)s won't visit %(client)s. Any visits they had with "
+            "%(client)s go back to the circle, who will find someone else."
+        )
+        % {"carer": carer, "client": client.preferred_name},
+    )
+    tell(request, outcome)
+    return _carers_changed(request, client)
+
+
+def _carers_changed(request: Request, client: Client) -> HttpResponse:
+    if request.htmx:
+        context = {**_carers_context(request, client), "oob": True}
+        return render(request, "family/about.html#answered", context)
+    return redirect("family:about_for", client_id=client.pk)
+
+
+def _carers_context(request: Request, client: Client) -> dict:
+    return {
+        "client": client,
+        "is_me": client.person_id == request.user.pk,
+        "new_faces": new_faces(client, timezone.now()),
+        "wishes": carer_wishes(client),
+    }

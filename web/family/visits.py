@@ -1,0 +1,126 @@
+"""“I'll be with Mum”: a family visit frees the visits it covers; withdrawn, they are back."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from people.models import Client
+from rota import services
+from rota.models import FamilyVisit, FamilyVisitStatus
+from web.family.access import access_client, access_family_visit
+from web.family.forms import FamilyVisitForm
+from web.family.queries import upcoming_family_visits, window_preview
+from web.http import Request, attempt, tell
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def be_with(request: Request, client_id: int) -> HttpResponse:
+    """Step one shows what the window would free (in place with htmx); step two saves it."""
+    client = access_client(request.user, client_id)
+    tz = client.circle.tz
+    now = timezone.now()
+    if request.method == "GET":
+        form = FamilyVisitForm(initial={"day": timezone.localdate(now, tz)}, tz=tz)
+    else:
+        form = FamilyVisitForm(request.POST, tz=tz)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("step") == "save":
+            return _save(request, client, form)
+        preview = window_preview(client, *form.window, now)
+    context = {
+        "client": client,
+        "form": form,
+        "preview": preview,
+        "family_visits": upcoming_family_visits(client, now),
+        "now": now,
+    }
+    if request.htmx and request.method == "POST":
+        return render(request, "family/with.html#planner", context)
+    return render(request, "family/with.html", context)
+
+
+def _save(request: Request, client: Client, form: FamilyVisitForm) -> HttpResponse:
+    person = request.user
+    start, end = form.window
+    # A second press of "save" (or a form sent twice) finds the first and changes nothing.
+    already = FamilyVisit.objects.filter(
+        family_member=person, client=client, start=start, end=end, status=FamilyVisitStatus.ACTIVE
+    ).exists()
+    if already:
+        messages.info(request, _("You had already told us about this visit. Nothing changed."))
+        return redirect("family:with", client_id=client.pk)
+    outcome = attempt(
+        lambda: services.record_family_visit(person, client, start, end, actor=person), ""
+    )
+    if outcome.value is None:
+        tell(request, outcome)
+        return redirect("family:with", client_id=client.pk)
+    visit = outcome.value
+    freed = visit.freed_shifts.count()
+    said = _("Thank you: you'll be with %(client)s on %(when)s.") % {
+        "client": client.preferred_name,
+        "when": _window(visit),
+    }
+    if freed:
+        said += " " + ngettext(
+            "%(count)d visit is not needed then, so its carer can help someone else.",
+            "%(count)d visits are not needed then, so their carers can help someone else.",
+            freed,
+        ) % {"count": freed}
+    else:
+        said += " " + _("No visits needed freeing in that time.")
+    messages.success(request, said)
+    return redirect("family:with", client_id=client.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: Request, visit_id: int) -> HttpResponse:
+    visit = access_family_visit(request.user, visit_id)
+    client = visit.client
+    if visit.status == FamilyVisitStatus.WITHDRAWN:
+        messages.info(request, _("This visit was already withdrawn. Nothing changed."))
+    else:
+        outcome = attempt(
+            lambda: services.withdraw_family_visit(visit, actor=request.user),
+            _(
+                "Withdrawn: %(client)s's usual visits on %(when)s are back on, and the "
+                "circle will cover any that need a carer."
+            )
+            % {"client": client.preferred_name, "when": _window(visit)},
+        )
+        tell(request, outcome)
+    if request.htmx:
+        return render(
+            request,
+            "family/with.html#family-visits",
+            {
+                "client": client,
+                "family_visits": upcoming_family_visits(client, timezone.now()),
+                "now": timezone.now(),
+            },
+        )
+    return redirect("family:with", client_id=client.pk)
+
+
+def _window(visit: FamilyVisit) -> str:
+    """“Saturday 9 May, 14:00 to 17:00”, in the circle's time and the reader's language."""
+    tz = visit.client.circle.tz
+    start, end = timezone.localtime(visit.start, tz), timezone.localtime(visit.end, tz)
+    if start.date() != end.date():
+        return _("%(start)s to %(end)s") % {
+            "start": dateformat.format(start, "l j F, H:i"),
+            "end": dateformat.format(end, "l j F, H:i"),
+        }
+    return _("%(day)s, %(start)s to %(end)s") % {
+        "day": dateformat.format(start, "l j F"),
+        "start": dateformat.format(start, "H:i"),
+        "end": dateformat.format(end, "H:i"),
+    }

@@ -1,0 +1,166 @@
+"""A circle's page: its visits that need cover and the leader stepping in (ask a carer, put
+a carer on it, cancel it), its thresholds, and each client's continuity."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from circles import notify, tasks
+from circles.continuity import continuity
+from circles.models import Circle, Notification, NotificationKind
+from circles.notify import Formatted
+from people.models import Person
+from rota import services
+from rota.models import Shift
+from rota.rules import check
+from web.http import Outcome, Request, answer, attempt, redirect_with
+from web.leaders.access import (
+    access_carer,
+    access_circle,
+    access_shift,
+    circles_led,
+    current_carers,
+)
+from web.leaders.forms import ThresholdsForm
+from web.leaders.queries import ask_key, circles_at_a_glance, gap_cards, uncovered_soon
+
+ASK_TITLE = gettext_lazy("Can you take %(client)s's visit on %(when)s?")
+ASK_BODY = gettext_lazy(
+    "%(leader)s, a team leader of %(circle)s, asks if you could take this visit: nobody "
+    "has it yet. If you can, take it from Needs cover."
+)
+
+
+@login_required
+@require_GET
+def circle_page(request: Request, circle_id: int) -> HttpResponse:
+    circle = access_circle(request.user, circle_id)
+    return render(request, "leaders/circle.html", _page(circle, ThresholdsForm(instance=circle)))
+
+
+def _page(circle: Circle, thresholds: ThresholdsForm) -> dict:
+    now = timezone.now()
+    carers = list(current_carers(circle))
+    clients = list(circle.clients.order_by("preferred_name", "pk"))
+    by_client = continuity([c.pk for c in clients], now=now)
+    return {
+        "circle": circle,
+        "row": circles_at_a_glance(Circle.objects.filter(pk=circle.pk), now)[0],
+        "cards": gap_cards(uncovered_soon(circle, now), carers, now=now),
+        "thresholds": thresholds,
+        "continuity": [(client, by_client[client.pk]) for client in clients],
+        "now": now,
+    }
+
+
+def _card_response(request: Request, shift: Shift, outcome: Outcome) -> HttpResponse:
+    """htmx: the visit's card again, with the outcome beside where the buttons were.
+    Without JavaScript: back to the circle's page, the outcome as a message."""
+    return answer(
+        request,
+        outcome,
+        back=reverse("leaders:circle", args=[shift.circle_id]) + f"#visit-{shift.pk}",
+        partial="leaders/circle.html#gap-card",
+        context=lambda: {
+            "card": gap_cards([shift], list(current_carers(shift.circle)), now=timezone.now())[0]
+        },
+    )
+
+
+@login_required
+@require_POST
+def ask(request: Request, shift_id: int) -> HttpResponse:
+    """ "Ask Ana": she is sent a notification, once, asking if she could take the visit."""
+    shift = access_shift(request.user, shift_id)
+    carer = access_carer(shift.circle, request.POST.get("carer"))
+    reasons = [v.message for v in check(carer, shift)]
+    if reasons:
+        outcome = Outcome(refusals=reasons)
+    elif _ask(shift, carer, leader=request.user):
+        outcome = Outcome(note=_("%(carer)s has been asked.") % {"carer": carer})
+    else:
+        outcome = Outcome(note=_("%(carer)s was asked already.") % {"carer": carer})
+    return _card_response(request, shift, outcome)
+
+
+def _ask(shift: Shift, carer: Person, *, leader: Person) -> bool:
+    """Send the carer "can you take it?", once: False if they had been asked already."""
+    key = ask_key(shift)
+    if Notification.objects.filter(person=carer, key=key).exists():
+        return False
+    local = timezone.localtime(shift.start, shift.circle.tz)
+    # The key also keeps a second press at the same moment to one message.
+    notify.notify(
+        carer,
+        NotificationKind.NEEDS_COVER,
+        key=key,
+        title=ASK_TITLE,
+        body=ASK_BODY,
+        params={
+            "client": shift.client.preferred_name,
+            "when": Formatted(local, "l j F, H:i"),
+            "leader": leader.full_name,
+            "circle": shift.circle.name,
+        },
+        link=reverse("carer:needs_cover"),
+        circle=shift.circle,
+    )
+    return True
+
+
+@login_required
+@require_POST
+def assign(request: Request, shift_id: int) -> HttpResponse:
+    """ "Put Ana on it": the leader steps in, under the same rules as everyone."""
+    shift = access_shift(request.user, shift_id)
+    carer = access_carer(shift.circle, request.POST.get("carer"))
+    outcome = attempt(
+        lambda: services.assign(shift, carer, actor=request.user),
+        _("%(carer)s is on it now.") % {"carer": carer},
+    )
+    return _card_response(request, shift, outcome)
+
+
+@login_required
+@require_POST
+def cancel(request: Request, shift_id: int) -> HttpResponse:
+    """Cancel the visit, saying why (the service refuses it without a reason)."""
+    shift = access_shift(request.user, shift_id)
+    outcome = attempt(
+        lambda: services.cancel_shift(shift, request.POST.get("reason", ""), actor=request.user),
+        _("The visit is cancelled."),
+    )
+    if not request.htmx or outcome.refusals:
+        return _card_response(request, shift, outcome)
+    # A cancelled visit needs no cover any more: its card says so, without buttons.
+    shift.refresh_from_db()
+    context = {"cancelled": shift, "note": outcome.note}
+    return render(request, "leaders/circle.html#cancelled-card", context)
+
+
+@login_required
+@require_POST
+def thresholds(request: Request, circle_id: int) -> HttpResponse:
+    """Save the circle's thresholds, or say what is wrong and save nothing."""
+    circle = access_circle(request.user, circle_id)
+    # The form changes the instance it is given even when the values are refused, so it gets
+    # a copy of its own: the rest of the page is drawn with the thresholds as saved.
+    form = ThresholdsForm(request.POST, instance=circles_led(request.user).get(pk=circle.pk))
+    saved = form.is_valid()
+    if saved:
+        form.save()
+        # Judge the circle by its new thresholds now, not at the next sweep.
+        transaction.on_commit(lambda: tasks.check_circle.delay(circle.pk), robust=True)
+    if request.htmx:
+        context = {"circle": circle, "thresholds": form, "saved": saved}
+        return render(request, "leaders/circle.html#thresholds", context)
+    if saved:
+        outcome = Outcome(note=_("The thresholds are saved."))
+        return redirect_with(request, outcome, reverse("leaders:circle", args=[circle.pk]))
+    return render(request, "leaders/circle.html", _page(circle, form), status=400)

@@ -1,0 +1,50 @@
+"""Every circle a team leader supports, on one screen, and the payroll hours export."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from circles import payroll
+from circles.payroll import PayrollForm, last_month
+from web.http import Request
+from web.leaders.access import circles_led
+from web.leaders.queries import DAYS, circles_at_a_glance
+
+REFRESH_SECONDS = 60
+
+
+@login_required
+@require_GET
+def dashboard(request: Request) -> HttpResponse:
+    """State, cover over the next 14 days, essential gaps, headroom and the last alert of
+    each circle, worst first. htmx asks for the circles' part again every minute."""
+    now = timezone.now()
+    context = {
+        "rows": circles_at_a_glance(circles_led(request.user), now),
+        "now": now,
+        "days": DAYS,
+        "refresh_seconds": REFRESH_SECONDS,
+    }
+    if request.htmx:
+        return render(request, "leaders/dashboard.html#circles", context)
+    context["payroll_form"] = PayrollForm(initial=last_month(timezone.localdate()))
+    return render(request, "leaders/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def payroll_hours(request: Request) -> HttpResponse:
+    """Hours worked per paid carer in the leader's circles, as a file; the form again, with
+    what is wrong, when the period makes no sense (nothing is produced then)."""
+    if not request.GET:
+        form = PayrollForm(initial=last_month(timezone.localdate()))
+        return render(request, "leaders/payroll.html", {"form": form})
+    form = PayrollForm(request.GET)
+    if not form.is_valid():
+        return render(request, "leaders/payroll.html", {"form": form}, status=400)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    circle_ids = circles_led(request.user).values_list("pk", flat=True)
+    rows = payroll.hours_worked(circle_ids, start, end, now=timezone.now())
+    return payroll.download(rows, start, end, form.cleaned_data["file_format"])

@@ -1,0 +1,87 @@
+"""The team leaders' forms: a circle's thresholds and the audit trail's filters (the payroll
+export's period is circles.payroll.PayrollForm, shared with the admin)."""
+
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from circles.models import Circle
+from people.models import Client, Person
+
+
+class ThresholdsForm(forms.ModelForm):
+    """When the circle counts as strained or not coping. The model's constraints have the
+    last word (ModelForm validates them): inverted or out-of-range values are refused with
+    their message, and nothing is saved."""
+
+    class Meta:
+        model = Circle
+        fields = ["strained_below_percent", "not_coping_below_percent", "essential_gap_hours"]
+        labels = {
+            "strained_below_percent": _("Strained when fewer than this % of places are filled"),
+            "not_coping_below_percent": _("Not coping when fewer than this % of places are filled"),
+            "essential_gap_hours": _(
+                "Not coping when an essential visit this many hours away has nobody"
+            ),
+        }
+        help_texts = {
+            "strained_below_percent": _("Over the next 14 days. Between 0 and 100."),
+            "not_coping_below_percent": _("At or below the strained figure."),
+            "essential_gap_hours": _("48 hours is two days."),
+        }
+
+
+class TrailFilter(forms.Form):
+    """Which audit events to show. Every choice is limited to what the leader may see, so a
+    guessed id of another circle's client is "not one of the choices"."""
+
+    circle = forms.ModelChoiceField(
+        label=_("Circle"), queryset=Circle.objects.none(), required=False, empty_label=_("All")
+    )
+    client = forms.ModelChoiceField(
+        label=_("Client"), queryset=Client.objects.none(), required=False, empty_label=_("All")
+    )
+    carer = forms.ModelChoiceField(
+        label=_("Carer"), queryset=Person.objects.none(), required=False, empty_label=_("All")
+    )
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def __init__(
+        self, data, *, circles: QuerySet[Circle], clients: QuerySet, carers: QuerySet
+    ) -> None:
+        super().__init__(data)
+        self.fields["circle"].queryset = circles
+        self.fields["client"].queryset = clients
+        self.fields["carer"].queryset = carers
+
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            raise ValidationError(_("The “to” date is before the “from” date."))
+        return data
+
+    def moments(self) -> tuple[datetime | None, datetime | None]:
+        """The dates as a range of moments, "to" included, in local time."""
+        since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
+        return (
+            _midnight(since) if since else None,
+            _midnight(until + timedelta(days=1)) if until else None,
+        )
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,0 +1,65 @@
+"""The audit trail for team leaders and coordinators: every rota change in their circles,
+filtered by circle, client, carer and dates, in words."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from circles.models import Role
+from circles.trail import concerning, describe
+from people.models import Client, Person
+from rota.models import AuditEvent
+from web.http import Request
+from web.leaders.access import circles_led
+from web.leaders.forms import TrailFilter
+
+PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def trail(request: Request) -> HttpResponse:
+    circles = circles_led(request.user).order_by("name", "pk")
+    form = TrailFilter(
+        request.GET,
+        circles=circles,
+        clients=Client.objects.filter(circle__in=circles).order_by("full_name", "pk"),
+        carers=Person.objects.filter(memberships__circle__in=circles, memberships__role=Role.CARER)
+        .distinct()
+        .order_by("full_name", "pk"),
+    )
+    events = AuditEvent.objects.none()
+    if form.is_valid():
+        events = _filtered(form, circles)
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "lines": describe(list(page.object_list)),
+        "several_circles": len(form.fields["circle"].queryset) > 1,
+    }
+    return render(request, "leaders/trail.html", context)
+
+
+def _filtered(form: TrailFilter, circles):
+    data = form.cleaned_data
+    scope = Q(circle_id__in=circles.values("pk"))
+    events = AuditEvent.objects.all()
+    if data["carer"]:
+        # A carer's time off in several circles names none of them: it is theirs all the same.
+        scope |= Q(circle_id__isnull=True)
+        events = events.filter(Q(actor_id=data["carer"].pk) | Q(concerning(data["carer"].pk)))
+    events = events.filter(scope)
+    if data["circle"]:
+        events = events.filter(circle_id=data["circle"].pk)
+    if data["client"]:
+        events = events.filter(client_id=data["client"].pk)
+    since, until = form.moments()
+    if since:
+        events = events.filter(at__gte=since)
+    if until:
+        events = events.filter(at__lt=until)
+    return events.order_by("-at", "-pk")
