@@ -88,13 +88,16 @@ def redirect_with(request: HttpRequest, outcome: Outcome, to: str) -> HttpRespon
 def answer(
     request: Request,
     outcome: Outcome,
-    *,
-    back: str,
     partial: str,
     context: Callable[[], dict[str, object]],
+    *,
+    back: str,
 ) -> HttpResponse:
     """htmx: `partial` drawn with `context()` and the outcome beside it; a plain form post:
-    back to `back`, the outcome as a message (the partial's context is never read then)."""
+    back to `back`, the outcome as a message (the partial's context is never read then).
+
+    `back` is also where the partial's own forms return (their `next`).
+    """
     if not request.htmx:
         return redirect_with(request, outcome, back)
-    return render(request, partial, {**context(), **outcome.context})
+    return render(request, partial, {**context(), **outcome.context, "back": back})

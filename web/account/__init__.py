@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # For people who will never keep a password: a one-time link by email.
     path("sign-in/link/", views.sign_in_link, name="sign_in_link"),
     path("sign-in/link/go/", views.sign_in_confirm, name="sign_in_confirm"),
     path("me/", views.preferences, name="preferences"),

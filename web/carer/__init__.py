@@ -16,9 +16,16 @@ urlpatterns = [
     path("mine/<int:assignment_id>/keep/", shifts.keep, name="keep"),
     path("mine/<int:assignment_id>/swap/", swaps.choose, name="swap"),
     path("mine/<int:assignment_id>/swap/<int:other_id>/", swaps.propose, name="propose_swap"),
-    path("swaps/<int:swap_id>/accept/", swaps.accept, name="accept_swap"),
-    path("swaps/<int:swap_id>/decline/", swaps.decline, name="decline_swap"),
-    path("swaps/<int:swap_id>/withdraw/", swaps.withdraw, name="withdraw_swap"),
+    path("swaps/<int:swap_id>/accept/", swaps.answer_swap, {"how": "accept"}, name="accept_swap"),
+    path(
+        "swaps/<int:swap_id>/decline/", swaps.answer_swap, {"how": "decline"}, name="decline_swap"
+    ),
+    path(
+        "swaps/<int:swap_id>/withdraw/",
+        swaps.answer_swap,
+        {"how": "withdraw"},
+        name="withdraw_swap",
+    ),
     path("needs-cover/", cover.needs_cover, name="needs_cover"),
     path("visits/<int:shift_id>/take/", cover.take, name="take"),
     path("board/", cover.board, name="board"),

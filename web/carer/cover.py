@@ -39,17 +39,15 @@ def take(request: Request, shift_id: int) -> HttpResponse:
             lambda: services.claim(shift, request.user, actor=request.user),
             _("It's yours. Thank you!"),
         )
-    back = back_to(request, "carer:needs_cover")
     return answer(
         request,
         outcome,
-        back=back,
-        partial="carer/needs_cover.html#cover-card",
-        context=lambda: {
+        "carer/needs_cover.html#cover-card",
+        lambda: {
             "item": queries.one_visit(request.user, shift.pk, now=timezone.now()),
             "show_day": bool(request.POST.get("show_day")),
-            "back": back,
         },
+        back=back_to(request, "carer:needs_cover"),
     )
 
 

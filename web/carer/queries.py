@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from circles.models import Circle, Role
@@ -29,6 +29,7 @@ from rota.models import (
     SwapStatus,
 )
 from web.carer.reasons import first_reasons, lasting_reasons, swap_reasons
+from web.queries import held_places, open_offers
 
 # Everything a place's card shows about its visit.
 PLACE_FIELDS = ("carer", "shift__circle", "shift__client", "shift__plan")
@@ -92,22 +93,6 @@ def by_day(items: list, start_of, now: datetime) -> list[Day]:
 # --- querysets ----------------------------------------------------------------------------------
 
 
-def _open_offers() -> QuerySet[Offer]:
-    return Offer.objects.filter(assignment=OuterRef("pk"), status=OfferStatus.OPEN)
-
-
-def _held_with_carers() -> Prefetch:
-    """Each shift's held places as `shift.held`, with carers and whether each is offered."""
-    return Prefetch(
-        "assignments",
-        queryset=Assignment.objects.filter(released_at__isnull=True)
-        .select_related("carer")
-        .annotate(is_offered=Exists(_open_offers()))
-        .order_by("created_at", "pk"),
-        to_attr="held",
-    )
-
-
 def shifts_needing_cover(circle_ids, start: datetime, end: datetime) -> QuerySet[Shift]:
     """Planned visits starting in [start, end) with a free place or an offered one.
 
@@ -129,7 +114,7 @@ def shifts_needing_cover(circle_ids, start: datetime, end: datetime) -> QuerySet
         )
         .filter(Q(held_count__lt=F("carers_needed")) | Q(has_open_offer=True))
         .select_related("circle", "client", "plan")
-        .prefetch_related(_held_with_carers())
+        .prefetch_related(held_places(offered=True))
         .order_by("start", "pk")
     )
 
@@ -148,16 +133,8 @@ def my_places(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> Quer
             carer=carer, released_at__isnull=True, end__gt=now, start__lt=now + ahead
         )
         .select_related("shift__circle", "shift__client", "shift__plan")
-        .prefetch_related(
-            Prefetch(
-                "shift__assignments",
-                queryset=Assignment.objects.filter(released_at__isnull=True).select_related(
-                    "carer"
-                ),
-                to_attr="held",
-            )
-        )
-        .annotate(open_offer_id=Subquery(_open_offers().values("pk")[:1]))
+        .prefetch_related(held_places("shift__assignments"))
+        .annotate(open_offer_id=Subquery(open_offers().values("pk")[:1]))
         .order_by("start", "pk")
     )
 
@@ -253,7 +230,7 @@ def board(circle: Circle, *, now: datetime, ahead: timedelta = AHEAD) -> list[Sh
             circle=circle, status=ShiftStatus.PLANNED, end__gt=now, start__lt=now + ahead
         )
         .select_related("circle", "client", "plan")
-        .prefetch_related(_held_with_carers())
+        .prefetch_related(held_places(offered=True))
         .order_by("start", "pk")
     )
     for shift in shifts:
@@ -268,7 +245,7 @@ def one_visit(carer: Person, shift_id: int, *, now: datetime) -> CoverItem:
     shifts = (
         Shift.objects.filter(pk=shift_id)
         .select_related("circle", "client", "plan")
-        .prefetch_related(_held_with_carers())
+        .prefetch_related(held_places(offered=True))
     )
     return cover_for(carer, shifts, now=now)[0]
 

@@ -43,27 +43,30 @@ def my_shifts(request: Request) -> HttpResponse:
 @login_required
 @require_POST
 def give_away(request: Request, assignment_id: int) -> HttpResponse:
-    place = access_my_place(request.user, assignment_id)
-    if not place.is_held:
-        outcome = Outcome(refusals=[_("This visit is no longer yours.")])
-    elif Offer.objects.filter(assignment=place, status=OfferStatus.OPEN).exists():
-        outcome = Outcome(note=_("You are already giving this visit away."))
-    else:
-        outcome = attempt(
-            lambda: services.offer(place, actor=request.user),
-            _("Offered to the circle. It stays yours until someone takes it."),
-        )
-    return place_reply(request, place, outcome)
+    """Offer the visit to the circle: it stays the carer's until someone takes it."""
+    return _give_away_or_keep(request, assignment_id, give=True)
 
 
 @login_required
 @require_POST
 def keep(request: Request, assignment_id: int) -> HttpResponse:
     """Withdraw the offer: the carer keeps the visit after all."""
+    return _give_away_or_keep(request, assignment_id, give=False)
+
+
+def _give_away_or_keep(request: Request, assignment_id: int, *, give: bool) -> HttpResponse:
+    """A second tap, or one from a stale page, is told how things already stand."""
     place = access_my_place(request.user, assignment_id)
     offer = Offer.objects.filter(assignment=place, status=OfferStatus.OPEN).first()
     if not place.is_held:
         outcome = Outcome(refusals=[_("This visit is no longer yours.")])
+    elif give and offer is not None:
+        outcome = Outcome(note=_("You are already giving this visit away."))
+    elif give:
+        outcome = attempt(
+            lambda: services.offer(place, actor=request.user),
+            _("Offered to the circle. It stays yours until someone takes it."),
+        )
     elif offer is None:
         outcome = Outcome(note=_("You are not giving this visit away any more."))
     else:
@@ -76,7 +79,6 @@ def keep(request: Request, assignment_id: int) -> HttpResponse:
 
 def place_reply(request: Request, place: Assignment, outcome: Outcome) -> HttpResponse:
     """htmx: the place's card, and the list of visits being given away (out of band)."""
-    back = back_to(request, "carer:my_shifts")
 
     def context() -> dict[str, object]:
         now = timezone.now()
@@ -85,9 +87,7 @@ def place_reply(request: Request, place: Assignment, outcome: Outcome) -> HttpRe
             **days_context(request),
             "place": queries.shape_places(request.user, [shaped], now)[0] if shaped else place,
             "gone": shaped is None,
-            "back": back,
         }
 
-    return answer(
-        request, outcome, back=back, partial="carer/my_shifts.html#place-reply", context=context
-    )
+    back = back_to(request, "carer:my_shifts")
+    return answer(request, outcome, "carer/my_shifts.html#place-reply", context, back=back)

@@ -1,5 +1,7 @@
 """Swaps: choose a colleague's visit to ask for, and answer or withdraw a proposal."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -52,71 +54,59 @@ def propose(request: Request, assignment_id: int, other_id: int) -> HttpResponse
         _("Asked %(name)s. The swap happens only if they accept.")
         % {"name": theirs.carer.get_short_name()},
     )
-    back = back_to(request, "carer:my_shifts")
 
     def context() -> dict[str, object]:
         now = timezone.now()
         shaped = queries.swap_choices(mine, now=now).filter(pk=theirs.pk).first()
         if shaped is not None:
             queries.shape_choices(mine, [shaped], now)
-        return {"mine": mine, "choice": shaped or theirs, "gone": shaped is None, "back": back}
+        return {"mine": mine, "choice": shaped or theirs, "gone": shaped is None}
 
-    return answer(
-        request, outcome, back=back, partial="carer/swap.html#choice-card", context=context
-    )
+    back = back_to(request, "carer:my_shifts")
+    return answer(request, outcome, "carer/swap.html#choice-card", context, back=back)
 
 
-@login_required
-@require_POST
-def accept(request: Request, swap_id: int) -> HttpResponse:
-    swap = access_swap(request.user, swap_id)
+def _swapped(swap: Swap) -> str:
     shift = swap.offered.shift
     when = dateformat.format(timezone.localtime(shift.start, shift.circle.tz), "D j M H:i")
-    outcome = attempt(
-        lambda: services.accept_swap(swap, actor=request.user),
-        _("Swapped. Your visit to %(client)s on %(when)s is in your shifts now.")
-        % {"client": shift.client.preferred_name, "when": when},
-    )
-    return swap_reply(request, swap, outcome)
+    return _("Swapped. Your visit to %(client)s on %(when)s is in your shifts now.") % {
+        "client": shift.client.preferred_name,
+        "when": when,
+    }
+
+
+# How a swap is answered: the service, and what the person is told when it is done.
+ANSWERS: dict[str, tuple[Callable[..., Swap], Callable[[Swap], str]]] = {
+    "accept": (services.accept_swap, _swapped),
+    "decline": (
+        services.decline_swap,
+        lambda swap: (
+            _("Declined. %(name)s keeps their visit and you keep yours.")
+            % {"name": swap.offered.carer.get_short_name()}
+        ),
+    ),
+    "withdraw": (services.withdraw_swap, lambda swap: _("Withdrawn. You keep your visit.")),
+}
 
 
 @login_required
 @require_POST
-def decline(request: Request, swap_id: int) -> HttpResponse:
+def answer_swap(request: Request, swap_id: int, how: str) -> HttpResponse:
+    """Accept or decline a swap asked of the carer, or withdraw one they asked for."""
     swap = access_swap(request.user, swap_id)
-    outcome = attempt(
-        lambda: services.decline_swap(swap, actor=request.user),
-        _("Declined. %(name)s keeps their visit and you keep yours.")
-        % {"name": swap.offered.carer.get_short_name()},
-    )
-    return swap_reply(request, swap, outcome)
-
-
-@login_required
-@require_POST
-def withdraw(request: Request, swap_id: int) -> HttpResponse:
-    swap = access_swap(request.user, swap_id)
-    outcome = attempt(
-        lambda: services.withdraw_swap(swap, actor=request.user),
-        _("Withdrawn. You keep your visit."),
-    )
+    change, done = ANSWERS[how]
+    outcome = attempt(lambda: change(swap, actor=request.user), done(swap))
     return swap_reply(request, swap, outcome)
 
 
 def swap_reply(request: Request, swap: Swap, outcome: Outcome) -> HttpResponse:
     """htmx: the swap's card; after an accepted swap the days too, since places moved."""
-    back = back_to(request, "carer:my_shifts")
 
     def context() -> dict[str, object]:
-        now_swap = access_swap(request.user, swap.pk)
-        moved = now_swap.status == SwapStatus.ACCEPTED and not outcome.refusals
-        return {
-            "swap": now_swap,
-            "moved": moved,
-            "back": back,
-            **(days_context(request) if moved else {}),
-        }
+        answered = access_swap(request.user, swap.pk)
+        if answered.status == SwapStatus.ACCEPTED and not outcome.refusals:
+            return {"swap": answered, "moved": True, **days_context(request)}
+        return {"swap": answered, "moved": False}
 
-    return answer(
-        request, outcome, back=back, partial="carer/my_shifts.html#swap-reply", context=context
-    )
+    back = back_to(request, "carer:my_shifts")
+    return answer(request, outcome, "carer/my_shifts.html#swap-reply", context, back=back)

@@ -21,6 +21,7 @@ from rota.models import (
 )
 from rota.services.family import frees
 from rota.services.help import OPEN
+from web.queries import held_places
 
 WEEK = timedelta(days=7)
 
@@ -48,13 +49,7 @@ def coming_visits(client: Client, now: datetime) -> list[tuple[date, list[Coming
         Shift.objects.filter(client=client, end__gt=now, start__lt=now + WEEK)
         .select_related("plan")
         .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(released_at__isnull=True).select_related(
-                    "carer"
-                ),
-                to_attr="held",
-            ),
+            held_places(),
             Prefetch(
                 "freed_by",
                 queryset=FamilyVisit.objects.filter(status=FamilyVisitStatus.ACTIVE).select_related(

@@ -65,11 +65,11 @@ def _card_response(request: Request, shift: Shift, outcome: Outcome) -> HttpResp
     return answer(
         request,
         outcome,
-        back=reverse("leaders:circle", args=[shift.circle_id]) + f"#visit-{shift.pk}",
-        partial="leaders/circle.html#gap-card",
-        context=lambda: {
+        "leaders/circle.html#gap-card",
+        lambda: {
             "card": gap_cards([shift], list(current_carers(shift.circle)), now=timezone.now())[0]
         },
+        back=reverse("leaders:circle", args=[shift.circle_id]) + f"#visit-{shift.pk}",
     )
 
 
