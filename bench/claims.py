@@ -12,34 +12,11 @@ server), which is dropped and made anew; DATABASE_URL is never touched.
 """
 
 import argparse
-import os
 import random
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/care_circles_bench"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["REDIS_URL"] = ""  # follow-ups run in-process: the broker is not what is measured
-
-
-def fresh_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+import own_database  # bench/own_database.py: Django on a database of its own
 
 
 def build_circle():
@@ -149,13 +126,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
-    fresh_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    own_database.set_up("care_circles_bench")
     carers, shifts = build_circle()
     result = run(args.seconds, args.workers, carers, shifts)
     attempts = result["claimed"] + result["refused"]

@@ -14,41 +14,16 @@ local server), which is dropped and made anew; DATABASE_URL is never touched.
 """
 
 import argparse
-import os
 import random
-import sys
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/care_circles_bench_sweep"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["REDIS_URL"] = ""  # follow-ups run in-process: the broker is not what is measured
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+import own_database  # bench/own_database.py: Django on a database of its own
 
 CLIENTS, CARERS, LEADERS = 4, 12, 2
 VISIT_HOURS = (8, 12, 17, 21)  # 08:00 is the essential medication round
 WEEKS = 6
 SINCE = date(2020, 1, 1)
-
-
-def fresh_database(url: str) -> None:
-    """Drop and make anew the benchmark's own database (as bench/claims.py does)."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def seed(circles: int, rng: random.Random) -> None:
@@ -196,17 +171,14 @@ def main() -> None:
     parser.add_argument("--circles", type=int, default=500)
     args = parser.parse_args()
 
-    fresh_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    own_database.set_up(
+        "care_circles_bench_sweep", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+    )
     from django.db import connection
 
     from circles.models import CircleState, StateChange
     from rota.models import Assignment, Shift
 
-    call_command("migrate", verbosity=0)
     began = time.perf_counter()
     seed(args.circles, random.Random(6))
     with connection.cursor() as cursor:

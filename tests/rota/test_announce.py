@@ -2,6 +2,9 @@
 a rolled-back change announces nothing, and nothing is lost to a crash or a down broker."""
 
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -11,9 +14,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from circles.notify import DELIVER
 from config.celery import app
 from rota import outbox, services
 from rota.models import Assignment, AuditEvent, OutboxMessage
+from rota.services._base import ANNOUNCE_CHANGE
 from tests.factories import CircleFactory, ClientFactory, ShiftFactory, carer
 
 
@@ -111,3 +116,22 @@ class _down:
         # Forget pooled connections, so the next publish connects to `url`.
         app._pool = None
         app.amqp._producer_pool = None
+
+
+def test_a_process_that_only_started_django_knows_the_follow_up_tasks_by_name():
+    """A change names its follow-up task instead of importing it, so every process (a web
+    server, a management command, the demo) must know the tasks once Django is set up."""
+    script = (
+        "import django; django.setup(); from celery import current_app; "
+        "print(sorted(n for n in current_app.tasks if n.startswith(('rota.', 'circles.'))))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    known = ran.stdout
+    for task in (ANNOUNCE_CHANGE, DELIVER, "rota.tasks.relay_outbox"):
+        assert f"'{task}'" in known
