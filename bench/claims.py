@@ -2,8 +2,8 @@
 
 Four worker processes (as a web server runs them), each with its own connection, claim
 places on one circle of 12 carers and 4 clients (visits every half hour from 07:00 to
-22:00, eight weeks ahead) for a fixed time. Every attempt runs the full rules of DESIGN §4;
-a refusal is a rule-checked claim too, so both are reported.
+22:00, eight weeks ahead) for a fixed time. Every attempt runs every rule (docs/design.md,
+Rules every rota change obeys); a refusal is a rule-checked claim too, so both are reported.
 
     .venv/bin/python bench/claims.py [--seconds 10] [--workers 4]
 
