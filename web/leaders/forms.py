@@ -2,6 +2,7 @@
 export's period is circles.payroll.PayrollForm, shared with the admin)."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -67,8 +68,9 @@ class TrailFilter(forms.Form):
         self.fields["client"].queryset = clients
         self.fields["carer"].queryset = carers
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             raise ValidationError(_("The “to” date is before the “from” date."))
