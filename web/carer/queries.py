@@ -6,9 +6,10 @@ those counts. Writes never happen here; they go through rota.services. Why a car
 take a visit is in web.carer.reasons.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,6 +32,9 @@ from rota.models import (
 from web.carer.reasons import first_reasons, lasting_reasons, swap_reasons
 from web.queries import held_places, open_offers
 
+if TYPE_CHECKING:
+    from web.queries import CoverShift, HeldPlace
+
 # Everything a place's card shows about its visit.
 PLACE_FIELDS = ("carer", "shift__circle", "shift__client", "shift__plan")
 # Pages look this far ahead: a fortnight is what a circle plans its cover over (DESIGN §3).
@@ -39,15 +43,17 @@ AHEAD = timedelta(days=14)
 
 # --- the shapes pages get ---------------------------------------------------------------------
 
+T = TypeVar("T")
+
 
 @dataclass
-class Day:
+class Day(Generic[T]):
     """One local day of a list, with its items in time order."""
 
     date: date
     is_today: bool
     is_tomorrow: bool
-    items: list = field(default_factory=list)
+    items: list[T] = field(default_factory=list)
 
 
 @dataclass
@@ -58,17 +64,27 @@ class CoverItem:
     `mine` says they now hold a place on it.
     """
 
-    shift: Shift
+    shift: "CoverShift"
     reason: str | None = None
     mine: bool = False
 
     @property
-    def holders(self) -> list[Assignment]:
+    def holders(self) -> "list[HeldPlace]":
         return self.shift.held
 
     @property
     def offered_by(self) -> list[Person]:
         return [a.carer for a in self.shift.held if a.is_offered]
+
+
+@dataclass(frozen=True)
+class BoardVisit:
+    """A visit on the circle board, everyone on it in `shift.held`: its `free_places`, and
+    whether it `is_gap`: not started, with a free place or one being given away."""
+
+    shift: "CoverShift"
+    free_places: int
+    is_gap: bool
 
 
 def home_tz(person: Person) -> ZoneInfo:
@@ -77,9 +93,11 @@ def home_tz(person: Person) -> ZoneInfo:
     return circle.tz if circle is not None else ZoneInfo(settings.TIME_ZONE)
 
 
-def by_day(items: list, start_of, now: datetime) -> list[Day]:
+def by_day(
+    items: Iterable[T], start_of: Callable[[T], tuple[datetime, ZoneInfo]], now: datetime
+) -> list[Day[T]]:
     """Group items (already in time order) by the local day `start_of(item)` falls on."""
-    days: dict[date, Day] = {}
+    days: dict[date, Day[T]] = {}
     for item in items:
         moment, tz = start_of(item)
         local = timezone.localtime(moment, tz).date()
@@ -93,7 +111,9 @@ def by_day(items: list, start_of, now: datetime) -> list[Day]:
 # --- querysets ----------------------------------------------------------------------------------
 
 
-def shifts_needing_cover(circle_ids, start: datetime, end: datetime) -> QuerySet[Shift]:
+def shifts_needing_cover(
+    circle_ids: QuerySet[Circle, Any], start: datetime, end: datetime
+) -> "QuerySet[CoverShift]":
     """Planned visits starting in [start, end) with a free place or an offered one.
 
     Visits made for a help request are left out: they are answered from the request.
@@ -197,7 +217,7 @@ def swap_choices(mine: Assignment, *, now: datetime, ahead: timedelta = AHEAD):
 # --- needs cover --------------------------------------------------------------------------------
 
 
-def cover_for(carer: Person, shifts: Iterable[Shift], *, now: datetime) -> list[CoverItem]:
+def cover_for(carer: Person, shifts: "Iterable[CoverShift]", *, now: datetime) -> list[CoverItem]:
     """The shifts as the carer sees them: theirs, or else the first reason they can't take
     it (None when they can)."""
     shifts = list(shifts)
@@ -221,11 +241,10 @@ def needs_cover(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> li
 # --- the circle board ---------------------------------------------------------------------------
 
 
-def board(circle: Circle, *, now: datetime, ahead: timedelta = AHEAD) -> list[Shift]:
-    """The circle's planned visits over `ahead` (those under way included), each with
-    everyone on it (`held`), its `free_places`, whether a holder `is_offered` it, and
-    whether it `is_gap`: not started, with a free place or one being given away."""
-    shifts = list(
+def board(circle: Circle, *, now: datetime, ahead: timedelta = AHEAD) -> list[BoardVisit]:
+    """The circle's planned visits over `ahead` (those under way included), as the board
+    shows them."""
+    shifts = (
         Shift.objects.filter(
             circle=circle, status=ShiftStatus.PLANNED, end__gt=now, start__lt=now + ahead
         )
@@ -233,11 +252,13 @@ def board(circle: Circle, *, now: datetime, ahead: timedelta = AHEAD) -> list[Sh
         .prefetch_related(held_places(offered=True))
         .order_by("start", "pk")
     )
+    visits = []
     for shift in shifts:
-        shift.free_places = max(shift.carers_needed - len(shift.held), 0)
-        shift.is_offered = any(a.is_offered for a in shift.held)
-        shift.is_gap = shift.start > now and (shift.free_places > 0 or shift.is_offered)
-    return shifts
+        free_places = max(shift.carers_needed - len(shift.held), 0)
+        is_offered = any(a.is_offered for a in shift.held)
+        is_gap = shift.start > now and (free_places > 0 or is_offered)
+        visits.append(BoardVisit(shift, free_places, is_gap))
+    return visits
 
 
 def one_visit(carer: Person, shift_id: int, *, now: datetime) -> CoverItem:
