@@ -9,7 +9,7 @@ take a visit is in web.carer.reasons.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,7 +33,9 @@ from web.carer.reasons import first_reasons, lasting_reasons, swap_reasons
 from web.queries import held_places, open_offers
 
 if TYPE_CHECKING:
-    from web.queries import CoverShift, HeldPlace
+    from django_stubs_ext import WithAnnotations
+
+    from web.queries import CoverShift, HeldPlace, HeldShift
 
 # Everything a place's card shows about its visit.
 PLACE_FIELDS = ("carer", "shift__circle", "shift__client", "shift__plan")
@@ -85,6 +87,23 @@ class BoardVisit:
     shift: "CoverShift"
     free_places: int
     is_gap: bool
+
+
+@dataclass(frozen=True)
+class MyPlace:
+    """One of the carer's places as My shifts shows it.
+
+    `others` are the colleagues on the same visit (a double-up); `is_today`: on the day
+    itself the card shows how to get in; `problem` is why the carer may no longer do it (a
+    check that runs out by then), so they can hand it on in time; `giving_away`: they have
+    offered it to the circle. A place no longer theirs is shown with none of these.
+    """
+
+    place: Assignment
+    others: list[Person] = field(default_factory=list)
+    is_today: bool = False
+    problem: str | None = None
+    giving_away: bool = False
 
 
 def home_tz(person: Person) -> ZoneInfo:
@@ -142,7 +161,15 @@ def shifts_needing_cover(
 # --- my shifts ----------------------------------------------------------------------------------
 
 
-def my_places(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> QuerySet[Assignment]:
+class OpenOffer(TypedDict):
+    """What _places_held_by adds to each place: its open offer, while it is being given away."""
+
+    open_offer_id: int | None
+
+
+def _places_held_by(
+    carer: Person, *, now: datetime, ahead: timedelta
+) -> "QuerySet[WithAnnotations[Assignment, OpenOffer]]":
     """The places the carer holds from now (a visit under way included) over `ahead`.
 
     Each has `shift.held` (everyone on the visit) and `open_offer_id` when they are giving
@@ -159,10 +186,18 @@ def my_places(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> Quer
     )
 
 
-def one_place(carer: Person, assignment_id: int, *, now: datetime) -> Assignment | None:
+def my_places(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> list[MyPlace]:
+    """The places the carer holds from now (a visit under way included) over `ahead`, as My
+    shifts shows them."""
+    return _shape_places(carer, list(_places_held_by(carer, now=now, ahead=ahead)), now)
+
+
+def one_place(carer: Person, assignment_id: int, *, now: datetime) -> MyPlace | None:
     """One of the carer's places as my_places shapes it (None once it is no longer held),
     however far ahead it is."""
-    return my_places(carer, now=now, ahead=timedelta(days=3660)).filter(pk=assignment_id).first()
+    places = _places_held_by(carer, now=now, ahead=timedelta(days=3660))
+    found = places.filter(pk=assignment_id).first()
+    return _shape_places(carer, [found], now)[0] if found else None
 
 
 def swaps_of(carer: Person) -> QuerySet[Swap]:
@@ -271,20 +306,28 @@ def one_visit(carer: Person, shift_id: int, *, now: datetime) -> CoverItem:
     return cover_for(carer, shifts, now=now)[0]
 
 
-def shape_places(carer: Person, places: list[Assignment], now: datetime) -> list[Assignment]:
-    """Set on each place `is_today` (on the day itself a card shows how to get in),
-    `others`, the colleagues on the same visit (a double-up), and `problem`: why the carer
-    may no longer do it (a check that ran out by then), so they can hand it on in time.
-    """
+def _shape_places(
+    carer: Person, places: "list[WithAnnotations[Assignment, OpenOffer]]", now: datetime
+) -> list[MyPlace]:
+    """Each place with what its card says beyond the place itself (see MyPlace)."""
     problems = lasting_reasons(carer, [place.shift for place in places])
+    shaped = []
     for place in places:
-        place.problem = problems.get(place.shift_id)
-        tz = place.shift.circle.tz
-        place.is_today = (
-            timezone.localtime(place.start, tz).date() == timezone.localtime(now, tz).date()
+        # _places_held_by fetched everyone on the visit as `held` on the place's shift.
+        shift = cast("HeldShift", place.shift)
+        tz = shift.circle.tz
+        shaped.append(
+            MyPlace(
+                place,
+                others=[a.carer for a in shift.held if a.carer_id != carer.pk],
+                is_today=(
+                    timezone.localtime(place.start, tz).date() == timezone.localtime(now, tz).date()
+                ),
+                problem=problems.get(place.shift_id),
+                giving_away=place.open_offer_id is not None,
+            )
         )
-        place.others = [a.carer for a in place.shift.held if a.carer_id != carer.pk]
-    return places
+    return shaped
 
 
 def shape_choices(mine: Assignment, choices: list[Assignment], now: datetime) -> list[Assignment]:
