@@ -106,6 +106,16 @@ class MyPlace:
     giving_away: bool = False
 
 
+@dataclass(frozen=True)
+class SwapChoice:
+    """A colleague's place the carer could ask for in exchange for theirs: `proposed` says
+    they already asked, `reason` why they may not have it (the rule's words), or None."""
+
+    place: Assignment
+    proposed: bool = False
+    reason: str | None = None
+
+
 def home_tz(person: Person) -> ZoneInfo:
     """The time zone a person's own days are in: their first circle's, else the site's."""
     circle = circles_of(person, Role.CARER).first()
@@ -216,17 +226,38 @@ def my_swaps(carer: Person, *, now: datetime) -> tuple[list[Swap], list[Swap]]:
         .filter(status=SwapStatus.PROPOSED, offered__start__gt=now, wanted__start__gt=now)
         .order_by("offered__start", "pk")
     )
-    to_me, by_me = [], []
+    to_me: list[Swap] = []
+    by_me: list[Swap] = []
     for swap in swaps:
         (to_me if swap.wanted.carer_id == carer.pk else by_me).append(swap)
     return to_me, by_me
 
 
-def swap_choices(mine: Assignment, *, now: datetime, ahead: timedelta = AHEAD):
+def swap_choices(mine: Assignment, *, now: datetime, ahead: timedelta = AHEAD) -> list[SwapChoice]:
+    """Colleagues' places in the same circle the carer could ask to swap `mine` for, each
+    saying whether they asked already and why they may not have it."""
+    return _shape_choices(mine, list(_colleagues_places(mine, now=now, ahead=ahead)), now)
+
+
+def one_choice(mine: Assignment, place_id: int, *, now: datetime) -> SwapChoice | None:
+    """One colleague's place as swap_choices shapes it (None once it is not one of them)."""
+    found = _colleagues_places(mine, now=now, ahead=AHEAD).filter(pk=place_id).first()
+    return _shape_choices(mine, [found], now)[0] if found else None
+
+
+class Proposed(TypedDict):
+    """What _colleagues_places adds to each place: the carer already asked for it."""
+
+    proposed: bool
+
+
+def _colleagues_places(
+    mine: Assignment, *, now: datetime, ahead: timedelta
+) -> "QuerySet[WithAnnotations[Assignment, Proposed]]":
     """Colleagues' places in the same circle the carer could ask to swap `mine` for.
 
     Visits the carer is already on are left out. Each has `proposed`: the carer has already
-    asked for it in exchange for `mine`. shape_choices adds why the carer may not have it.
+    asked for it in exchange for `mine`.
     """
     already_on = Assignment.objects.filter(carer_id=mine.carer_id, released_at__isnull=True)
     return (
@@ -330,10 +361,10 @@ def _shape_places(
     return shaped
 
 
-def shape_choices(mine: Assignment, choices: list[Assignment], now: datetime) -> list[Assignment]:
-    """Set `reason` on each choice: why the carer may not have it in exchange for `mine`
-    (the rule's words), or None."""
+def _shape_choices(
+    mine: Assignment, choices: "list[WithAnnotations[Assignment, Proposed]]", now: datetime
+) -> list[SwapChoice]:
+    """Each choice with why the carer may not have it in exchange for `mine` (the rule's
+    words), or None."""
     reasons = swap_reasons(mine, choices, now=now)
-    for choice in choices:
-        choice.reason = reasons.get(choice.pk)
-    return choices
+    return [SwapChoice(choice, choice.proposed, reasons.get(choice.pk)) for choice in choices]
