@@ -20,6 +20,7 @@ from circles.models import Circle, Role
 from circles.permissions import circles_of
 from people.models import Person
 from rota.models import (
+    Absence,
     Assignment,
     HelpRequest,
     Offer,
@@ -114,6 +115,23 @@ class SwapChoice:
     place: Assignment
     proposed: bool = False
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class TimeOff:
+    """The carer's time off, with when it runs in words."""
+
+    absence: Absence
+    words: str
+
+
+@dataclass(frozen=True)
+class ReleasedPlace:
+    """A place the carer's time off gave to the circle for cover; `was_under_way`: the visit
+    had already started when they said so."""
+
+    place: Assignment
+    was_under_way: bool
 
 
 def home_tz(person: Person) -> ZoneInfo:
