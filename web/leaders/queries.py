@@ -6,6 +6,7 @@ The dashboard reads a fixed number of queries however many circles it shows
 of each carer for each visit that needs cover: the rules' own answer, not a copy of it.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import floor
@@ -64,6 +65,9 @@ class CircleRow:
     essential: list[Shift]
     # The circle's clients together: visits by familiar carers, last 28 days against before.
     continuity: Continuity
+    # The state the circle's last alert said it became, and when (None: never alerted).
+    last_alert: str | None
+    last_alert_at: datetime | None
 
     @property
     def percent(self) -> int:
@@ -79,7 +83,7 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
     """Each circle's next 14 days and continuity, worst first: four queries plus those of
     capacities() and continuity()."""
     last = StateChange.objects.filter(circle=OuterRef("pk")).order_by("-at", "-pk")
-    circles = list(
+    found = list(
         circles.annotate(
             last_from=Subquery(last.values("from_state")[:1]),
             last_to=Subquery(last.values("to_state")[:1]),
@@ -87,11 +91,11 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
         ).select_related("organisation")
     )
     end = now + HORIZON
-    judged = capacities(circles, now, end)
-    by_day = _coverage_by_day([c.pk for c in circles], now, end)
-    kept = _continuity_by_circle(circles, now)
+    judged = capacities(found, now, end)
+    by_day = _coverage_by_day([c.pk for c in found], now, end)
+    kept = _continuity_by_circle(found, now)
     rows = []
-    for circle in circles:
+    for circle in found:
         capacity = judged[circle.pk]
         today = timezone.localtime(now, circle.tz).date()
         days = []
@@ -108,13 +112,15 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
                     (s for s in capacity.uncovered if s.essential), key=lambda s: s.start
                 ),
                 continuity=kept[circle.pk],
+                last_alert=circle.last_to,
+                last_alert_at=circle.last_at,
             )
         )
     rows.sort(key=lambda row: (-row.state.severity, row.circle.name, row.circle.pk))
     return rows
 
 
-def _continuity_by_circle(circles: list[Circle], now: datetime) -> dict[int, Continuity]:
+def _continuity_by_circle(circles: Sequence[Circle], now: datetime) -> dict[int, Continuity]:
     """Each circle's clients' continuity added up, in one query plus continuity's."""
     circle_of = dict(Client.objects.filter(circle__in=circles).values_list("pk", "circle_id"))
     totals = {c.pk: [0, 0, 0, 0] for c in circles}  # recent, familiar; before, familiar
