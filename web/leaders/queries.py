@@ -19,7 +19,7 @@ from circles.alerts import HORIZON
 from circles.capacity import Capacity, LocalDate, _live_shifts, capacities
 from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
-from people.models import Client, Person
+from people.models import CarerPreference, Client, Person, Preference
 from rota.familiarity import familiar_pairs
 from rota.models import Assignment, Shift
 from rota.rules import Rule, check_many
@@ -166,6 +166,45 @@ def _level(circle: Circle, needed: int, filled: int) -> str:
     if percent < circle.strained_below_percent:
         return CircleState.STRAINED
     return CircleState.OK
+
+
+# --- a client's page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientCarer:
+    """A carer on a client's page: their visits in the last 28 days and the 28 before, whether
+    the client knows them, and what the client said about them."""
+
+    person: Person
+    recent: int
+    before: int
+    familiar: bool
+    preferred: bool
+    not_wanted: bool
+
+
+def client_carers(client: Client, figures: Continuity) -> list[ClientCarer]:
+    """Who came in either period, or whom the client has a wish about, most visits first: two
+    queries."""
+    wishes = dict(
+        CarerPreference.objects.filter(client=client).values_list("carer_id", "preference")
+    )
+    carer_ids = set(figures.recent.by_carer) | set(figures.before.by_carer) | set(wishes)
+    people = Person.objects.filter(pk__in=carer_ids).order_by("full_name", "pk")
+    carers = [
+        ClientCarer(
+            person=person,
+            recent=figures.recent.by_carer.get(person.pk, 0),
+            before=figures.before.by_carer.get(person.pk, 0),
+            familiar=person.pk in figures.recent.familiar,
+            preferred=wishes.get(person.pk) == Preference.PREFERRED,
+            not_wanted=wishes.get(person.pk) == Preference.NOT_WANTED,
+        )
+        for person in people
+    ]
+    carers.sort(key=lambda c: (-c.recent, -c.before, c.person.full_name))
+    return carers
 
 
 # --- a circle's visits that need cover ---------------------------------------------------------
