@@ -6,6 +6,7 @@ they land on the page for what they mostly do, and the menu lets them switch.
 
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -55,7 +56,7 @@ def nav_for(person: Person) -> list[NavItem]:
     return [item for item in NAV if item.role in roles]
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, object]:
     """Context processor: the signed-in person's menu and how many messages are unread."""
     if not request.user.is_authenticated:
         return {"nav": [], "unread": 0}

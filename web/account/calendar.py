@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
+from icalendar.enums import STATUS, TRANSP
 
 from people.models import Person
 from rota.models import Assignment, ShiftStatus
@@ -76,8 +77,11 @@ def _new_token(person: Person, *, only_if_none: bool = False) -> str:
     if only_if_none:
         people = people.filter(feed_token__isnull=True)
     people.update(feed_token=secrets.token_urlsafe(32))
-    person.feed_token = Person.objects.values_list("feed_token", flat=True).get(pk=person.pk)
-    return person.feed_token
+    token = Person.objects.values_list("feed_token", flat=True).get(pk=person.pk)
+    # Set just now, or already set when only_if_none found one.
+    assert token is not None
+    person.feed_token = token
+    return token
 
 
 @require_safe  # calendar apps may ask with HEAD first
@@ -161,8 +165,8 @@ def _events(
             end=shift.end.astimezone(tz),
             stamp=now.astimezone(UTC),
             sequence=_sequence(shift.sequence, history),
-            status="CONFIRMED" if live else "CANCELLED",
-            transparency="OPAQUE" if live else "TRANSPARENT",
+            status=STATUS.CONFIRMED if live else STATUS.CANCELLED,
+            transparency=TRANSP.OPAQUE if live else TRANSP.TRANSPARENT,
             summary=summary,
         )
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +27,9 @@ class PreferencesForm(forms.Form):
         label=_("Quiet hours until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("quiet_from")) != bool(data.get("quiet_until")):
             raise forms.ValidationError(_("Give both ends of your quiet hours, or neither."))
         return data

@@ -7,6 +7,7 @@ import binascii
 import json
 import re
 from pathlib import Path
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,8 @@ from people.models import Person, PushSubscription
 from web.http import Request
 
 HTTPS_ONLY = URLValidator(schemes=["https"])
-ENDPOINT_MAX_LENGTH = PushSubscription._meta.get_field("endpoint").max_length
+# The endpoint column is a URLField declared with its max_length (people.models).
+ENDPOINT_MAX_LENGTH = cast(int, PushSubscription._meta.get_field("endpoint").max_length)
 BASE64URL = re.compile(r"[A-Za-z0-9_-]{1,200}={0,2}")
 
 
@@ -37,7 +39,9 @@ def subscribe(request: Request) -> JsonResponse:
     """Store this phone's subscription: {endpoint, keys: {p256dh, auth}} as the browser
     gives it. A phone that was someone else's before is theirs no longer."""
     data = _json(request)
-    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    keys = data.get("keys")
+    if not isinstance(keys, dict):
+        keys = {}
     endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
     if not (_is_endpoint(endpoint) and _is_key(p256dh, 65) and _is_key(auth, 16)):
         return JsonResponse(
@@ -73,7 +77,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _json(request: HttpRequest) -> dict:
+def _json(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body)
     except ValueError:

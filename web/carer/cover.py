@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from circles.models import Circle
 from rota import services
 from web.carer import queries
 from web.carer.access import access_circle, access_shift, my_circles
@@ -56,21 +57,22 @@ def take(request: Request, shift_id: int) -> HttpResponse:
 def board(request: Request, circle_id: int | None = None) -> HttpResponse:
     """The circle's next fortnight as the whole group sees it: gaps first, then each day."""
     circles = list(my_circles(request.user))
+    circle: Circle | None
     if circle_id is not None:
         circle = access_circle(request.user, circle_id)
     else:
         circle = circles[0] if circles else None
     now = timezone.now()
-    shifts = queries.board(circle, now=now) if circle else []
+    visits = queries.board(circle, now=now) if circle else []
     gaps = sorted(
-        (s for s in shifts if s.is_gap),
+        (v.shift for v in visits if v.is_gap),
         key=lambda s: (not s.essential, s.start, s.pk),
     )
     context = {
         "circle": circle,
         "circles": circles,
         "gaps": queries.cover_for(request.user, gaps, now=now),
-        "days": queries.by_day(shifts, lambda s: (s.start, s.circle.tz), now),
+        "days": queries.by_day(visits, lambda v: (v.shift.start, v.shift.circle.tz), now),
         "now": now,
         "back": request.get_full_path(),
         "ahead_days": queries.AHEAD.days,

@@ -1,6 +1,8 @@
 """I'm off: sick today in two taps, or a holiday, training or other time off as days."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -48,12 +50,13 @@ class TimeOffForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, today: date, **kwargs) -> None:
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         first, last = data.get("first_day"), data.get("last_day")
         if first and last:
             if last < first:
@@ -70,7 +73,7 @@ class TimeOffForm(forms.Form):
         return data
 
 
-def span_words(absence: Absence, tz) -> str:
+def span_words(absence: Absence, tz: ZoneInfo) -> str:
     """When the time off runs, as a person says it: whole days end "at the end of" the
     last day rather than at midnight of the next."""
     start, end = timezone.localtime(absence.start, tz), timezone.localtime(absence.end, tz)
@@ -91,7 +94,7 @@ def span_words(absence: Absence, tz) -> str:
     }
 
 
-def _local_span(first: date, last: date, tz) -> tuple[datetime, datetime]:
+def _local_span(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """From the start of the first local day to the end of the last (inclusive)."""
     return aware_local(first, time.min, tz), aware_local(last + timedelta(days=1), time.min, tz)
 
@@ -119,9 +122,10 @@ def off(request: Request) -> HttpResponse:
             return redirect("carer:absence", absence_id=outcome.value.pk)
         for refusal in outcome.refusals:
             form.add_error(None, refusal)
-    coming = list(Absence.objects.filter(carer=request.user, end__gt=now).order_by("start"))
-    for absence in coming:
-        absence.words = span_words(absence, tz)
+    coming = [
+        queries.TimeOff(absence, span_words(absence, tz))
+        for absence in Absence.objects.filter(carer=request.user, end__gt=now).order_by("start")
+    ]
     context = {"form": form, "coming": coming}
     return render(request, "carer/off.html", context)
 
@@ -158,14 +162,12 @@ def sick_today(request: Request) -> HttpResponse:
 def absence(request: Request, absence_id: int) -> HttpResponse:
     """Time off, and which of the carer's visits went to the circle for cover."""
     absence = access_absence(request.user, absence_id)
-    released = list(
-        absence.released.select_related("shift__circle", "shift__client", "shift__plan").order_by(
-            "start", "pk"
-        )
-    )
-    for place in released:
+    places = absence.released.select_related("shift__circle", "shift__client", "shift__plan")
+    released = [
         # A visit already under way when they said so went to the circle as a call for help.
-        place.was_under_way = place.start <= absence.created_at
-    absence.words = span_words(absence, queries.home_tz(request.user))
-    context = {"absence": absence, "released": released}
+        queries.ReleasedPlace(place, was_under_way=place.start <= absence.created_at)
+        for place in places.order_by("start", "pk")
+    ]
+    time_off = queries.TimeOff(absence, span_words(absence, queries.home_tz(request.user)))
+    context = {"time_off": time_off, "released": released}
     return render(request, "carer/absence.html", context)

@@ -6,9 +6,10 @@ those counts. Writes never happen here; they go through rota.services. Why a car
 take a visit is in web.carer.reasons.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from circles.models import Circle, Role
 from circles.permissions import circles_of
 from people.models import Person
 from rota.models import (
+    Absence,
     Assignment,
     HelpRequest,
     Offer,
@@ -31,6 +33,11 @@ from rota.models import (
 from web.carer.reasons import first_reasons, lasting_reasons, swap_reasons
 from web.queries import held_places, open_offers
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from web.queries import CoverShift, HeldPlace, HeldShift
+
 # Everything a place's card shows about its visit.
 PLACE_FIELDS = ("carer", "shift__circle", "shift__client", "shift__plan")
 # Pages look this far ahead: a fortnight is what a circle plans its cover over (DESIGN §3).
@@ -39,15 +46,17 @@ AHEAD = timedelta(days=14)
 
 # --- the shapes pages get ---------------------------------------------------------------------
 
+T = TypeVar("T")
+
 
 @dataclass
-class Day:
+class Day(Generic[T]):
     """One local day of a list, with its items in time order."""
 
     date: date
     is_today: bool
     is_tomorrow: bool
-    items: list = field(default_factory=list)
+    items: list[T] = field(default_factory=list)
 
 
 @dataclass
@@ -58,17 +67,71 @@ class CoverItem:
     `mine` says they now hold a place on it.
     """
 
-    shift: Shift
+    shift: "CoverShift"
     reason: str | None = None
     mine: bool = False
 
     @property
-    def holders(self) -> list[Assignment]:
+    def holders(self) -> "list[HeldPlace]":
         return self.shift.held
 
     @property
     def offered_by(self) -> list[Person]:
         return [a.carer for a in self.shift.held if a.is_offered]
+
+
+@dataclass(frozen=True)
+class BoardVisit:
+    """A visit on the circle board, everyone on it in `shift.held`: its `free_places`, and
+    whether it `is_gap`: not started, with a free place or one being given away."""
+
+    shift: "CoverShift"
+    free_places: int
+    is_gap: bool
+
+
+@dataclass(frozen=True)
+class MyPlace:
+    """One of the carer's places as My shifts shows it.
+
+    `others` are the colleagues on the same visit (a double-up); `is_today`: on the day
+    itself the card shows how to get in; `problem` is why the carer may no longer do it (a
+    check that runs out by then), so they can hand it on in time; `giving_away`: they have
+    offered it to the circle. A place no longer theirs is shown with none of these.
+    """
+
+    place: Assignment
+    others: list[Person] = field(default_factory=list)
+    is_today: bool = False
+    problem: str | None = None
+    giving_away: bool = False
+
+
+@dataclass(frozen=True)
+class SwapChoice:
+    """A colleague's place the carer could ask for in exchange for theirs: `proposed` says
+    they already asked, `reason` why they may not have it (the rule's words), or None."""
+
+    place: Assignment
+    proposed: bool = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class TimeOff:
+    """The carer's time off, with when it runs in words."""
+
+    absence: Absence
+    words: str
+
+
+@dataclass(frozen=True)
+class ReleasedPlace:
+    """A place the carer's time off gave to the circle for cover; `was_under_way`: the visit
+    had already started when they said so."""
+
+    place: Assignment
+    was_under_way: bool
 
 
 def home_tz(person: Person) -> ZoneInfo:
@@ -77,9 +140,11 @@ def home_tz(person: Person) -> ZoneInfo:
     return circle.tz if circle is not None else ZoneInfo(settings.TIME_ZONE)
 
 
-def by_day(items: list, start_of, now: datetime) -> list[Day]:
+def by_day(
+    items: Iterable[T], start_of: Callable[[T], tuple[datetime, ZoneInfo]], now: datetime
+) -> list[Day[T]]:
     """Group items (already in time order) by the local day `start_of(item)` falls on."""
-    days: dict[date, Day] = {}
+    days: dict[date, Day[T]] = {}
     for item in items:
         moment, tz = start_of(item)
         local = timezone.localtime(moment, tz).date()
@@ -93,7 +158,9 @@ def by_day(items: list, start_of, now: datetime) -> list[Day]:
 # --- querysets ----------------------------------------------------------------------------------
 
 
-def shifts_needing_cover(circle_ids, start: datetime, end: datetime) -> QuerySet[Shift]:
+def shifts_needing_cover(
+    circle_ids: QuerySet[Circle, Any], start: datetime, end: datetime
+) -> "QuerySet[CoverShift]":
     """Planned visits starting in [start, end) with a free place or an offered one.
 
     Visits made for a help request are left out: they are answered from the request.
@@ -122,7 +189,15 @@ def shifts_needing_cover(circle_ids, start: datetime, end: datetime) -> QuerySet
 # --- my shifts ----------------------------------------------------------------------------------
 
 
-def my_places(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> QuerySet[Assignment]:
+class OpenOffer(TypedDict):
+    """What _places_held_by adds to each place: its open offer, while it is being given away."""
+
+    open_offer_id: int | None
+
+
+def _places_held_by(
+    carer: Person, *, now: datetime, ahead: timedelta
+) -> "QuerySet[WithAnnotations[Assignment, OpenOffer]]":
     """The places the carer holds from now (a visit under way included) over `ahead`.
 
     Each has `shift.held` (everyone on the visit) and `open_offer_id` when they are giving
@@ -139,10 +214,18 @@ def my_places(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> Quer
     )
 
 
-def one_place(carer: Person, assignment_id: int, *, now: datetime) -> Assignment | None:
+def my_places(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> list[MyPlace]:
+    """The places the carer holds from now (a visit under way included) over `ahead`, as My
+    shifts shows them."""
+    return _shape_places(carer, list(_places_held_by(carer, now=now, ahead=ahead)), now)
+
+
+def one_place(carer: Person, assignment_id: int, *, now: datetime) -> MyPlace | None:
     """One of the carer's places as my_places shapes it (None once it is no longer held),
     however far ahead it is."""
-    return my_places(carer, now=now, ahead=timedelta(days=3660)).filter(pk=assignment_id).first()
+    places = _places_held_by(carer, now=now, ahead=timedelta(days=3660))
+    found = places.filter(pk=assignment_id).first()
+    return _shape_places(carer, [found], now)[0] if found else None
 
 
 def swaps_of(carer: Person) -> QuerySet[Swap]:
@@ -161,17 +244,38 @@ def my_swaps(carer: Person, *, now: datetime) -> tuple[list[Swap], list[Swap]]:
         .filter(status=SwapStatus.PROPOSED, offered__start__gt=now, wanted__start__gt=now)
         .order_by("offered__start", "pk")
     )
-    to_me, by_me = [], []
+    to_me: list[Swap] = []
+    by_me: list[Swap] = []
     for swap in swaps:
         (to_me if swap.wanted.carer_id == carer.pk else by_me).append(swap)
     return to_me, by_me
 
 
-def swap_choices(mine: Assignment, *, now: datetime, ahead: timedelta = AHEAD):
+def swap_choices(mine: Assignment, *, now: datetime, ahead: timedelta = AHEAD) -> list[SwapChoice]:
+    """Colleagues' places in the same circle the carer could ask to swap `mine` for, each
+    saying whether they asked already and why they may not have it."""
+    return _shape_choices(mine, list(_colleagues_places(mine, now=now, ahead=ahead)), now)
+
+
+def one_choice(mine: Assignment, place_id: int, *, now: datetime) -> SwapChoice | None:
+    """One colleague's place as swap_choices shapes it (None once it is not one of them)."""
+    found = _colleagues_places(mine, now=now, ahead=AHEAD).filter(pk=place_id).first()
+    return _shape_choices(mine, [found], now)[0] if found else None
+
+
+class Proposed(TypedDict):
+    """What _colleagues_places adds to each place: the carer already asked for it."""
+
+    proposed: bool
+
+
+def _colleagues_places(
+    mine: Assignment, *, now: datetime, ahead: timedelta
+) -> "QuerySet[WithAnnotations[Assignment, Proposed]]":
     """Colleagues' places in the same circle the carer could ask to swap `mine` for.
 
     Visits the carer is already on are left out. Each has `proposed`: the carer has already
-    asked for it in exchange for `mine`. shape_choices adds why the carer may not have it.
+    asked for it in exchange for `mine`.
     """
     already_on = Assignment.objects.filter(carer_id=mine.carer_id, released_at__isnull=True)
     return (
@@ -197,7 +301,7 @@ def swap_choices(mine: Assignment, *, now: datetime, ahead: timedelta = AHEAD):
 # --- needs cover --------------------------------------------------------------------------------
 
 
-def cover_for(carer: Person, shifts: Iterable[Shift], *, now: datetime) -> list[CoverItem]:
+def cover_for(carer: Person, shifts: "Iterable[CoverShift]", *, now: datetime) -> list[CoverItem]:
     """The shifts as the carer sees them: theirs, or else the first reason they can't take
     it (None when they can)."""
     shifts = list(shifts)
@@ -221,11 +325,10 @@ def needs_cover(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> li
 # --- the circle board ---------------------------------------------------------------------------
 
 
-def board(circle: Circle, *, now: datetime, ahead: timedelta = AHEAD) -> list[Shift]:
-    """The circle's planned visits over `ahead` (those under way included), each with
-    everyone on it (`held`), its `free_places`, whether a holder `is_offered` it, and
-    whether it `is_gap`: not started, with a free place or one being given away."""
-    shifts = list(
+def board(circle: Circle, *, now: datetime, ahead: timedelta = AHEAD) -> list[BoardVisit]:
+    """The circle's planned visits over `ahead` (those under way included), as the board
+    shows them."""
+    shifts = (
         Shift.objects.filter(
             circle=circle, status=ShiftStatus.PLANNED, end__gt=now, start__lt=now + ahead
         )
@@ -233,11 +336,13 @@ def board(circle: Circle, *, now: datetime, ahead: timedelta = AHEAD) -> list[Sh
         .prefetch_related(held_places(offered=True))
         .order_by("start", "pk")
     )
+    visits = []
     for shift in shifts:
-        shift.free_places = max(shift.carers_needed - len(shift.held), 0)
-        shift.is_offered = any(a.is_offered for a in shift.held)
-        shift.is_gap = shift.start > now and (shift.free_places > 0 or shift.is_offered)
-    return shifts
+        free_places = max(shift.carers_needed - len(shift.held), 0)
+        is_offered = any(a.is_offered for a in shift.held)
+        is_gap = shift.start > now and (free_places > 0 or is_offered)
+        visits.append(BoardVisit(shift, free_places, is_gap))
+    return visits
 
 
 def one_visit(carer: Person, shift_id: int, *, now: datetime) -> CoverItem:
@@ -250,26 +355,34 @@ def one_visit(carer: Person, shift_id: int, *, now: datetime) -> CoverItem:
     return cover_for(carer, shifts, now=now)[0]
 
 
-def shape_places(carer: Person, places: list[Assignment], now: datetime) -> list[Assignment]:
-    """Set on each place `is_today` (on the day itself a card shows how to get in),
-    `others`, the colleagues on the same visit (a double-up), and `problem`: why the carer
-    may no longer do it (a check that ran out by then), so they can hand it on in time.
-    """
+def _shape_places(
+    carer: Person, places: "list[WithAnnotations[Assignment, OpenOffer]]", now: datetime
+) -> list[MyPlace]:
+    """Each place with what its card says beyond the place itself (see MyPlace)."""
     problems = lasting_reasons(carer, [place.shift for place in places])
+    shaped = []
     for place in places:
-        place.problem = problems.get(place.shift_id)
-        tz = place.shift.circle.tz
-        place.is_today = (
-            timezone.localtime(place.start, tz).date() == timezone.localtime(now, tz).date()
+        # _places_held_by fetched everyone on the visit as `held` on the place's shift.
+        shift = cast("HeldShift", place.shift)
+        tz = shift.circle.tz
+        shaped.append(
+            MyPlace(
+                place,
+                others=[a.carer for a in shift.held if a.carer_id != carer.pk],
+                is_today=(
+                    timezone.localtime(place.start, tz).date() == timezone.localtime(now, tz).date()
+                ),
+                problem=problems.get(place.shift_id),
+                giving_away=place.open_offer_id is not None,
+            )
         )
-        place.others = [a.carer for a in place.shift.held if a.carer_id != carer.pk]
-    return places
+    return shaped
 
 
-def shape_choices(mine: Assignment, choices: list[Assignment], now: datetime) -> list[Assignment]:
-    """Set `reason` on each choice: why the carer may not have it in exchange for `mine`
-    (the rule's words), or None."""
+def _shape_choices(
+    mine: Assignment, choices: "list[WithAnnotations[Assignment, Proposed]]", now: datetime
+) -> list[SwapChoice]:
+    """Each choice with why the carer may not have it in exchange for `mine` (the rule's
+    words), or None."""
     reasons = swap_reasons(mine, choices, now=now)
-    for choice in choices:
-        choice.reason = reasons.get(choice.pk)
-    return choices
+    return [SwapChoice(choice, choice.proposed, reasons.get(choice.pk)) for choice in choices]

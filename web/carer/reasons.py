@@ -5,6 +5,7 @@ read once for the whole list): each keeps the first message per visit. The chang
 always decided by rules.check inside the service.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from people.models import Person
@@ -12,7 +13,7 @@ from rota import rules
 from rota.models import Assignment, Shift
 
 
-def first_reasons(carer: Person, shifts: list[Shift], *, now: datetime) -> dict[int, str]:
+def first_reasons(carer: Person, shifts: Sequence[Shift], *, now: datetime) -> dict[int, str]:
     """For each shift the carer may not take, the message of the first rule that fails
     (rules.check's first violation). Shifts need `circle`, `client` and `plan` loaded and
     `held` prefetched, each held place with `is_offered` (shifts_needing_cover does both).
@@ -20,7 +21,9 @@ def first_reasons(carer: Person, shifts: list[Shift], *, now: datetime) -> dict[
     return _first(rules.check_many(carer, shifts, now=now))
 
 
-def swap_reasons(mine: Assignment, theirs: list[Assignment], *, now: datetime) -> dict[int, str]:
+def swap_reasons(
+    mine: Assignment, theirs: Sequence[Assignment], *, now: datetime
+) -> dict[int, str]:
     """For each colleague's place the carer may not have in exchange for `mine`, the first
     rule that fails: rules.check(carer, their shift, giving_up=mine, taking_over=theirs),
     the proposer's side that propose_swap checks. Keyed by their place's id."""
@@ -36,7 +39,7 @@ def swap_reasons(mine: Assignment, theirs: list[Assignment], *, now: datetime) -
     return {place.pk: by_shift[place.shift_id] for place in theirs if place.shift_id in by_shift}
 
 
-def lasting_reasons(carer: Person, shifts: list[Shift]) -> dict[int, str]:
+def lasting_reasons(carer: Person, shifts: Sequence[Shift]) -> dict[int, str]:
     """For visits the carer already holds, why they may no longer do them: the rules a change
     of record can break (they left the circle by then, the client would rather not, a check
     runs out before the day). Shifts need `circle`, `client` and `plan` loaded."""

@@ -14,13 +14,13 @@ from web.carer.access import access_my_place
 from web.http import Outcome, Request, answer, attempt, back_to
 
 
-def days_context(request: Request) -> dict:
+def days_context(request: Request) -> dict[str, object]:
     """The days of My shifts, and the places being given away, as the page shows them."""
     now = timezone.now()
-    places = queries.shape_places(request.user, list(queries.my_places(request.user, now=now)), now)
+    places = queries.my_places(request.user, now=now)
     return {
-        "days": queries.by_day(places, lambda p: (p.start, p.shift.circle.tz), now),
-        "offered": [p for p in places if p.open_offer_id],
+        "days": queries.by_day(places, lambda p: (p.place.start, p.place.shift.circle.tz), now),
+        "offered": [p for p in places if p.giving_away],
         "now": now,
         "ahead_days": queries.AHEAD.days,
     }
@@ -81,11 +81,10 @@ def place_reply(request: Request, place: Assignment, outcome: Outcome) -> HttpRe
     """htmx: the place's card, and the list of visits being given away (out of band)."""
 
     def context() -> dict[str, object]:
-        now = timezone.now()
-        shaped = queries.one_place(request.user, place.pk, now=now)
+        shaped = queries.one_place(request.user, place.pk, now=timezone.now())
         return {
             **days_context(request),
-            "place": queries.shape_places(request.user, [shaped], now)[0] if shaped else place,
+            "item": shaped or queries.MyPlace(place),
             "gone": shaped is None,
         }
 

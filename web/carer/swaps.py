@@ -27,17 +27,17 @@ def choose(request: Request, assignment_id: int) -> HttpResponse:
     if not mine.is_held or mine.start <= now:
         messages.error(request, _("This visit is no longer yours to swap."))
         return redirect("carer:my_shifts")
-    choices = queries.shape_choices(mine, list(queries.swap_choices(mine, now=now)), now)
+    choices = queries.swap_choices(mine, now=now)
     # A fortnight of a circle's visits is long on a phone: narrow it to one colleague.
-    colleagues = sorted({choice.carer for choice in choices}, key=str)
+    colleagues = sorted({choice.place.carer for choice in choices}, key=str)
     chosen = request.GET.get("with", "")
     if chosen.isdigit():
-        choices = [choice for choice in choices if choice.carer_id == int(chosen)]
+        choices = [choice for choice in choices if choice.place.carer_id == int(chosen)]
     context = {
         "mine": mine,
         "colleagues": colleagues,
         "chosen": int(chosen) if chosen.isdigit() else None,
-        "days": queries.by_day(choices, lambda a: (a.start, a.shift.circle.tz), now),
+        "days": queries.by_day(choices, lambda c: (c.place.start, c.place.shift.circle.tz), now),
         "back": request.get_full_path(),
         "ahead_days": queries.AHEAD.days,
     }
@@ -56,11 +56,12 @@ def propose(request: Request, assignment_id: int, other_id: int) -> HttpResponse
     )
 
     def context() -> dict[str, object]:
-        now = timezone.now()
-        shaped = queries.swap_choices(mine, now=now).filter(pk=theirs.pk).first()
-        if shaped is not None:
-            queries.shape_choices(mine, [shaped], now)
-        return {"mine": mine, "choice": shaped or theirs, "gone": shaped is None}
+        shaped = queries.one_choice(mine, theirs.pk, now=timezone.now())
+        return {
+            "mine": mine,
+            "choice": shaped or queries.SwapChoice(theirs),
+            "gone": shaped is None,
+        }
 
     back = back_to(request, "carer:my_shifts")
     return answer(request, outcome, "carer/swap.html#choice-card", context, back=back)

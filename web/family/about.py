@@ -99,7 +99,7 @@ def _carers_changed(request: Request, client: Client) -> HttpResponse:
     return redirect("family:about_for", client_id=client.pk)
 
 
-def _carers_context(request: Request, client: Client) -> dict:
+def _carers_context(request: Request, client: Client) -> dict[str, object]:
     return {
         "client": client,
         "is_me": client.person_id == request.user.pk,

@@ -1,6 +1,7 @@
 """The family and client pages' forms."""
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -24,12 +25,13 @@ class FamilyVisitForm(forms.Form):
         label=_("Until"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"})
     )
 
-    def __init__(self, *args, tz: ZoneInfo, **kwargs) -> None:
+    def __init__(self, *args: Any, tz: ZoneInfo, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tz = tz
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         start = aware_local(data["day"], data["start"], self.tz)

@@ -70,7 +70,7 @@ def cancel_help(request: Request, request_id: int) -> HttpResponse:
     return redirect("family:help_status", request_id=help_request.pk)
 
 
-def _status_context(help_request: HelpRequest) -> dict:
+def _status_context(help_request: HelpRequest) -> dict[str, object]:
     accepted = (
         Assignment.objects.filter(shift_id=help_request.shift_id)
         .select_related("carer")

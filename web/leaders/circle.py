@@ -44,7 +44,7 @@ def circle_page(request: Request, circle_id: int) -> HttpResponse:
     return render(request, "leaders/circle.html", _page(circle, ThresholdsForm(instance=circle)))
 
 
-def _page(circle: Circle, thresholds: ThresholdsForm) -> dict:
+def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
     now = timezone.now()
     carers = list(current_carers(circle))
     clients = list(circle.clients.order_by("preferred_name", "pk"))

@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from circles.continuity import continuity
-from people.models import CarerPreference, Person, Preference
 from web.http import Request
 from web.leaders.access import access_client
-from web.leaders.queries import uncovered_soon
+from web.leaders.queries import client_carers, uncovered_soon
 
 
 @login_required
@@ -20,27 +19,10 @@ def client_page(request: Request, client_id: int) -> HttpResponse:
     client = access_client(request.user, client_id)
     now = timezone.now()
     figures = continuity([client.pk], now=now)[client.pk]
-    wishes = dict(
-        CarerPreference.objects.filter(client=client).values_list("carer_id", "preference")
-    )
-    carer_ids = set(figures.recent.by_carer) | set(figures.before.by_carer) | set(wishes)
-    people = Person.objects.filter(pk__in=carer_ids).order_by("full_name", "pk")
-    carers = [
-        {
-            "person": person,
-            "recent": figures.recent.by_carer.get(person.pk, 0),
-            "before": figures.before.by_carer.get(person.pk, 0),
-            "familiar": person.pk in figures.recent.familiar,
-            "preferred": wishes.get(person.pk) == Preference.PREFERRED,
-            "not_wanted": wishes.get(person.pk) == Preference.NOT_WANTED,
-        }
-        for person in people
-    ]
-    carers.sort(key=lambda c: (-c["recent"], -c["before"], c["person"].full_name))
     context = {
         "client": client,
         "figures": figures,
-        "carers": carers,
+        "carers": client_carers(client, figures),
         "gaps": [s for s in uncovered_soon(client.circle, now) if s.client_id == client.pk],
     }
     return render(request, "leaders/client.html", context)

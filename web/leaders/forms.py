@@ -2,10 +2,12 @@
 export's period is circles.payroll.PayrollForm, shared with the admin)."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,15 +62,22 @@ class TrailFilter(forms.Form):
     )
 
     def __init__(
-        self, data, *, circles: QuerySet[Circle], clients: QuerySet, carers: QuerySet
+        self,
+        data: QueryDict,
+        *,
+        circles: QuerySet[Circle],
+        clients: QuerySet[Client],
+        carers: QuerySet[Person],
     ) -> None:
         super().__init__(data)
-        self.fields["circle"].queryset = circles
-        self.fields["client"].queryset = clients
-        self.fields["carer"].queryset = carers
+        # All three are declared above as ModelChoiceFields; self.fields holds copies of them.
+        cast("forms.ModelChoiceField[Circle]", self.fields["circle"]).queryset = circles
+        cast("forms.ModelChoiceField[Client]", self.fields["client"]).queryset = clients
+        cast("forms.ModelChoiceField[Person]", self.fields["carer"]).queryset = carers
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             raise ValidationError(_("The “to” date is before the “from” date."))

@@ -6,6 +6,7 @@ The dashboard reads a fixed number of queries however many circles it shows
 of each carer for each visit that needs cover: the rules' own answer, not a copy of it.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import floor
@@ -18,7 +19,7 @@ from circles.alerts import HORIZON
 from circles.capacity import Capacity, LocalDate, _live_shifts, capacities
 from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
-from people.models import Client, Person
+from people.models import CarerPreference, Client, Person, Preference
 from rota.familiarity import familiar_pairs
 from rota.models import Assignment, Shift
 from rota.rules import Rule, check_many
@@ -64,6 +65,9 @@ class CircleRow:
     essential: list[Shift]
     # The circle's clients together: visits by familiar carers, last 28 days against before.
     continuity: Continuity
+    # The state the circle's last alert said it became, and when (None: never alerted).
+    last_alert: str | None
+    last_alert_at: datetime | None
 
     @property
     def percent(self) -> int:
@@ -79,7 +83,7 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
     """Each circle's next 14 days and continuity, worst first: four queries plus those of
     capacities() and continuity()."""
     last = StateChange.objects.filter(circle=OuterRef("pk")).order_by("-at", "-pk")
-    circles = list(
+    found = list(
         circles.annotate(
             last_from=Subquery(last.values("from_state")[:1]),
             last_to=Subquery(last.values("to_state")[:1]),
@@ -87,11 +91,11 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
         ).select_related("organisation")
     )
     end = now + HORIZON
-    judged = capacities(circles, now, end)
-    by_day = _coverage_by_day([c.pk for c in circles], now, end)
-    kept = _continuity_by_circle(circles, now)
+    judged = capacities(found, now, end)
+    by_day = _coverage_by_day([c.pk for c in found], now, end)
+    kept = _continuity_by_circle(found, now)
     rows = []
-    for circle in circles:
+    for circle in found:
         capacity = judged[circle.pk]
         today = timezone.localtime(now, circle.tz).date()
         days = []
@@ -108,13 +112,15 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
                     (s for s in capacity.uncovered if s.essential), key=lambda s: s.start
                 ),
                 continuity=kept[circle.pk],
+                last_alert=circle.last_to,
+                last_alert_at=circle.last_at,
             )
         )
     rows.sort(key=lambda row: (-row.state.severity, row.circle.name, row.circle.pk))
     return rows
 
 
-def _continuity_by_circle(circles: list[Circle], now: datetime) -> dict[int, Continuity]:
+def _continuity_by_circle(circles: Sequence[Circle], now: datetime) -> dict[int, Continuity]:
     """Each circle's clients' continuity added up, in one query plus continuity's."""
     circle_of = dict(Client.objects.filter(circle__in=circles).values_list("pk", "circle_id"))
     totals = {c.pk: [0, 0, 0, 0] for c in circles}  # recent, familiar; before, familiar
@@ -160,6 +166,45 @@ def _level(circle: Circle, needed: int, filled: int) -> str:
     if percent < circle.strained_below_percent:
         return CircleState.STRAINED
     return CircleState.OK
+
+
+# --- a client's page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientCarer:
+    """A carer on a client's page: their visits in the last 28 days and the 28 before, whether
+    the client knows them, and what the client said about them."""
+
+    person: Person
+    recent: int
+    before: int
+    familiar: bool
+    preferred: bool
+    not_wanted: bool
+
+
+def client_carers(client: Client, figures: Continuity) -> list[ClientCarer]:
+    """Who came in either period, or whom the client has a wish about, most visits first: two
+    queries."""
+    wishes = dict(
+        CarerPreference.objects.filter(client=client).values_list("carer_id", "preference")
+    )
+    carer_ids = set(figures.recent.by_carer) | set(figures.before.by_carer) | set(wishes)
+    people = Person.objects.filter(pk__in=carer_ids).order_by("full_name", "pk")
+    carers = [
+        ClientCarer(
+            person=person,
+            recent=figures.recent.by_carer.get(person.pk, 0),
+            before=figures.before.by_carer.get(person.pk, 0),
+            familiar=person.pk in figures.recent.familiar,
+            preferred=wishes.get(person.pk) == Preference.PREFERRED,
+            not_wanted=wishes.get(person.pk) == Preference.NOT_WANTED,
+        )
+        for person in people
+    ]
+    carers.sort(key=lambda c: (-c.recent, -c.before, c.person.full_name))
+    return carers
 
 
 # --- a circle's visits that need cover ---------------------------------------------------------
