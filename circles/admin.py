@@ -6,10 +6,15 @@ Every model page declares `organisation_path`, the lookup from its model to the
 organisation; querysets, choice lists, autocompletes and inlines are all cut down with it.
 """
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.options import BaseModelAdmin
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
+from django.db.models.fields.related import RelatedField
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,16 +27,46 @@ from django.utils.translation import gettext_lazy as _
 from circles import payroll
 from circles.models import Circle, Membership, Organisation
 from circles.payroll import PayrollForm, last_month
+from people.models import Person
 from rota import services
 from rota.admin_forms import for_each
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def may_use_admin(user) -> bool:
-    """Superusers see everything; coordinators (staff with an organisation) their own."""
+    _AdminBase = BaseModelAdmin[Any]
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    # At run time the mixins below stand before Django's classes in each admin's bases;
+    # the checker is told which of Django's methods their super() calls reach.
+    _AdminBase = _ModelAdminBase = object
+
+
+def admin_user(request: HttpRequest) -> Person:
+    """The person using an admin page.
+
+    Every admin page and action is behind AdminSite.admin_view, which lets in only active
+    staff, so the user here is a signed-in Person and never AnonymousUser. Should that ever
+    not hold, the page is refused rather than run for nobody.
+    """
+    user = request.user
+    if not isinstance(user, Person):
+        raise PermissionDenied
+    return user
+
+
+def may_use_admin(user: Person | AnonymousUser) -> bool:
+    """Superusers see everything; coordinators (staff with an organisation) their own.
+
+    Asked of anyone: the admin's login page lists the apps an anonymous visitor may use.
+    """
+    # An anonymous visitor is never active, so never may.
+    if isinstance(user, AnonymousUser):
+        return False
     return user.is_active and (user.is_superuser or user.is_coordinator)
 
 
-def scoped(site: admin.AdminSite, queryset: QuerySet, user) -> QuerySet:
+def scoped(site: admin.AdminSite, queryset: QuerySet, user: Person) -> QuerySet:
     """`queryset` cut down to what `user` may see, by the scope of its model's admin page.
 
     Deny by default: for a coordinator, a model without an organisation-scoped page
@@ -39,7 +74,8 @@ def scoped(site: admin.AdminSite, queryset: QuerySet, user) -> QuerySet:
     """
     if user.is_superuser:
         return queryset
-    if not user.is_coordinator:
+    # A coordinator always has an organisation (is_coordinator asks for one).
+    if not user.is_coordinator or user.organisation_id is None:
         return queryset.none()
     try:
         model_admin = site.get_model_admin(queryset.model)
@@ -50,7 +86,7 @@ def scoped(site: admin.AdminSite, queryset: QuerySet, user) -> QuerySet:
     return model_admin.scope_to_organisation(queryset, user.organisation_id)
 
 
-class OrganisationScoped:
+class OrganisationScoped(_AdminBase):
     """Shared by every admin page and inline of the project (mix in before Django's class)."""
 
     # The lookup from this model to its Organisation, e.g. "circle__organisation";
@@ -65,24 +101,18 @@ class OrganisationScoped:
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Change, delete and history views fetch through this, so another organisation's
         # object is "doesn't exist", never shown.
-        return scoped(self.admin_site, super().get_queryset(request), request.user)
+        return scoped(self.admin_site, super().get_queryset(request), admin_user(request))
 
-    def get_field_queryset(self, db, db_field, request: HttpRequest):
+    def get_field_queryset(
+        self, db: str | None, db_field: RelatedField, request: HttpRequest
+    ) -> QuerySet | None:
         """Choices of every ForeignKey and ManyToMany field, inlines included."""
         queryset = super().get_field_queryset(db, db_field, request)
         if request.user.is_superuser:
             return queryset
         if queryset is None:
             queryset = db_field.remote_field.model._default_manager.using(db)
-        return scoped(self.admin_site, queryset, request.user)
-
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        initial = super().get_changeform_initial_data(request)
-        # A coordinator's new circle or employer belongs to their organisation; preselect
-        # it (still a form field, so uniqueness within the organisation is checked).
-        if request.user.is_coordinator and self.organisation_path == "organisation":
-            initial.setdefault("organisation", request.user.organisation_id)
-        return initial
+        return scoped(self.admin_site, queryset, admin_user(request))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_use_admin(request.user)
@@ -100,7 +130,22 @@ class OrganisationScoped:
         return may_use_admin(request.user)
 
 
-class ScopedAdmin(OrganisationScoped, admin.ModelAdmin):
+class OrganisationScopedModelAdmin(OrganisationScoped, _ModelAdminBase):
+    """What OrganisationScoped adds to a model's own admin page (not an inline)."""
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        # Any: Django hands these to the form as they are; the stubs expect strings, as
+        # read from the query string, but a preselected organisation is its id.
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
+        # A coordinator's new circle or employer belongs to their organisation; preselect
+        # it (still a form field, so uniqueness within the organisation is checked).
+        user = admin_user(request)
+        if user.is_coordinator and self.organisation_path == "organisation":
+            initial.setdefault("organisation", user.organisation_id)
+        return initial
+
+
+class ScopedAdmin(OrganisationScopedModelAdmin, admin.ModelAdmin):
     pass
 
 
@@ -130,7 +175,13 @@ class ConstraintCheckingFormSet(BaseInlineFormSet):
         if self.instance.pk is None:
             return  # a new parent has no rows yet to collide with
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form) or not form.is_valid():
+            # _should_delete_form is Django's own test for a row ticked for deletion; the
+            # stubs leave it out, being private.
+            if (
+                not form.has_changed()
+                or self._should_delete_form(form)  # type: ignore[attr-defined]
+                or not form.is_valid()
+            ):
                 continue
             try:
                 # Still leave out fields the form lacks or that failed; the parent key is a
@@ -148,6 +199,18 @@ class ScopedTabularInline(OrganisationScoped, admin.TabularInline):
 class ScopedStackedInline(OrganisationScoped, admin.StackedInline):
     formset = ConstraintCheckingFormSet
     extra = 0
+
+
+class CircleCount(TypedDict):
+    """What OrganisationAdmin.get_queryset annotates each organisation with."""
+
+    circle_count: int
+
+
+class ClientCount(TypedDict):
+    """What CircleAdmin.get_queryset annotates each circle with."""
+
+    client_count: int
 
 
 class CircleMembershipInline(ScopedTabularInline):
@@ -168,7 +231,7 @@ class OrganisationAdmin(ScopedAdmin):
         return super().get_queryset(request).annotate(circle_count=Count("circles"))
 
     @admin.display(description=_("circles"), ordering="circle_count")
-    def circle_count(self, organisation: Organisation) -> int:
+    def circle_count(self, organisation: "WithAnnotations[Organisation, CircleCount]") -> int:
         return organisation.circle_count
 
     # A coordinator may rename their organisation; only superusers create or remove one.
@@ -254,7 +317,7 @@ class CircleAdmin(ScopedAdmin):
         return super().get_queryset(request).annotate(client_count=Count("clients"))
 
     @admin.display(description=_("clients"), ordering="client_count")
-    def client_count(self, circle: Circle) -> int:
+    def client_count(self, circle: "WithAnnotations[Circle, ClientCount]") -> int:
         return circle.client_count
 
     def get_list_filter(self, request: HttpRequest) -> list:
@@ -283,6 +346,7 @@ class MembershipAdmin(ScopedAdmin):
         """A member leaves: through the rota engine, so a carer's visits from today on are
         released for cover. A membership already ended keeps its end."""
         today = timezone.localdate()
+        actor = admin_user(request)
         memberships = list(queryset)
         ending = [m for m in memberships if m.ended_on is None or m.ended_on > today]
         for membership in memberships:
@@ -300,7 +364,7 @@ class MembershipAdmin(ScopedAdmin):
             for_each(
                 request,
                 ending,
-                lambda membership: services.end_membership(membership, today, actor=request.user),
+                lambda membership: services.end_membership(membership, today, actor=actor),
             )
             if ending or not memberships
             else 0

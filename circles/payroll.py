@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -173,8 +174,11 @@ class PayrollForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # A form's clean() returns its cleaned_data (the stubs allow None, for a form whose
+        # clean() returns nothing): use it by that name.
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             raise ValidationError(

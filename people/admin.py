@@ -11,10 +11,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from circles.admin import (
-    OrganisationScoped,
+    OrganisationScopedModelAdmin,
     ScopedAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
+    admin_user,
 )
 from circles.models import Membership
 from people.models import (
@@ -82,7 +83,7 @@ class CredentialInline(ScopedTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(OrganisationScoped, UserAdmin):
+class PersonAdmin(OrganisationScopedModelAdmin, UserAdmin):
     organisation_path = "organisation"
     form = PersonChangeForm
     add_form = PersonCreationForm
@@ -143,8 +144,9 @@ class PersonAdmin(OrganisationScoped, UserAdmin):
         return super().get_inline_instances(request, obj) if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: Person, form, change: bool) -> None:
-        if request.user.is_coordinator and not change:
-            obj.organisation_id = request.user.organisation_id
+        user = admin_user(request)
+        if user.is_coordinator and not change:
+            obj.organisation_id = user.organisation_id
         super().save_model(request, obj, form, change)
 
 

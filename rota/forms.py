@@ -1,5 +1,7 @@
 """Forms for the rota: a care-plan item edited as weekday boxes, never as an RFC 5545 rule."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -68,8 +70,11 @@ class VisitPlanForm(forms.ModelForm):
         if self.instance.pk and self.instance.rrule:
             self.initial.setdefault("weekdays", weekdays_of_rule(self.instance.rrule))
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # A model form's clean() returns its cleaned_data (the stubs allow None, for a form
+        # whose clean() returns nothing): use it by that name.
+        super().clean()
+        cleaned = self.cleaned_data
         weekdays = cleaned.get("weekdays")
         if weekdays:
             unchanged = self.instance.rrule and weekdays_of_rule(self.instance.rrule) == sorted(

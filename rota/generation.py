@@ -5,6 +5,7 @@ time zone: an 08:00 visit is at 08:00 local time on both sides of a clock change
 """
 
 from datetime import UTC, date, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from circles.models import Circle
+from people.models import Person
 from rota import audit
 from rota.models import Assignment, Shift, ShiftStatus, VisitPlan
 from rota.recurrence import aware_local, local_occurrences
@@ -69,12 +71,19 @@ def _plan_dates(plan: VisitPlan, start: date, end: date) -> list[date]:
     return local_occurrences(plan.rrule, plan.starts_on, start, end)
 
 
+def _plan_date(shift: Shift) -> date:
+    """The date of a shift made from a plan, which is never None: the database keeps a
+    shift's plan and plan date both set or both empty (constraint shift_plan_has_date), and
+    generation sets both."""
+    return cast(date, shift.plan_date)
+
+
 def _place(shift: Shift, plan: VisitPlan, circle: Circle) -> None:
     """Set the shift's times and places from the plan, for its plan date."""
     # In UTC from here on: adding a timedelta to a datetime in a ZoneInfo zone adds wall-clock
     # time, so 01:30 BST + 1 hour on the night the clocks go back would end at 02:30 GMT,
     # two hours later. The duration is elapsed time.
-    shift.start = aware_local(shift.plan_date, plan.start_time, circle.tz).astimezone(UTC)
+    shift.start = aware_local(_plan_date(shift), plan.start_time, circle.tz).astimezone(UTC)
     shift.end = shift.start + timedelta(minutes=plan.duration_minutes)
     shift.carers_needed = plan.carers_needed
 
@@ -89,7 +98,7 @@ def roll_horizon(circle: Circle) -> int:
     return generate_shifts(circle, *horizon(circle))
 
 
-def apply_plan_change(plan: VisitPlan, *, actor=None) -> int:
+def apply_plan_change(plan: VisitPlan, *, actor: Person | None = None) -> int:
     """After a plan is edited: rewrite its future, unassigned shifts, then fill the horizon.
 
     Shifts that have started, that someone holds, or that are not planned (freed by a
@@ -120,7 +129,9 @@ def apply_plan_change(plan: VisitPlan, *, actor=None) -> int:
         # Asked over the dates these shifts are on, not only the horizon: a shift made
         # further ahead (a longer horizon then) is not "a date the plan no longer visits".
         still_visits = (
-            set(_plan_dates(plan, future[0].plan_date, future[-1].plan_date + timedelta(days=1)))
+            set(
+                _plan_dates(plan, _plan_date(future[0]), _plan_date(future[-1]) + timedelta(days=1))
+            )
             if future
             else set()
         )
@@ -145,7 +156,7 @@ def apply_plan_change(plan: VisitPlan, *, actor=None) -> int:
                 shift.save(update_fields=["status", "cancel_reason", "sequence"])
             else:
                 shift.delete()
-            changed.append({"plan_date": shift.plan_date.isoformat(), **_as_json(before)})
+            changed.append({"plan_date": _plan_date(shift).isoformat(), **_as_json(before)})
         if changed:
             audit.record(
                 "change_plan",

@@ -3,6 +3,7 @@ shifts under its rules (`fill_rota`)."""
 
 import random
 from datetime import date, timedelta
+from typing import cast
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
@@ -183,6 +184,11 @@ PREFERRED_WEEKLY_HOURS = 12
 DAYS_A_WEEK = 5
 
 
+def _plan(shift: Shift) -> VisitPlan:
+    """The plan of one of fill_rota's shifts, which are only those made from a plan."""
+    return cast(VisitPlan, shift.plan)
+
+
 def fill_rota(circle: Circle, rng: random.Random, *, gap_share: float, essential_gap: bool):
     """Put carers on the circle's future planned shifts, greedily in time order.
 
@@ -220,13 +226,14 @@ def fill_rota(circle: Circle, rng: random.Random, *, gap_share: float, essential
             (
                 s
                 for s in shifts
-                if s.plan.essential and timezone.localtime(s.start, tz).date() == tomorrow
+                if _plan(s).essential and timezone.localtime(s.start, tz).date() == tomorrow
             ),
             None,
         )
     hours: dict[tuple[int, date], float] = {}
     days: dict[tuple[int, date], set[date]] = {}
-    never: set[tuple[int, int]] = set()
+    # (carer, plan) pairs; every shift here has a plan, but its plan_id is typed optional.
+    never: set[tuple[int, int | None]] = set()
     places = filled = 0
     given: set[int] = set()
     for shift in shifts:
@@ -236,7 +243,7 @@ def fill_rota(circle: Circle, rng: random.Random, *, gap_share: float, essential
         for _place in range(shift.carers_needed):
             places += 1
             # The circle keeps essential visits covered, bar the one left free on purpose.
-            if shift is left_free or (not shift.plan.essential and rng.random() < gap_share):
+            if shift is left_free or (not _plan(shift).essential and rng.random() < gap_share):
                 continue
 
             def order(carer: Person, day=day, week=week, client_id=shift.client_id):

@@ -11,7 +11,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from circles.admin import ViewOnlyAdmin
+from circles.admin import ViewOnlyAdmin, admin_user
 from circles.models import Circle
 from rota import services
 from rota.admin.common import carers_for, form_page
@@ -110,7 +110,7 @@ class AbsenceAdmin(ViewOnlyAdmin):
                     answers["kind"],
                     answers["start"],
                     answers["end"],
-                    actor=request.user,
+                    actor=admin_user(request),
                 )
             except (RuleBroken, Refused) as error:
                 messages.error(
@@ -146,10 +146,11 @@ class FamilyVisitAdmin(ViewOnlyAdmin):
 
     @admin.action(description=_("Withdraw the selected family visits"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet) -> None:
+        actor = admin_user(request)
         done = for_each(
             request,
             list(queryset),
-            lambda visit: services.withdraw_family_visit(visit, actor=request.user),
+            lambda visit: services.withdraw_family_visit(visit, actor=actor),
         )
         if done:
             messages.success(
@@ -175,12 +176,11 @@ class HelpRequestAdmin(ViewOnlyAdmin):
 
     @admin.action(description=_("I'm on it (acknowledge)"))
     def acknowledge(self, request: HttpRequest, queryset: QuerySet) -> None:
+        actor = admin_user(request)
         done = for_each(
             request,
             list(queryset),
-            lambda help_request: services.acknowledge_help_request(
-                help_request, actor=request.user
-            ),
+            lambda help_request: services.acknowledge_help_request(help_request, actor=actor),
         )
         if done:
             messages.success(
@@ -195,10 +195,11 @@ class HelpRequestAdmin(ViewOnlyAdmin):
 
     @admin.action(description=_("Cancel the selected help requests (help no longer needed)"))
     def cancel_requests(self, request: HttpRequest, queryset: QuerySet) -> None:
+        actor = admin_user(request)
         done = for_each(
             request,
             list(queryset),
-            lambda help_request: services.cancel_help_request(help_request, actor=request.user),
+            lambda help_request: services.cancel_help_request(help_request, actor=actor),
         )
         if done:
             messages.success(

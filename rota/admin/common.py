@@ -2,6 +2,7 @@
 page that asks what a service needs before an action runs."""
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -10,9 +11,12 @@ from django.forms import Form
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from circles.admin import scoped
+from circles.admin import admin_user, scoped
 from people.models import Person
 from rota.admin_forms import active_carer_memberships
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def carers_for(
@@ -23,9 +27,10 @@ def carers_for(
     memberships = active_carer_memberships()
     if circle_ids is not None:
         memberships = memberships.filter(circle_id__in=circle_ids)
-    memberships = scoped(model_admin.admin_site, memberships, request.user)
+    user = admin_user(request)
+    memberships = scoped(model_admin.admin_site, memberships, user)
     people = Person.objects.filter(pk__in=memberships.values("person"), is_active=True)
-    return scoped(model_admin.admin_site, people, request.user).order_by("full_name")
+    return scoped(model_admin.admin_site, people, user).order_by("full_name")
 
 
 def form_page(
@@ -33,9 +38,9 @@ def form_page(
     request: HttpRequest,
     *,
     form: Form,
-    title: str,
-    intro: str,
-    submit: str,
+    title: "StrOrPromise",
+    intro: "StrOrPromise",
+    submit: "StrOrPromise",
     objects: Sequence = (),
     action: str | None = None,
 ) -> TemplateResponse:

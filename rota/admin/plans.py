@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from circles.admin import ScopedAdmin
+from circles.admin import ScopedAdmin, admin_user
 from rota.forms import VisitPlanForm, describe_rule
 from rota.generation import apply_plan_change
 from rota.models import Shift, ShiftStatus, VisitPlan
@@ -17,7 +17,8 @@ from rota.models import Shift, ShiftStatus, VisitPlan
 def apply_plan_changes(request: HttpRequest, plans: Iterable[VisitPlan]) -> None:
     """After plans are saved (their checks too): rewrite their future visits, and say so."""
     plans = list(plans)
-    rewritten = sum(apply_plan_change(plan, actor=request.user) for plan in plans)
+    actor = admin_user(request)
+    rewritten = sum(apply_plan_change(plan, actor=actor) for plan in plans)
     ahead = Shift.objects.filter(
         plan__in=plans, status=ShiftStatus.PLANNED, start__gt=timezone.now()
     ).count()

@@ -1,6 +1,8 @@
 """Visits (shifts) and the carers on them (assignments), with the actions that cancel
 visits and put a carer on them."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -9,11 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from circles.admin import ViewOnlyAdmin
+from circles.admin import ViewOnlyAdmin, admin_user
 from rota import services
 from rota.admin.common import carers_for, form_page
 from rota.admin_forms import CancelVisitsForm, PutCarerOnForm, for_each
 from rota.models import Assignment, Shift
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Held(TypedDict):
+    """What ShiftAdmin.get_queryset adds to each visit: the places held, carers fetched."""
+
+    held: list[Assignment]
 
 
 @admin.register(Shift)
@@ -44,11 +55,12 @@ class ShiftAdmin(ViewOnlyAdmin):
         return f"{timezone.localtime(shift.start, shift.circle.tz):%a %d %b %Y %H:%M}"
 
     @admin.display(description=_("carers on it"), ordering="held_count")
-    def holders(self, shift: Shift) -> str | None:
+    def holders(self, shift: "WithAnnotations[Shift, Held]") -> str | None:
         return ", ".join(str(place.carer) for place in shift.held) or None
 
     @admin.action(description=_("Cancel the selected visits"))
     def cancel_visits(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        actor = admin_user(request)
         shifts = list(queryset)
         form = CancelVisitsForm(request.POST if "apply" in request.POST else None)
         if shifts and not form.is_valid():
@@ -65,9 +77,7 @@ class ShiftAdmin(ViewOnlyAdmin):
         done = for_each(
             request,
             shifts,
-            lambda shift: services.cancel_shift(
-                shift, form.cleaned_data["reason"], actor=request.user
-            ),
+            lambda shift: services.cancel_shift(shift, form.cleaned_data["reason"], actor=actor),
         )
         if done:
             messages.success(
@@ -79,6 +89,7 @@ class ShiftAdmin(ViewOnlyAdmin):
 
     @admin.action(description=_("Put a carer on the selected visits"))
     def put_carer_on(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        actor = admin_user(request)
         shifts = list(queryset)
         carers = carers_for(self, request, {shift.circle_id for shift in shifts})
         form = PutCarerOnForm(request.POST if "apply" in request.POST else None, carers=carers)
@@ -97,7 +108,8 @@ class ShiftAdmin(ViewOnlyAdmin):
         done = for_each(
             request,
             shifts,
-            lambda shift: services.assign(shift, carer, actor=request.user),
+            # Called only for a selected visit, so only once the form was answered.
+            lambda shift: services.assign(shift, form.cleaned_data["carer"], actor=actor),
             carer=carer,
         )
         if done:

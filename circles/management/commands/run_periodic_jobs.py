@@ -7,8 +7,10 @@ Each job of CELERY_BEAT_SCHEDULE runs when its own schedule says it is due, in-p
 
 import logging
 import time
+from datetime import datetime
 
-from django.core.management.base import BaseCommand
+from celery.schedules import BaseSchedule
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from config.celery import app
@@ -19,7 +21,7 @@ log = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = "Run the periodic jobs (sweep, escalation, reminders…) in this process, as beat would."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run every job once, then stop.")
         parser.add_argument(
             "--tick", type=float, default=15.0, help="Seconds between looks at the schedule."
@@ -27,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool, tick: float, **options) -> None:
         schedule = app.conf.beat_schedule
-        last_run = {name: None for name in schedule}
+        last_run: dict[str, datetime | None] = {name: None for name in schedule}
         while True:
             for name, entry in schedule.items():
                 if once or self._due(entry["schedule"], last_run[name]):
@@ -38,7 +40,7 @@ class Command(BaseCommand):
             time.sleep(tick)
 
     @staticmethod
-    def _due(schedule, last_run) -> bool:
+    def _due(schedule: float | BaseSchedule, last_run: datetime | None) -> bool:
         if last_run is None:
             return True
         if isinstance(schedule, int | float):
