@@ -40,7 +40,8 @@ def race(count: int, attempt: Callable[[int], object]) -> list[object]:
 
 
 def tomorrow(hour: int):
-    day = timezone.localdate() + timedelta(days=2)
+    """Tomorrow at `hour`, local time, by the real clock."""
+    day = timezone.localdate() + timedelta(days=1)
     return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + (
         timedelta(hours=hour)
     )
