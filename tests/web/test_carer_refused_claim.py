@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.rota.stories import rota_state
+from tests.outcomes import rota_state
 from tests.web.carer_cast import NOW, at, cast, visit
 
 NEEDS_MEDICATION = "This visit needs Medication administration, which you don&#x27;t have."

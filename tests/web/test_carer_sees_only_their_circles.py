@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from rota import services
 from rota.models import AbsenceKind
-from tests.rota.stories import rota_state
+from tests.outcomes import rota_state
 from tests.web.carer_cast import NOW, at, cast, place, visit
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from rota import services
 from rota.models import Assignment
-from tests.rota.stories import rota_state
+from tests.outcomes import rota_state
 from tests.web.carer_cast import NOW, at, cast, visit
 
 JUST_TAKEN = "This visit has just been taken: no place is free."

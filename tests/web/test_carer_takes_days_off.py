@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from rota.models import Absence, AbsenceKind, ReleaseReason
-from tests.rota.stories import rota_state
+from tests.outcomes import rota_state
 from tests.web.carer_cast import NOW, at, cast, place, visit
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from people.models import CarerPreference, Preference
 from rota.familiarity import approved_pairs
 from rota.models import Assignment, AuditEvent, ReleaseReason
-from tests.rota.stories import rota_state
+from tests.outcomes import rota_state
 from tests.web.family_cast import NOW, at, cards, cast, place, visit, words
 
 

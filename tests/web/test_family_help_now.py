@@ -8,7 +8,7 @@ from django.urls import reverse
 from circles.alerts import escalate
 from rota import services
 from rota.models import HelpRequest, HelpStatus
-from tests.rota.stories import rota_state
+from tests.outcomes import rota_state
 from tests.web.family_cast import NOW, cast, words
 
 LATER = NOW.replace(minute=5)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from rota import services
 from rota.models import Assignment, FamilyVisit, FamilyVisitStatus, ShiftStatus
-from tests.rota.stories import rota_state
+from tests.outcomes import rota_state
 from tests.web.family_cast import NOW, at, cards, cast, place, visit, words
 
 SATURDAY = {"day": "2026-05-02", "start": "14:00", "end": "17:00"}
