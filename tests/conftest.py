@@ -1,18 +1,31 @@
-"""Test set-up: real PostgreSQL and Redis, never stand-ins.
+"""Test set-up: real PostgreSQL and Redis, never stand-ins; the stories' clock and cast.
 
 The suite refuses to run on anything but PostgreSQL. A test that needs Redis asks for the
 `redis_url` fixture, which skips (naming Redis) when it is unreachable on a developer's
 machine; under CI=true any skipped test fails the run instead.
+
+Every person and place of tests/stories.py is a fixture of their own name (`gwen`, `ana`,
+`circle` for Treforest, ...), made when a test asks for them; `story` is the whole cast.
 """
 
 import os
+from datetime import datetime
 
 import pytest
 import redis
+import time_machine
 from django.conf import settings
 from django.db import connection
 
+from tests.stories import NAMES, WEDNESDAY_NOON, Cast
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "now(moment): the moment the story stands still at (tests/stories.py)"
+    )
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -50,3 +63,49 @@ def redis_url() -> str:
         pytest.skip(f"Redis is not reachable at {url}: {error}")
     client.flushdb()
     return url
+
+
+# The stories' clock
+
+
+@pytest.fixture
+def now(request: pytest.FixtureRequest) -> datetime:
+    """The moment the story stands still at: Wednesday 29 April 2026, noon, in London,
+    unless the test or its module is marked `pytest.mark.now(another_moment)`."""
+    marker = request.node.get_closest_marker("now")
+    return marker.args[0] if marker else WEDNESDAY_NOON
+
+
+@pytest.fixture
+def frozen_now(now: datetime):
+    """Time stands still at `now` for the whole test; the traveller can move it on."""
+    with time_machine.travel(now, tick=False) as traveller:
+        yield traveller
+
+
+# The cast
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """The stories' people, each made when first named."""
+    return Cast()
+
+
+@pytest.fixture
+def story(cast: Cast, frozen_now) -> Cast:
+    """The whole cast, made at the story's moment, with time standing still there."""
+    return cast.everyone()
+
+
+def _named(name: str):
+    @pytest.fixture(name=name)
+    def fixture(cast: Cast):
+        """Someone (or somewhere) of the cast, by name."""
+        return getattr(cast, name)
+
+    return fixture
+
+
+for _name in NAMES:
+    globals()[f"_{_name}"] = _named(_name)

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import CarerPreference, Client, Person, Preference
+from people.models import CarerPreference, Client, Preference
 from rota.models import Shift, VisitPlan
 
 pytestmark = pytest.mark.django_db
@@ -28,27 +28,29 @@ def client_page(client: Client, **rows) -> dict:
     return data
 
 
-def test_a_plan_written_on_the_clients_page_fills_the_rota(coordinator_client, riverside):
-    agnes = Client.objects.get(full_name="Agnes Underwood")
+def with_a_lunch_plan(client: Client, **plan) -> dict:
+    """The client's page with one plan row: lunch at noon for an hour, from today."""
+    return client_page(
+        client,
+        **{
+            "plans-TOTAL_FORMS": "1",
+            "plans-0-title": "Lunch",
+            "plans-0-start_time": "12:00",
+            "plans-0-duration_minutes": "60",
+            "plans-0-starts_on": timezone.localdate().isoformat(),
+            **{f"plans-0-{field}": value for field, value in plan.items()},
+        },
+    )
 
+
+def test_a_plan_written_on_the_clients_page_fills_the_rota(coordinator_client, gwen):
     page = coordinator_client.post(
-        reverse("admin:people_client_change", args=[agnes.pk]),
-        client_page(
-            agnes,
-            **{
-                "plans-TOTAL_FORMS": "1",
-                "plans-0-title": "Lunch",
-                "plans-0-weekdays": ["5", "6"],
-                "plans-0-start_time": "12:00",
-                "plans-0-duration_minutes": "60",
-                "plans-0-carers_needed": "2",
-                "plans-0-starts_on": timezone.localdate().isoformat(),
-            },
-        ),
+        reverse("admin:people_client_change", args=[gwen.pk]),
+        with_a_lunch_plan(gwen, weekdays=["5", "6"], carers_needed="2"),
         follow=True,
     )
 
-    plan = VisitPlan.objects.get(client=agnes)
+    plan = VisitPlan.objects.get(client=gwen)
     assert plan.rrule == "FREQ=WEEKLY;BYDAY=SA,SU"
     future = Shift.objects.filter(plan=plan, start__gt=timezone.now())
     assert future.exists()
@@ -56,22 +58,10 @@ def test_a_plan_written_on_the_clients_page_fills_the_rota(coordinator_client, r
     assert "The care plan is saved" in page.text
 
 
-def test_a_plan_row_without_a_day_is_refused_on_the_clients_page(coordinator_client, riverside):
-    agnes = Client.objects.get(full_name="Agnes Underwood")
-
+def test_a_plan_row_without_a_day_is_refused_on_the_clients_page(coordinator_client, gwen):
     page = coordinator_client.post(
-        reverse("admin:people_client_change", args=[agnes.pk]),
-        client_page(
-            agnes,
-            **{
-                "plans-TOTAL_FORMS": "1",
-                "plans-0-title": "Lunch",
-                "plans-0-start_time": "12:00",
-                "plans-0-duration_minutes": "60",
-                "plans-0-carers_needed": "1",
-                "plans-0-starts_on": timezone.localdate().isoformat(),
-            },
-        ),
+        reverse("admin:people_client_change", args=[gwen.pk]),
+        with_a_lunch_plan(gwen, carers_needed="1"),
     )
 
     assert "Tick at least one day of the week for this visit." in page.text
@@ -79,19 +69,17 @@ def test_a_plan_row_without_a_day_is_refused_on_the_clients_page(coordinator_cli
 
 
 def test_a_second_wish_about_the_same_carer_is_refused_not_an_error_page(
-    coordinator_client, riverside
+    coordinator_client, gwen, ana
 ):
-    agnes = Client.objects.get(full_name="Agnes Underwood")
-    rhian = Person.objects.get(full_name="Rhian Evans")
-    CarerPreference.objects.create(client=agnes, carer=rhian, preference=Preference.PREFERRED)
+    CarerPreference.objects.create(client=gwen, carer=ana, preference=Preference.PREFERRED)
 
     page = coordinator_client.post(
-        reverse("admin:people_client_change", args=[agnes.pk]),
+        reverse("admin:people_client_change", args=[gwen.pk]),
         client_page(
-            agnes,
+            gwen,
             **{
                 "carer_preferences-TOTAL_FORMS": "1",
-                "carer_preferences-0-carer": rhian.pk,
+                "carer_preferences-0-carer": ana.pk,
                 "carer_preferences-0-preference": Preference.NOT_WANTED,
             },
         ),
@@ -99,4 +87,4 @@ def test_a_second_wish_about_the_same_carer_is_refused_not_an_error_page(
 
     assert page.status_code == 200
     assert "already exists" in page.text
-    assert CarerPreference.objects.get(client=agnes, carer=rhian).preference == "preferred"
+    assert CarerPreference.objects.get(client=gwen, carer=ana).preference == "preferred"

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_person_added_by_a_coordinator_joins_the_coordinators_organisation(
-    coordinator_client, riverside
+    coordinator_client, valleys
 ):
     page = coordinator_client.post(
         reverse("admin:people_person_add"),
@@ -25,7 +25,7 @@ def test_a_person_added_by_a_coordinator_joins_the_coordinators_organisation(
     )
 
     nia = Person.objects.get(full_name="Nia Jones")
-    assert nia.organisation == riverside
+    assert nia.organisation == valleys
     assert nia.email == "nia.jones@example.org"
     assert nia.check_password("kettle-on-at-four")
     assert not nia.is_superuser
@@ -48,8 +48,8 @@ def test_two_passwords_that_differ_are_refused(coordinator_client):
     assert not Person.objects.filter(email="nia@example.org").exists()
 
 
-def test_an_email_already_in_use_in_another_case_is_refused(coordinator_client, riverside):
-    PersonFactory(email="nia@example.org", organisation=riverside)
+def test_an_email_already_in_use_in_another_case_is_refused(coordinator_client, valleys):
+    PersonFactory(email="nia@example.org", organisation=valleys)
 
     page = coordinator_client.post(
         reverse("admin:people_person_add"),
@@ -65,26 +65,20 @@ def test_an_email_already_in_use_in_another_case_is_refused(coordinator_client, 
     assert Person.objects.filter(email__iexact="nia@example.org").count() == 1
 
 
-def test_a_coordinator_does_not_see_superuser_status_groups_or_permissions(
-    coordinator_client, riverside
-):
-    rhian = Person.objects.get(full_name="Rhian Evans")
-
-    page = coordinator_client.get(reverse("admin:people_person_change", args=[rhian.pk]))
+def test_a_coordinator_does_not_see_superuser_status_groups_or_permissions(coordinator_client, ana):
+    page = coordinator_client.get(reverse("admin:people_person_change", args=[ana.pk]))
 
     assert page.status_code == 200
     for field in ("is_superuser", "groups", "user_permissions", "organisation"):
         assert f'name="{field}"' not in page.text
 
 
-def test_a_coordinator_cannot_make_someone_a_superuser(coordinator_client, riverside):
-    rhian = Person.objects.get(full_name="Rhian Evans")
-
+def test_a_coordinator_cannot_make_someone_a_superuser(coordinator_client, valleys, ana):
     page = coordinator_client.post(
-        reverse("admin:people_person_change", args=[rhian.pk]),
+        reverse("admin:people_person_change", args=[ana.pk]),
         {
-            "email": rhian.email,
-            "full_name": "Rhian Evans-Price",
+            "email": ana.email,
+            "full_name": "Ana Price-Jones",
             "language": "en",
             "is_active": "on",
             "is_superuser": "on",
@@ -98,16 +92,14 @@ def test_a_coordinator_cannot_make_someone_a_superuser(coordinator_client, river
     )
 
     assert page.status_code == 302, "the rest of the change is saved"
-    rhian.refresh_from_db()
-    assert rhian.full_name == "Rhian Evans-Price"
-    assert not rhian.is_superuser
-    assert rhian.organisation == riverside
+    ana.refresh_from_db()
+    assert ana.full_name == "Ana Price-Jones"
+    assert not ana.is_superuser
+    assert ana.organisation == valleys
 
 
-def test_a_superuser_sets_organisation_and_superuser_status(admin_client, riverside):
-    rhian = Person.objects.get(full_name="Rhian Evans")
-
-    page = admin_client.get(reverse("admin:people_person_change", args=[rhian.pk]))
+def test_a_superuser_sets_organisation_and_superuser_status(admin_client, ana):
+    page = admin_client.get(reverse("admin:people_person_change", args=[ana.pk]))
 
     for field in ("is_superuser", "groups", "organisation"):
         assert f'name="{field}"' in page.text

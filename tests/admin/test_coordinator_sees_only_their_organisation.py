@@ -13,15 +13,15 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("changelist", "ours", "theirs"),
     [
-        ("admin:circles_circle_changelist", "Riverside North", "Hillside East"),
-        ("admin:people_client_changelist", "Agnes Underwood", "Bartholomew Quince"),
-        ("admin:people_person_changelist", "Rhian Evans", "Hywel Pryce"),
-        ("admin:circles_membership_changelist", "Rhian Evans", "Hywel Pryce"),
-        ("admin:people_employer_changelist", "County Council", "Hillside"),
+        ("admin:circles_circle_changelist", "Treforest", "Hillside"),
+        ("admin:people_client_changelist", "Gwen Davies", "Bart Quince"),
+        ("admin:people_person_changelist", "Ana Price", "Hywel Pryce"),
+        ("admin:circles_membership_changelist", "Ana Price", "Hywel Pryce"),
+        ("admin:people_employer_changelist", "County Council", "Hill Care"),
     ],
 )
 def test_coordinator_lists_show_their_organisation_and_nothing_of_another(
-    coordinator_client, hillside, changelist, ours, theirs
+    coordinator_client, hill_care, changelist, ours, theirs
 ):
     page = coordinator_client.get(reverse(changelist))
 
@@ -30,23 +30,23 @@ def test_coordinator_lists_show_their_organisation_and_nothing_of_another(
     assert theirs not in page.text
 
 
-def test_superuser_lists_show_every_organisation(admin_client, riverside, hillside):
+def test_superuser_lists_show_every_organisation(admin_client, valleys, hill_care):
     page = admin_client.get(reverse("admin:circles_circle_changelist"))
 
-    assert "Riverside North" in page.text
-    assert "Hillside East" in page.text
+    assert "Treforest" in page.text
+    assert "Hillside" in page.text
 
 
 @pytest.mark.parametrize(
     ("model", "lookup", "name"),
     [
-        (Circle, "name", "Hillside East"),
-        (Client, "full_name", "Bartholomew Quince"),
+        (Circle, "name", "Hillside"),
+        (Client, "full_name", "Bart Quince"),
         (Person, "full_name", "Hywel Pryce"),
     ],
 )
 def test_another_organisations_page_does_not_exist_for_a_coordinator(
-    coordinator_client, hillside, model, lookup, name
+    coordinator_client, hill_care, model, lookup, name
 ):
     theirs = model.objects.get(**{lookup: name})
     opts = model._meta
@@ -59,28 +59,28 @@ def test_another_organisations_page_does_not_exist_for_a_coordinator(
     assert name not in page.text
 
 
-def test_another_organisations_password_page_is_not_found(coordinator_client, hillside):
-    theirs = Person.objects.get(full_name="Hywel Pryce")
-
-    page = coordinator_client.get(reverse("admin:auth_user_password_change", args=[theirs.pk]))
+def test_another_organisations_password_page_is_not_found(coordinator_client, hill_care, hywel):
+    page = coordinator_client.get(reverse("admin:auth_user_password_change", args=[hywel.pk]))
 
     assert page.status_code == 404
 
 
-def test_the_circle_choices_for_a_new_client_are_the_coordinators_own(coordinator_client, hillside):
+def test_the_circle_choices_for_a_new_client_are_the_coordinators_own(
+    coordinator_client, hill_care
+):
     page = coordinator_client.get(reverse("admin:people_client_add"))
 
-    assert "Riverside North" in page.text
-    assert "Hillside East" not in page.text
+    assert "Treforest" in page.text
+    assert "Hillside" not in page.text
 
 
-def test_a_client_cannot_be_put_in_another_organisations_circle(coordinator_client, hillside):
-    theirs = Circle.objects.get(name="Hillside East")
-
+def test_a_client_cannot_be_put_in_another_organisations_circle(
+    coordinator_client, hill_care, hillside
+):
     page = coordinator_client.post(
         reverse("admin:people_client_add"),
         {
-            "circle": theirs.pk,
+            "circle": hillside.pk,
             "full_name": "Cuthbert Sly",
             "preferred_name": "Cuthbert",
             "address": "1 High Street",
@@ -95,32 +95,32 @@ def test_a_client_cannot_be_put_in_another_organisations_circle(coordinator_clie
     assert not Client.objects.filter(full_name="Cuthbert Sly").exists()
 
 
-def test_circle_choices_in_a_persons_roles_are_the_coordinators_own(coordinator_client, hillside):
-    ours = Person.objects.get(full_name="Rhian Evans")
+def test_circle_choices_in_a_persons_roles_are_the_coordinators_own(
+    coordinator_client, ana, hill_care
+):
+    page = coordinator_client.get(reverse("admin:people_person_change", args=[ana.pk]))
 
-    page = coordinator_client.get(reverse("admin:people_person_change", args=[ours.pk]))
-
-    assert "Riverside North" in page.text
-    assert "Hillside East" not in page.text
+    assert "Treforest" in page.text
+    assert "Hillside" not in page.text
 
 
-def test_person_autocomplete_offers_only_the_coordinators_people(coordinator_client, hillside):
+def test_person_autocomplete_offers_only_the_coordinators_people(coordinator_client, hill_care):
     page = coordinator_client.get(
         reverse("admin:autocomplete"),
         {"app_label": "circles", "model_name": "membership", "field_name": "person", "term": ""},
     )
 
     names = [result["text"] for result in page.json()["results"]]
-    assert "Rhian Evans" in names
+    assert "Ana Price" in names
     assert "Hywel Pryce" not in names
 
 
-def test_superusers_stay_out_of_a_coordinators_reach(coordinator_client, riverside):
+def test_superusers_stay_out_of_a_coordinators_reach(coordinator_client, valleys):
     Person.objects.create_superuser(
         "root@example.org",
         "a-long-test-password",
         full_name="Sid Superuser",
-        organisation=riverside,
+        organisation=valleys,
     )
 
     page = coordinator_client.get(reverse("admin:people_person_changelist"))
@@ -128,14 +128,14 @@ def test_superusers_stay_out_of_a_coordinators_reach(coordinator_client, riversi
     assert "Sid Superuser" not in page.text
 
 
-def test_a_coordinator_sees_their_organisation_only(coordinator_client, hillside):
+def test_a_coordinator_sees_their_organisation_only(coordinator_client, hill_care):
     page = coordinator_client.get(reverse("admin:circles_organisation_changelist"))
 
-    assert "Riverside Care" in page.text
-    assert "Hillside Homecare" not in page.text
+    assert "Valleys Care" in page.text
+    assert "Hill Care" not in page.text
 
 
-def test_staff_without_an_organisation_may_not_use_the_pages(client, riverside):
+def test_staff_without_an_organisation_may_not_use_the_pages(client, valleys):
     client.force_login(PersonFactory(is_staff=True))
 
     page = client.get(reverse("admin:circles_circle_changelist"))

@@ -3,43 +3,40 @@
 import pytest
 from django.urls import reverse
 
-from circles.models import Circle
-from people.models import CarerPreference, Client, Person, Preference
-from tests.admin.rota_cast import riverside_rota
+from people.models import CarerPreference, Preference
 from tests.factories import CredentialFactory, CredentialTypeFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def everything(riverside):
+def everything(rota, ana):
+    """The rota's one of everything, and Ana's DBS check."""
     CredentialFactory(
-        person=Person.objects.get(full_name="Rhian Evans"),
-        type=CredentialTypeFactory(code="dbs", name="DBS check"),
-        reference="DBS-0001",
+        person=ana, type=CredentialTypeFactory(code="dbs", name="DBS check"), reference="DBS-0001"
     )
-    return riverside_rota()
+    return rota
 
 
 @pytest.mark.parametrize(
     ("changelist", "shows"),
     [
-        ("circles_organisation", "Riverside Care"),
-        ("circles_circle", "Riverside North"),
-        ("circles_membership", "Gareth Lloyd"),
-        ("people_person", "Gareth Lloyd"),
+        ("circles_organisation", "Valleys Care"),
+        ("circles_circle", "Treforest"),
+        ("circles_membership", "Ben Jones"),
+        ("people_person", "Ben Jones"),
         ("people_employer", "County Council"),
         ("people_carerprofile", "Council home-care worker"),
         ("people_credentialtype", "DBS check"),
         ("people_credential", "DBS-0001"),
-        ("people_client", "Agnes Underwood"),
+        ("people_client", "Gwen Davies"),
         ("rota_visitplan", "Breakfast"),
-        ("rota_shift", "Agnes Underwood"),
-        ("rota_assignment", "Rhian Evans"),
-        ("rota_offer", "Rhian Evans on Agnes Underwood"),
-        ("rota_swap", "Gareth Lloyd on Agnes Underwood"),
+        ("rota_shift", "Gwen Davies"),
+        ("rota_assignment", "Ana Price"),
+        ("rota_offer", "Ana Price on Gwen Davies"),
+        ("rota_swap", "Ben Jones on Gwen Davies"),
         ("rota_absence", "Training"),
-        ("rota_familyvisit", "Agnes Underwood"),
+        ("rota_familyvisit", "Gwen Davies"),
         ("rota_helprequest", "Asking carers"),
         ("rota_auditevent", "generate_shifts"),
     ],
@@ -51,16 +48,12 @@ def test_each_list_opens_and_shows_its_rows(admin_client, everything, changelist
     assert shows in page.text
 
 
-def test_a_carer_preference_list_opens(admin_client, riverside):
-    CarerPreference.objects.create(
-        client=Client.objects.get(full_name="Agnes Underwood"),
-        carer=Person.objects.get(full_name="Rhian Evans"),
-        preference=Preference.NOT_WANTED,
-    )
+def test_a_carer_preference_list_opens(admin_client, gwen, ana):
+    CarerPreference.objects.create(client=gwen, carer=ana, preference=Preference.NOT_WANTED)
 
     page = admin_client.get(reverse("admin:people_carerpreference_changelist"))
 
-    assert "Agnes Underwood: Rather not Rhian Evans" in page.text
+    assert "Gwen Davies: Rather not Ana Price" in page.text
 
 
 def test_the_admin_home_opens_for_a_coordinator(coordinator_client):
@@ -92,15 +85,11 @@ def test_each_form_a_coordinator_fills_in_opens(coordinator_client, add_page):
     assert 'name="_save"' in page.text
 
 
-def test_each_change_page_opens_for_a_superuser(admin_client, everything):
-    circle = Circle.objects.get(name="Riverside North")
-    person = Person.objects.get(full_name="Rhian Evans")
-    client = Client.objects.get(full_name="Agnes Underwood")
-
+def test_each_change_page_opens_for_a_superuser(admin_client, everything, circle, ana, gwen):
     for name, obj in [
         ("circles_circle", circle),
-        ("people_person", person),
-        ("people_client", client),
+        ("people_person", ana),
+        ("people_client", gwen),
     ]:
         page = admin_client.get(reverse(f"admin:{name}_change", args=[obj.pk]))
         assert page.status_code == 200

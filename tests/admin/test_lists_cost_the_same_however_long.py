@@ -5,8 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from circles.models import Circle
-from people.models import Client
 from rota.generation import roll_horizon
 from rota.models import Assignment, Offer
 from tests.factories import AssignmentFactory, VisitPlanFactory, carer
@@ -16,12 +14,11 @@ pytestmark = pytest.mark.django_db
 LISTS = ["rota_shift", "rota_assignment", "rota_offer", "people_person", "circles_membership"]
 
 
-def busier(circle: Circle, title: str) -> None:
-    """Another carer, another daily plan, its shifts, and the carer on one of them."""
-    agnes = Client.objects.get(full_name="Agnes Underwood")
-    newcomer = carer(circle, organisation=circle.organisation)
-    plan = VisitPlanFactory(client=agnes, title=title)
-    roll_horizon(circle)
+def busier(gwen, title: str) -> None:
+    """Another carer, another daily plan of Gwen's, its shifts, and the carer on one of them."""
+    newcomer = carer(gwen.circle)
+    plan = VisitPlanFactory(client=gwen, title=title)
+    roll_horizon(gwen.circle)
     held = AssignmentFactory(shift=plan.shifts.order_by("start").first(), carer=newcomer)
     Offer.objects.create(assignment=held)
 
@@ -34,13 +31,12 @@ def queries_for(browser, changelist: str) -> int:
 
 
 @pytest.mark.parametrize("changelist", LISTS)
-def test_a_longer_list_needs_no_more_queries(coordinator_client, riverside, changelist):
-    circle = Circle.objects.get(name="Riverside North")
-    busier(circle, "Breakfast")
+def test_a_longer_list_needs_no_more_queries(coordinator_client, gwen, changelist):
+    busier(gwen, "Breakfast")
     few = queries_for(coordinator_client, changelist)
 
-    busier(circle, "Lunch")
-    busier(circle, "Tea")
+    busier(gwen, "Lunch")
+    busier(gwen, "Tea")
     assert Assignment.objects.count() == 3
 
     assert queries_for(coordinator_client, changelist) == few

@@ -11,14 +11,9 @@ from django.utils import timezone
 from people.models import Client
 from rota.forms import VisitPlanForm
 from rota.models import Shift, VisitPlan
-from tests.factories import CredentialTypeFactory, VisitPlanFactory
+from tests.factories import VisitPlanFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agnes(riverside):
-    return Client.objects.get(full_name="Agnes Underwood")
 
 
 def plan_form(client: Client, **changes) -> dict:
@@ -39,16 +34,17 @@ def plan_form(client: Client, **changes) -> dict:
     }
 
 
-def test_monday_and_wednesday_make_a_weekly_rule_and_future_visits(coordinator_client, agnes):
-    medication = CredentialTypeFactory(code="medication", name="Medication administration")
+def test_monday_and_wednesday_make_a_weekly_rule_and_future_visits(
+    coordinator_client, gwen, medication
+):
 
     page = coordinator_client.post(
         reverse("admin:rota_visitplan_add"),
-        plan_form(agnes, credentials_needed=[medication.pk]),
+        plan_form(gwen, credentials_needed=[medication.pk]),
         follow=True,
     )
 
-    plan = VisitPlan.objects.get(client=agnes)
+    plan = VisitPlan.objects.get(client=gwen)
     assert plan.rrule == "FREQ=WEEKLY;BYDAY=MO,WE"
     assert list(plan.credentials_needed.all()) == [medication]
     future = Shift.objects.filter(plan=plan, start__gt=timezone.now())
@@ -57,13 +53,13 @@ def test_monday_and_wednesday_make_a_weekly_rule_and_future_visits(coordinator_c
     assert f"{future.count()} visits are planned ahead" in page.text
 
 
-def test_every_day_ticked_is_a_daily_rule(coordinator_client, agnes):
+def test_every_day_ticked_is_a_daily_rule(coordinator_client, gwen):
     coordinator_client.post(
         reverse("admin:rota_visitplan_add"),
-        plan_form(agnes, weekdays=[str(day) for day in range(7)]),
+        plan_form(gwen, weekdays=[str(day) for day in range(7)]),
     )
 
-    assert VisitPlan.objects.get(client=agnes).rrule == "FREQ=DAILY"
+    assert VisitPlan.objects.get(client=gwen).rrule == "FREQ=DAILY"
 
 
 @pytest.mark.parametrize(
@@ -81,9 +77,9 @@ def test_every_day_ticked_is_a_daily_rule(coordinator_client, agnes):
     ids=["no-weekday", "no-carer", "no-time", "over-a-day", "ends-before-it-starts"],
 )
 def test_a_plan_that_cannot_be_is_refused_in_plain_words(
-    coordinator_client, agnes, changes, message
+    coordinator_client, gwen, changes, message
 ):
-    page = coordinator_client.post(reverse("admin:rota_visitplan_add"), plan_form(agnes, **changes))
+    page = coordinator_client.post(reverse("admin:rota_visitplan_add"), plan_form(gwen, **changes))
 
     assert page.status_code == 200
     assert message in page.text
@@ -91,22 +87,20 @@ def test_a_plan_that_cannot_be_is_refused_in_plain_words(
     assert not Shift.objects.exists()
 
 
-def test_an_existing_plan_shows_its_days_as_ticked_boxes(riverside, agnes):
-    plan = VisitPlanFactory(client=agnes, rrule="FREQ=WEEKLY;BYDAY=TU,FR")
+def test_an_existing_plan_shows_its_days_as_ticked_boxes(gwen):
+    plan = VisitPlanFactory(client=gwen, rrule="FREQ=WEEKLY;BYDAY=TU,FR")
 
     assert VisitPlanForm(instance=plan)["weekdays"].value() == [1, 4]
 
 
-def test_moving_a_plans_time_rewrites_its_future_visits_and_says_how_many(
-    coordinator_client, agnes
-):
-    coordinator_client.post(reverse("admin:rota_visitplan_add"), plan_form(agnes))
-    plan = VisitPlan.objects.get(client=agnes)
+def test_moving_a_plans_time_rewrites_its_future_visits_and_says_how_many(coordinator_client, gwen):
+    coordinator_client.post(reverse("admin:rota_visitplan_add"), plan_form(gwen))
+    plan = VisitPlan.objects.get(client=gwen)
     upcoming = Shift.objects.filter(plan=plan, start__gt=timezone.now()).count()
 
     page = coordinator_client.post(
         reverse("admin:rota_visitplan_change", args=[plan.pk]),
-        plan_form(agnes, start_time="10:30"),
+        plan_form(gwen, start_time="10:30"),
         follow=True,
     )
 
@@ -118,9 +112,9 @@ def test_moving_a_plans_time_rewrites_its_future_visits_and_says_how_many(
     assert local_times == {time(10, 30)}
 
 
-def test_a_rule_that_repeats_hourly_is_not_a_care_plan(riverside, agnes):
+def test_a_rule_that_repeats_hourly_is_not_a_care_plan(gwen):
     plan = VisitPlan(
-        client=agnes,
+        client=gwen,
         title="Checks",
         rrule="FREQ=HOURLY",
         starts_on=timezone.localdate(),

@@ -1,5 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright, on a phone-sized screen, against
-the live test server; axe-core checks every page for WCAG 2.2 AA."""
+the live test server; axe-core checks every page for WCAG 2.2 AA.
+
+Time is real here: a frozen clock would expire the browser's session cookie. So the cast
+(tests/stories.py) is made now, and the visits lie a few days ahead of today."""
 
 import os
 
@@ -37,6 +40,32 @@ def browser() -> Browser:
 
 
 @pytest.fixture
+def story(cast):
+    """The whole cast, made now, with time running."""
+    return cast.everyone()
+
+
+@pytest.fixture
+def phone_of(browser: Browser, live_server):
+    """The phones of the people in a story, each signed in as the person whose email it is
+    given and open at `path` if one is (`phone_of("sian@example.org", "/family/")`),
+    JavaScript on unless asked; closed afterwards."""
+    contexts = []
+
+    def signed_in(email: str, path: str = "", *, js: bool = True) -> Page:
+        contexts.append(browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=js))
+        page = contexts[-1].new_page()
+        sign_in(page, live_server, email)
+        if path:
+            page.goto(f"{live_server.url}{path}")
+        return page
+
+    yield signed_in
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def phone(browser: Browser) -> Page:
     """A phone-sized page with JavaScript on."""
     context = browser.new_context(viewport=PHONE, locale="en-GB")
@@ -68,7 +97,9 @@ def assert_fits_the_phone(page: Page) -> None:
 
 
 def sign_in(page: Page, live_server, email: str, password: str = "a-long-test-password") -> None:
+    """Sign in as `email`, and wait until the browser has left the sign-in page."""
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/sign-in/" not in url)

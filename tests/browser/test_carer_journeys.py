@@ -6,37 +6,14 @@ off. Time is real here: a frozen clock would expire the browser's session cookie
 It lives beside the other browser tests to share their one Chromium (Playwright's sync API
 allows one running instance per thread)."""
 
-from datetime import datetime, time, timedelta
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import (
-    PHONE,
-    WCAG,
-    assert_accessible,
-    assert_fits_the_phone,
-    sign_in,
-)
-from tests.web.carer_cast import LONDON, cast, place, visit
+from tests.browser.conftest import WCAG, assert_accessible, assert_fits_the_phone
+from tests.stories import in_days, place, planned_visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def phones(browser: Browser):
-    """Phones for the people in a story, JavaScript on unless asked; closed afterwards."""
-    contexts = []
-
-    def a_phone(*, js: bool = True) -> Page:
-        contexts.append(browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=js))
-        return contexts[-1].new_page()
-
-    yield a_phone
-    for context in contexts:
-        context.close()
 
 
 def looks_right(page: Page) -> None:
@@ -55,22 +32,20 @@ def looks_right(page: Page) -> None:
 
 
 @pytest.fixture
-def story():
-    s = cast()
-    # Tomorrow morning, whatever the hour now: the visits two hours apart stay on one day, so
-    # the rest between days never stands in the way of the story.
-    tomorrow = timezone.localdate(timezone.now(), LONDON) + timedelta(days=1)
-    soon = datetime.combine(tomorrow, time(8), tzinfo=LONDON)
-    s.free = visit(s.gwen, soon + timedelta(hours=2), title="Gwen's lunch")
-    s.anas = place(visit(s.tom, soon, title="Tom's breakfast"), s.ana)
-    s.given = place(visit(s.tom, soon + timedelta(days=1), title="Tom's walk"), s.ana)
-    s.bens = place(visit(s.gwen, soon + timedelta(days=2), title="Gwen's shopping"), s.ben)
-    return s
+def story(story):
+    """Ana has Tom's breakfast tomorrow and his walk the day after; Gwen's lunch tomorrow
+    needs a carer; Ben has Gwen's shopping in three days."""
+    story.free = planned_visit(story.gwen, in_days(1, 12), title="Gwen's lunch")
+    story.anas = place(planned_visit(story.tom, in_days(1, 8), title="Tom's breakfast"), story.ana)
+    story.given = place(planned_visit(story.tom, in_days(2, 10), title="Tom's walk"), story.ana)
+    story.bens = place(
+        planned_visit(story.gwen, in_days(3, 10), title="Gwen's shopping"), story.ben
+    )
+    return story
 
 
-def test_ana_takes_gives_away_swaps_and_reports_sick(live_server, phones, story):
-    ana = phones()
-    sign_in(ana, live_server, "ana@example.org")
+def test_ana_takes_gives_away_swaps_and_reports_sick(phone_of, story):
+    ana = phone_of("ana@example.org")
     expect(ana.get_by_role("heading", name="My shifts", exact=True)).to_be_visible()
     looks_right(ana)
 
@@ -100,8 +75,7 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(live_server, phones, story)
     expect(choice.get_by_text("Asked Ben. The swap happens only if they accept.")).to_be_visible()
 
     # Ben, on his own phone, accepts; his days change in place.
-    ben = phones()
-    sign_in(ben, live_server, "ben@example.org")
+    ben = phone_of("ben@example.org")
     expect(ben.get_by_text("Ana Price asks to swap")).to_be_visible()
     looks_right(ben)
     ben.get_by_role("button", name="Accept swap").click()
@@ -124,9 +98,8 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(live_server, phones, story)
     looks_right(ben)
 
 
-def test_taking_a_visit_works_with_javascript_off(live_server, phones, story):
-    ana = phones(js=False)
-    sign_in(ana, live_server, "ana@example.org")
+def test_taking_a_visit_works_with_javascript_off(phone_of, story):
+    ana = phone_of("ana@example.org", js=False)
     ana.get_by_role("link", name="Needs cover", exact=True).click()
     ana.locator(f"#visit-{story.free.pk}").get_by_role("button", name="I'll take it").click()
 
@@ -138,10 +111,8 @@ def test_taking_a_visit_works_with_javascript_off(live_server, phones, story):
     assert_fits_the_phone(ana)
 
 
-def test_a_backwards_range_is_refused_in_the_browser_too(live_server, phones, story):
-    ana = phones()
-    sign_in(ana, live_server, "ana@example.org")
-    ana.goto(f"{live_server.url}/shifts/off/")
+def test_a_backwards_range_is_refused_in_the_browser_too(phone_of, story):
+    ana = phone_of("ana@example.org", "/shifts/off/")
     ana.get_by_role("radio", name="Training").check()
     ana.get_by_label("First day off").fill("2030-06-10")
     ana.get_by_label("Last day off").fill("2030-06-01")

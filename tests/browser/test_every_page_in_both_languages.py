@@ -4,15 +4,13 @@ its language, axe-core finds no WCAG 2.2 AA violation, and nothing scrolls sidew
 On the way, the carer's *My shifts* and the family page are photographed for the README
 (docs/screenshots/), so the pictures there are always the app as the tests saw it."""
 
-from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, assert_fits_the_phone, sign_in
-from tests.web.family_cast import cast, place, visit
+from tests.stories import in_days, place, planned_visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,21 +19,15 @@ EVERYONE = ["/messages/", "/me/", "/calendar/"]
 
 
 @pytest.fixture
-def story():
+def story(story):
     """Treforest with a week of visits: Ana has some, one needs cover, one is Ben's."""
-    s = cast()
-    tz = s.circle.tz
-    today = timezone.localdate(timezone.now(), tz)
-
-    def on(days: int, hour: int) -> datetime:
-        return datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tz)
-
-    place(visit(s.gwen, on(1, 8), title="Gwen's breakfast"), s.ana)
-    place(visit(s.gwen, on(1, 12), title="Gwen's lunch"), s.ben)
-    place(visit(s.tom, on(2, 9), title="Tom's walk"), s.ana)
-    visit(s.gwen, on(2, 16), title="Gwen's tablets", essential=True)
-    place(visit(s.gwen, on(3, 18), title="Gwen's supper"), s.cat)
-    return s
+    gwen, tom = story.gwen, story.tom
+    place(planned_visit(gwen, in_days(1, 8), title="Gwen's breakfast"), story.ana)
+    place(planned_visit(gwen, in_days(1, 12), title="Gwen's lunch"), story.ben)
+    place(planned_visit(tom, in_days(2, 9), title="Tom's walk"), story.ana)
+    planned_visit(gwen, in_days(2, 16), title="Gwen's tablets", essential=True)
+    place(planned_visit(gwen, in_days(3, 18), title="Gwen's supper"), story.cat)
+    return story
 
 
 def check(page: Page, url: str, language: str) -> None:
@@ -50,7 +42,6 @@ def walk(page: Page, live_server, email: str, paths: list[str], photos=None) -> 
     """Sign in, see every page in English (photographing some), then switch to Welsh with
     the footer's button and see them all again."""
     sign_in(page, live_server, email)
-    page.wait_for_url(lambda url: "/sign-in/" not in url)
     for path in paths:
         check(page, f"{live_server.url}{path}", "en")
         if photos and path in photos:

@@ -6,32 +6,18 @@ and “Rather not” to another; Sian asks for help now and sees who is coming.
 Time is real here (a frozen clock would expire the browser's session cookie), so the visits
 lie a few days ahead of today."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from rota import services
 from rota.models import HelpRequest, ShiftStatus
-from tests.browser.conftest import PHONE, assert_accessible, assert_fits_the_phone, sign_in
-from tests.web.family_cast import cast, place, visit
+from tests.browser.conftest import assert_accessible, assert_fits_the_phone
+from tests.stories import in_days, place, planned_visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def phones(browser: Browser):
-    """Phones for the people in a story; closed afterwards."""
-    contexts = []
-
-    def a_phone() -> Page:
-        contexts.append(browser.new_context(viewport=PHONE, locale="en-GB"))
-        return contexts[-1].new_page()
-
-    yield a_phone
-    for context in contexts:
-        context.close()
 
 
 def looks_right(page: Page) -> None:
@@ -39,38 +25,25 @@ def looks_right(page: Page) -> None:
     assert_accessible(page)
 
 
-def signed_in(page: Page, live_server, email: str) -> None:
-    sign_in(page, live_server, email)
-    page.wait_for_url(lambda url: "/sign-in/" not in url)
+def back_to_teas_card(sian: Page) -> Locator:
+    """Sian goes back to who is coming to Gwen, and finds the card of Tea."""
+    sian.get_by_role("link", name="Back to who is coming to Gwen").click()
+    return sian.locator("li.coming-visit", has_text="Tea")
 
 
-def in_three_days(story, hour: int, minute: int = 0) -> datetime:
-    """A moment three days from now, in the circle's own time."""
-    tz = story.circle.tz
-    day = timezone.localdate(timezone.now(), tz) + timedelta(days=3)
-    return datetime.combine(day, time(hour, minute), tzinfo=tz)
-
-
-@pytest.fixture
-def story():
-    return cast()
-
-
-def test_sian_frees_a_visit_while_she_is_with_gwen_and_withdraws_it(live_server, phones, story):
-    tea = visit(story.gwen, in_three_days(story, 15), title="Tea")
+def test_sian_frees_a_visit_while_she_is_with_gwen_and_withdraws_it(phone_of, story):
+    tea = planned_visit(story.gwen, in_days(3, 15), title="Tea")
     place(tea, story.ana)
-    visit(story.gwen, in_three_days(story, 16), title="Tablets", essential=True)
-    sian = phones()
-    signed_in(sian, live_server, "sian@example.org")
+    planned_visit(story.gwen, in_days(3, 16), title="Tablets", essential=True)
+    sian = phone_of("sian@example.org", "/family/")
 
-    sian.goto(f"{live_server.url}/family/")
     expect(sian.get_by_role("heading", name="Who is coming to Gwen")).to_be_visible()
     looks_right(sian)
     sian.get_by_role("link", name="I'll be with Gwen").click()
     expect(sian.get_by_role("heading", name="I'll be with Gwen", exact=True)).to_be_visible()
     looks_right(sian)
 
-    sian.get_by_label("Day").fill(in_three_days(story, 0).date().isoformat())
+    sian.get_by_label("Day").fill(in_days(3, 0).date().isoformat())
     sian.get_by_label("From").fill("14:00")
     sian.get_by_label("Until").fill("17:00")
     sian.get_by_role("button", name="Check which visits this frees").click()
@@ -85,8 +58,7 @@ def test_sian_frees_a_visit_while_she_is_with_gwen_and_withdraws_it(live_server,
     tea.refresh_from_db()
     assert tea.status == ShiftStatus.NOT_NEEDED
 
-    sian.get_by_role("link", name="Back to who is coming to Gwen").click()
-    card = sian.locator("li.coming-visit", has_text="Tea")
+    card = back_to_teas_card(sian)
     expect(card.get_by_text("Not needed")).to_be_visible()
     expect(card.get_by_text("You are with Gwen.")).to_be_visible()
     looks_right(sian)
@@ -99,21 +71,18 @@ def test_sian_frees_a_visit_while_she_is_with_gwen_and_withdraws_it(live_server,
     tea.refresh_from_db()
     assert tea.status == ShiftStatus.PLANNED
 
-    sian.get_by_role("link", name="Back to who is coming to Gwen").click()
-    card = sian.locator("li.coming-visit", has_text="Tea")
+    card = back_to_teas_card(sian)
     expect(card.get_by_text("Ana Price")).to_be_visible()
     expect(card.get_by_text("Not needed")).to_have_count(0)
 
 
-def test_gwen_welcomes_one_new_face_and_would_rather_not_have_another(live_server, phones, story):
+def test_gwen_welcomes_one_new_face_and_would_rather_not_have_another(live_server, phone_of, story):
     for days_ago in (2, 3):
-        place(visit(story.gwen, timezone.now() - timedelta(days=days_ago)), story.ana)
-    place(visit(story.gwen, in_three_days(story, 8), title="Breakfast"), story.ben)
-    place(visit(story.gwen, in_three_days(story, 12), title="Lunch"), story.cat)
-    gwen = phones()
-    signed_in(gwen, live_server, "gwen@example.org")
+        place(planned_visit(story.gwen, timezone.now() - timedelta(days=days_ago)), story.ana)
+    place(planned_visit(story.gwen, in_days(3, 8), title="Breakfast"), story.ben)
+    place(planned_visit(story.gwen, in_days(3, 12), title="Lunch"), story.cat)
+    gwen = phone_of("gwen@example.org", "/family/about/")
 
-    gwen.goto(f"{live_server.url}/family/about/")
     expect(gwen.get_by_role("heading", name="New faces coming")).to_be_visible()
     looks_right(gwen)
 
@@ -139,10 +108,8 @@ def test_gwen_welcomes_one_new_face_and_would_rather_not_have_another(live_serve
     looks_right(gwen)
 
 
-def test_sian_asks_for_help_now_and_sees_who_is_coming(live_server, phones, story):
-    sian = phones()
-    signed_in(sian, live_server, "sian@example.org")
-    sian.goto(f"{live_server.url}/family/")
+def test_sian_asks_for_help_now_and_sees_who_is_coming(phone_of, story):
+    sian = phone_of("sian@example.org", "/family/")
     sian.get_by_role("link", name="Gwen needs help now").click()
 
     expect(sian.get_by_role("heading", name="Does Gwen need help now?")).to_be_visible()

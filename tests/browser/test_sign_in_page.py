@@ -3,7 +3,6 @@
 import pytest
 
 from tests.browser.conftest import assert_accessible, assert_fits_the_phone, sign_in
-from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,8 +14,7 @@ def test_the_sign_in_pages_are_accessible_and_fit_a_phone(live_server, phone):
         assert_accessible(phone)
 
 
-def test_a_person_signs_in_on_their_phone_and_lands_on_their_settings(live_server, phone):
-    PersonFactory(email="ana@example.org", full_name="Ana Price")
+def test_a_person_signs_in_on_their_phone_and_lands_on_their_settings(live_server, phone, ana):
     sign_in(phone, live_server, "ana@example.org")
     phone.goto(f"{live_server.url}/me/")
     assert phone.get_by_role("heading", name="My settings").is_visible()

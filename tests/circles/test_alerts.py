@@ -20,10 +20,11 @@ from circles.models import (
 )
 from rota import services
 from rota.models import OutboxMessage
-from tests.circles.conftest import at, held_by, next_week, planned
-from tests.factories import CircleFactory, ClientFactory, MembershipFactory
+from tests.circles.conftest import next_week
+from tests.factories import MembershipFactory
+from tests.stories import MONDAY_MIDNIGHT, at, place, planned_visit, visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.now(MONDAY_MIDNIGHT)]
 
 
 def alerts_to(person) -> list[str]:
@@ -32,7 +33,7 @@ def alerts_to(person) -> list[str]:
 
 @pytest.mark.usefixtures("frozen_now")
 def test_a_circle_getting_worse_alerts_each_team_leader_once(circle, gwen, leaders, ana):
-    planned(gwen, at(5, 8), essential=True)  # Gwen's medicine tomorrow: nobody on it
+    planned_visit(gwen, at(5, 8), essential=True)  # Gwen's medicine tomorrow: nobody on it
 
     for _ in range(3):
         assert alerts.check_circle(circle) == CircleState.NOT_COPING
@@ -61,11 +62,11 @@ def test_strained_then_not_coping_alerts_twice_and_the_way_back_once(
     rhian = leaders[0]
     next_week(tom, filled=18)  # 90 %: strained
     assert alerts.check_circle(circle) == CircleState.STRAINED
-    medicine = planned(gwen, at(5, 8), essential=True)
+    medicine = planned_visit(gwen, at(5, 8), essential=True)
     assert alerts.check_circle(circle) == CircleState.NOT_COPING
     assert alerts_to(rhian) == [NotificationKind.CIRCLE_WORSE] * 2
 
-    held_by(ana, medicine)
+    place(medicine, ana)
     assert alerts.check_circle(circle) == CircleState.STRAINED
     # Better, but not yet well: recorded, and nobody is told.
     assert StateChange.objects.count() == 3
@@ -75,9 +76,9 @@ def test_strained_then_not_coping_alerts_twice_and_the_way_back_once(
 
 @pytest.mark.usefixtures("frozen_now")
 def test_back_to_coping_sends_one_short_recovered_note(circle, gwen, leaders, ana):
-    medicine = planned(gwen, at(5, 8), essential=True)
+    medicine = planned_visit(gwen, at(5, 8), essential=True)
     alerts.check_circle(circle)
-    held_by(ana, medicine)
+    place(medicine, ana)
 
     assert alerts.check_circle(circle) == CircleState.OK
     assert alerts.check_circle(circle) == CircleState.OK
@@ -93,29 +94,28 @@ def test_back_to_coping_sends_one_short_recovered_note(circle, gwen, leaders, an
 def test_a_team_leader_who_has_stepped_down_hears_nothing(circle, gwen, leaders):
     rhian, owain = leaders
     owain.memberships.update(started_on=at(1, 0, month=4).date(), ended_on=at(1, 0).date())
-    planned(gwen, at(5, 8), essential=True)
+    planned_visit(gwen, at(5, 8), essential=True)
     alerts.check_circle(circle)
     assert alerts_to(rhian) == [NotificationKind.CIRCLE_WORSE]
     assert alerts_to(owain) == []
 
 
 @pytest.mark.usefixtures("frozen_now")
-def test_a_leader_of_two_circles_hears_of_each(circle, gwen, leaders):
+def test_a_leader_of_two_circles_hears_of_each(circle, gwen, leaders, pontypridd, dilys):
     rhian = leaders[0]
-    other = CircleFactory(name="Cilfynydd")
-    MembershipFactory(circle=other, person=rhian, role=Role.TEAM_LEADER)
-    planned(gwen, at(5, 8), essential=True)
-    planned(ClientFactory(circle=other), at(5, 9), essential=True)
+    MembershipFactory(circle=pontypridd, person=rhian, role=Role.TEAM_LEADER)
+    planned_visit(gwen, at(5, 8), essential=True)
+    planned_visit(dilys, at(5, 9), essential=True)
     alerts.check_circle(circle)
-    alerts.check_circle(other)
+    alerts.check_circle(pontypridd)
     assert sorted(
         Notification.objects.filter(person=rhian).values_list("circle__name", flat=True)
-    ) == ["Cilfynydd", "Treforest"]
+    ) == ["Pontypridd", "Treforest"]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_checking_at_once_send_one_alert(frozen_now, circle, gwen, leaders):
-    planned(gwen, at(5, 8), essential=True)
+    planned_visit(gwen, at(5, 8), essential=True)
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -144,9 +144,6 @@ def test_two_workers_checking_at_once_send_one_alert(frozen_now, circle, gwen, l
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rota_change_rolled_back_enqueues_nothing(redis_url, circle, gwen, ana, leaders):
-
-    from tests.circles.conftest import visit
-
     shift = visit(gwen, timezone.now() + timedelta(days=1))
     published = []
 
@@ -170,8 +167,8 @@ def test_a_rota_change_rolled_back_enqueues_nothing(redis_url, circle, gwen, ana
 def test_announcing_a_change_checks_its_circle(
     eager, frozen_now, django_capture_on_commit_callbacks, circle, gwen, leaders, ana, ben
 ):
-    medicine = planned(gwen, at(5, 8), essential=True)
-    held_by(ana, medicine)
+    medicine = planned_visit(gwen, at(5, 8), essential=True)
+    place(medicine, ana)
     alerts.check_circle(circle)
     assert Circle.objects.get(pk=circle.pk).state == CircleState.OK
 

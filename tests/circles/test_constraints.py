@@ -3,26 +3,21 @@
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from circles.models import Membership, Role
 from tests.factories import CircleFactory, ClientFactory, MembershipFactory, PersonFactory
+from tests.outcomes import database_refuses, refuses_a_value_outside_its_list
 
 pytestmark = pytest.mark.django_db
 
 
-def refused(constraint: str):
-    """The database refuses the change, naming `constraint`."""
-    return pytest.raises(IntegrityError, match=constraint)
-
-
 def test_not_coping_cannot_be_set_above_strained():
-    with refused("circle_thresholds_ordered"), transaction.atomic():
+    with database_refuses("circle_thresholds_ordered"):
         CircleFactory(strained_below_percent=90, not_coping_below_percent=91)
 
 
 def test_strained_cannot_be_set_above_a_hundred_percent():
-    with refused("circle_thresholds_ordered"), transaction.atomic():
+    with database_refuses("circle_thresholds_ordered"):
         CircleFactory(strained_below_percent=101, not_coping_below_percent=85)
 
 
@@ -34,19 +29,19 @@ def test_thresholds_may_be_equal():
 
 
 def test_a_family_member_is_family_of_a_named_client():
-    with refused("membership_family_names_client"), transaction.atomic():
+    with database_refuses("membership_family_names_client"):
         MembershipFactory(role=Role.FAMILY, client=None)
 
 
 @pytest.mark.parametrize("role", [Role.CARER, Role.TEAM_LEADER])
 def test_a_carer_or_team_leader_is_not_family_of_a_client(role):
     client = ClientFactory()
-    with refused("membership_family_names_client"), transaction.atomic():
+    with database_refuses("membership_family_names_client"):
         MembershipFactory(circle=client.circle, role=role, client=client)
 
 
 def test_a_membership_cannot_end_before_it_starts():
-    with refused("membership_ends_after_start"), transaction.atomic():
+    with database_refuses("membership_ends_after_start"):
         MembershipFactory(started_on=date(2030, 1, 7), ended_on=date(2030, 1, 6))
 
 
@@ -54,7 +49,7 @@ def test_a_person_is_a_carer_in_a_circle_only_once():
     circle = CircleFactory()
     person = PersonFactory()
     MembershipFactory(circle=circle, person=person, role=Role.CARER)
-    with refused("membership_one_role_per_circle"), transaction.atomic():
+    with database_refuses("membership_one_role_per_circle"):
         MembershipFactory(circle=circle, person=person, role=Role.CARER)
 
 
@@ -74,14 +69,13 @@ def test_a_person_is_family_of_a_client_only_once():
     client = ClientFactory()
     person = PersonFactory()
     MembershipFactory(circle=client.circle, person=person, role=Role.FAMILY, client=client)
-    with refused("membership_family_once_per_client"), transaction.atomic():
+    with database_refuses("membership_family_once_per_client"):
         MembershipFactory(circle=client.circle, person=person, role=Role.FAMILY, client=client)
 
 
 def test_a_role_outside_the_list_is_refused():
     membership = MembershipFactory(role=Role.CARER)
-    with refused("membership_role_valid"), transaction.atomic():
-        Membership.objects.filter(pk=membership.pk).update(role="boss")
 
-    membership.refresh_from_db()
+    refuses_a_value_outside_its_list(membership, "role", "membership_role_valid")
+
     assert membership.role == Role.CARER

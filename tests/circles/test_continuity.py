@@ -16,24 +16,18 @@ from django.utils import timezone
 from circles.continuity import BETTER, NEW, WORSE, continuity
 from people.models import CarerPreference, Preference
 from tests.factories import carer
-from tests.web.leader_cast import NOW, at, cast, place, visit
+from tests.stories import MONDAY_MORNING, at, place, planned_visit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+pytestmark = [pytest.mark.django_db, pytest.mark.now(MONDAY_MORNING)]
 
 
 @pytest.fixture
 def gwens_visits(story):
     for day, who in [(7, "ana"), (9, "ana"), (11, "ana"), (13, "ben"), (15, "ben"), (17, "cat")]:
-        place(visit(story.gwen, at(day, 8, month=4)), getattr(story, who))
-    place(visit(story.gwen, at(19, 8, month=4)), story.ana, missed=True)
+        place(planned_visit(story.gwen, at(day, 8, month=4)), getattr(story, who))
+    place(planned_visit(story.gwen, at(19, 8, month=4)), story.ana, missed=True)
     for day in (10, 12, 14, 16):
-        place(visit(story.gwen, at(day, 8, month=3)), carer(story.circle))
+        place(planned_visit(story.gwen, at(day, 8, month=3)), carer(story.circle))
     CarerPreference.objects.create(
         client=story.gwen, carer=story.cat, preference=Preference.PREFERRED
     )
@@ -53,7 +47,7 @@ def test_distinct_carers_and_the_share_done_by_familiar_ones(story, gwens_visits
 def test_the_trend_goes_down_when_new_faces_come(story, gwens_visits):
     later = timezone.now() + timedelta(days=28)
     for day in (5, 7, 9):
-        place(visit(story.gwen, at(day, 8)), carer(story.circle))
+        place(planned_visit(story.gwen, at(day, 8)), carer(story.circle))
 
     with time_machine.travel(later, tick=False):
         gwen = continuity([story.gwen.pk], now=timezone.now())[story.gwen.pk]

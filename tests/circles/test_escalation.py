@@ -8,13 +8,12 @@ from django.utils import timezone
 
 from circles import alerts
 from circles.models import Notification, NotificationKind
-from people.models import CarerKind
 from rota import services
 from rota.models import Absence, AbsenceKind, AuditEvent, HelpRequest, HelpStatus
-from tests.circles.conftest import NOW
-from tests.factories import CredentialFactory, CredentialTypeFactory, carer
+from tests.factories import CredentialFactory, CredentialTypeFactory
+from tests.stories import MONDAY_MIDNIGHT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.now(MONDAY_MIDNIGHT)]
 
 
 def told(kind) -> list[str]:
@@ -30,18 +29,18 @@ def call(frozen_now, gwen, leaders):
 
 
 def test_unanswered_after_ten_minutes_both_leaders_are_alerted_once(frozen_now, call, leaders):
-    frozen_now.move_to(NOW + timedelta(minutes=9, seconds=59))
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(minutes=9, seconds=59))
     assert alerts.escalate_help_requests() == 0
     assert told(NotificationKind.HELP_ESCALATED) == []
 
-    frozen_now.move_to(NOW + timedelta(minutes=10))
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(minutes=10))
     assert alerts.escalate_help_requests() == 1
-    frozen_now.move_to(NOW + timedelta(minutes=11))
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(minutes=11))
     assert alerts.escalate_help_requests() == 0
 
     call.refresh_from_db()
     assert call.status == HelpStatus.ESCALATED
-    assert call.escalated_at == NOW + timedelta(minutes=10)
+    assert call.escalated_at == MONDAY_MIDNIGHT + timedelta(minutes=10)
     assert told(NotificationKind.HELP_ESCALATED) == ["Owain Hughes", "Rhian Lewis"]
     alert = Notification.objects.filter(kind=NotificationKind.HELP_ESCALATED).first()
     assert alert.urgent
@@ -52,9 +51,9 @@ def test_unanswered_after_ten_minutes_both_leaders_are_alerted_once(frozen_now, 
 
 
 def test_a_call_answered_in_time_is_never_escalated(frozen_now, call, ana):
-    frozen_now.move_to(NOW + timedelta(minutes=4))
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(minutes=4))
     services.accept_help_request(call, ana)
-    frozen_now.move_to(NOW + timedelta(hours=1))
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(hours=1))
     assert alerts.escalate_help_requests() == 0
     assert HelpRequest.objects.get(pk=call.pk).status == HelpStatus.ACCEPTED
     assert told(NotificationKind.HELP_ESCALATED) == []
@@ -62,7 +61,7 @@ def test_a_call_answered_in_time_is_never_escalated(frozen_now, call, ana):
 
 def test_one_leader_on_it_is_what_the_other_sees(frozen_now, call, leaders):
     rhian, owain = leaders
-    frozen_now.move_to(NOW + timedelta(minutes=10))
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(minutes=10))
     alerts.escalate_help_requests()
 
     services.acknowledge_help_request(call, actor=rhian)
@@ -75,22 +74,25 @@ def test_one_leader_on_it_is_what_the_other_sees(frozen_now, call, leaders):
 
 
 def test_a_carer_can_still_answer_after_the_leaders_are_alerted(frozen_now, call, ana):
-    frozen_now.move_to(NOW + timedelta(minutes=12))
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(minutes=12))
     alerts.escalate_help_requests()
     services.accept_help_request(call, ana)
     assert HelpRequest.objects.get(pk=call.pk).status == HelpStatus.ACCEPTED
 
 
 def test_the_carers_who_could_go_now_are_asked_at_once(
-    eager, frozen_now, django_capture_on_commit_callbacks, circle, gwen, ana, ben, leaders
+    eager, frozen_now, django_capture_on_commit_callbacks, circle, gwen, ana, ben, cat, leaders
 ):
     dbs = CredentialTypeFactory(code="dbs", name="DBS check")
     gwen.emergency_credentials.add(dbs)
+    # Ana and Ben have a DBS check; Cat, unpaid, has none.
     for person in (ana, ben):
         CredentialFactory(person=person, type=dbs)
-    cat = carer(circle, CarerKind.INFORMAL, full_name="Cat Morgan")  # no DBS check
     Absence.objects.create(
-        carer=ben, kind=AbsenceKind.SICK, start=NOW - timedelta(days=1), end=NOW + timedelta(days=1)
+        carer=ben,
+        kind=AbsenceKind.SICK,
+        start=MONDAY_MIDNIGHT - timedelta(days=1),
+        end=MONDAY_MIDNIGHT + timedelta(days=1),
     )
 
     with django_capture_on_commit_callbacks() as announced:
@@ -122,7 +124,7 @@ def test_nobody_is_asked_once_the_call_is_answered(frozen_now, call, ana, ben):
 
 def test_escalation_waits_the_time_set(settings, frozen_now, call):
     settings.HELP_ESCALATE_MINUTES = 30
-    frozen_now.move_to(NOW + timedelta(minutes=20))
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(minutes=20))
     assert alerts.escalate_help_requests() == 0
     frozen_now.move_to(timezone.now() + timedelta(minutes=10))
     assert alerts.escalate_help_requests() == 1

@@ -4,21 +4,17 @@ import pytest
 from django.urls import reverse
 
 from circles.fanout import tell_people
-from circles.models import Notification, NotificationKind, Role
+from circles.models import Notification, NotificationKind
 from people.models import CarerPreference, Preference
 from rota import services
 from rota.models import AbsenceKind, AuditEvent
-from tests.factories import MembershipFactory, PersonFactory, carer
-from tests.rota.conftest import at, visit
+from tests.stories import MONDAY_MIDNIGHT, at, planned_visit, visit
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-
-@pytest.fixture
-def daughter(gwen):
-    person = PersonFactory(full_name="Siân Davies")
-    MembershipFactory(circle=gwen.circle, person=person, role=Role.FAMILY, client=gwen)
-    return person
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.now(MONDAY_MIDNIGHT),
+    pytest.mark.usefixtures("frozen_now"),
+]
 
 
 def told(person, kind=None):
@@ -30,21 +26,19 @@ def follow_up(action: str) -> int:
     return tell_people(AuditEvent.objects.filter(action=action).latest("pk").pk)
 
 
-def test_the_family_hears_a_new_face_is_coming_and_a_familiar_one_plainly(circle, gwen, daughter):
-    ana, ben = carer(circle, full_name="Ana Price"), carer(circle, full_name="Ben Hughes")
+def test_the_family_hears_a_new_face_is_coming_and_a_familiar_one_plainly(gwen, sian, ana, ben):
     CarerPreference.objects.create(client=gwen, carer=ben, preference=Preference.PREFERRED)
     services.claim(visit(gwen, at(4, 8)), ana)
     follow_up("claim")
     services.claim(visit(gwen, at(5, 8)), ben)
     follow_up("claim")
-    [new_face] = told(daughter, NotificationKind.UNFAMILIAR_CARER)
+    [new_face] = told(sian, NotificationKind.UNFAMILIAR_CARER)
     assert new_face.title == "Someone new is coming to Gwen: Ana, on Mon 4 May 08:00"
-    [familiar] = told(daughter, NotificationKind.VISIT_CHANGED)
+    [familiar] = told(sian, NotificationKind.VISIT_CHANGED)
     assert familiar.title == "Ben will visit Gwen on Tue 5 May 08:00"
 
 
-def test_an_offered_visit_is_offered_to_the_carers_who_could_take_it(circle, gwen, tom):
-    ana, ben, cat = (carer(circle) for _ in range(3))
+def test_an_offered_visit_is_offered_to_the_carers_who_could_take_it(gwen, tom, ana, ben, cat):
     place = services.claim(visit(gwen, at(4, 8)), ana)
     services.claim(visit(tom, at(4, 8)), cat)  # busy at that time
     services.offer(place, actor=ana)
@@ -55,8 +49,7 @@ def test_an_offered_visit_is_offered_to_the_carers_who_could_take_it(circle, gwe
     assert told(cat, NotificationKind.NEEDS_COVER) == [] and told(ana) == []
 
 
-def test_a_swap_proposal_reaches_the_colleague_and_its_acceptance_the_proposer(circle, gwen, tom):
-    ana, ben = carer(circle, full_name="Ana Price"), carer(circle, full_name="Ben Hughes")
+def test_a_swap_proposal_reaches_the_colleague_and_its_acceptance_the_proposer(gwen, tom, ana, ben):
     mine = services.claim(visit(gwen, at(4, 8)), ana)
     theirs = services.claim(visit(tom, at(5, 8)), ben)
     swap = services.propose_swap(mine, theirs, actor=ana)
@@ -70,8 +63,9 @@ def test_a_swap_proposal_reaches_the_colleague_and_its_acceptance_the_proposer(c
     assert done.title == "Ben accepted your swap"
 
 
-def test_an_absence_asks_the_circle_to_cover_and_does_not_tell_the_carer_who_said_it(circle, gwen):
-    ana, ben = carer(circle), carer(circle)
+def test_an_absence_asks_the_circle_to_cover_and_does_not_tell_the_carer_who_said_it(
+    gwen, ana, ben
+):
     services.claim(visit(gwen, at(4, 8)), ana)
     services.record_absence(ana, AbsenceKind.SICK, at(4, 0), at(5, 0), actor=ana)
     follow_up("record_absence")
@@ -80,35 +74,27 @@ def test_an_absence_asks_the_circle_to_cover_and_does_not_tell_the_carer_who_sai
     assert "Gwen" in asked.title
 
 
-def test_a_carer_freed_by_a_family_visit_hears_it_is_not_needed(circle, gwen, daughter):
-    from tests.factories import VisitPlanFactory
-
-    ana = carer(circle)
-    plan = VisitPlanFactory(client=gwen)
-    shift = visit(gwen, at(4, 14), plan=plan, plan_date=at(4, 14).date())
-    services.claim(shift, ana)
-    services.record_family_visit(daughter, gwen, at(4, 13), at(4, 17), actor=daughter)
+def test_a_carer_freed_by_a_family_visit_hears_it_is_not_needed(gwen, sian, ana):
+    services.claim(planned_visit(gwen, at(4, 14)), ana)
+    services.record_family_visit(sian, gwen, at(4, 13), at(4, 17), actor=sian)
     follow_up("record_family_visit")
     [freed] = told(ana, NotificationKind.SHIFT_CHANGED)
     assert freed.title == "Your visit to Gwen on Mon 4 May 14:00 is not needed"
 
 
-def test_a_cancelled_visit_is_told_to_its_carer_and_the_family(circle, gwen, daughter):
-    ana = carer(circle)
-    leader = PersonFactory()
-    MembershipFactory(circle=circle, person=leader, role=Role.TEAM_LEADER)
+def test_a_cancelled_visit_is_told_to_its_carer_and_the_family(gwen, sian, ana, rhian):
     shift = visit(gwen, at(4, 8))
     services.claim(shift, ana)
-    services.cancel_shift(shift, "In hospital", actor=leader)
+    services.cancel_shift(shift, "In hospital", actor=rhian)
     follow_up("cancel_shift")
-    for person in (ana, daughter):
+    for person in (ana, sian):
         [note] = told(person, NotificationKind.VISIT_CHANGED)
         assert note.body == "The reason given: In hospital"
-    assert told(leader) == []
+    assert told(rhian) == []
 
 
-def test_telling_twice_tells_nobody_twice(circle, gwen, daughter):
-    services.claim(visit(gwen, at(4, 8)), carer(circle))
+def test_telling_twice_tells_nobody_twice(gwen, sian, ana):
+    services.claim(visit(gwen, at(4, 8)), ana)
     follow_up("claim")
     follow_up("claim")
-    assert len(told(daughter)) == 1
+    assert len(told(sian)) == 1

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 from circles import notify
 from circles.models import Notification, NotificationKind
 from people.models import Language
-from tests.circles.conftest import LONDON
 from tests.factories import PersonFactory
 
 # The push service on 127.0.0.1 and the site's VAPID keys, shared with people's push tests.
 from tests.people.test_push import Phone, push_service, vapid  # noqa: F401, I001
+from tests.stories import LONDON
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +26,12 @@ LATE = datetime(2026, 5, 4, 23, 30, tzinfo=LONDON)
 
 
 @pytest.fixture
-def rhian():
-    return PersonFactory(
-        full_name="Rhian Lewis",
-        short_name="Rhian",
-        email="rhian@example.org",
-        quiet_from=time(22, 0),
-        quiet_until=time(7, 0),
-    )
+def rhian(rhian):
+    """Rhian, with quiet hours from 22:00 to 07:00."""
+    rhian.short_name = "Rhian"
+    rhian.quiet_from, rhian.quiet_until = time(22, 0), time(7, 0)
+    rhian.save()
+    return rhian
 
 
 def tell(person, *, key="state-change:1", urgent=False, **fields):

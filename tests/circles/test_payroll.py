@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,9 +17,9 @@ from circles import payroll
 from people.models import CarerProfile
 from rota.models import ReleaseReason
 from tests.factories import EmployerFactory
-from tests.web.leader_cast import NOW, at, cast, place, visit
+from tests.stories import MONDAY_MORNING, at, place, planned_visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.now(MONDAY_MORNING)]
 
 APRIL = {"start": "2026-04-01", "end": "2026-04-30"}
 # (employer, carer, kind, visits, hours)
@@ -31,12 +30,6 @@ EXPECTED = [
 
 
 @pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
-
-
-@pytest.fixture
 def april(story):
     """Ana (council): three visits done in April (1 h, 1.5 h and 1.25 h, the last taken off
     her only after it ended), one missed, one she was taken off before it began, one on
@@ -44,27 +37,27 @@ def april(story):
     CarerProfile.objects.filter(person=story.ben).update(
         employer=EmployerFactory(organisation=story.circle.organisation, name="Agency Co")
     )
-    place(visit(story.gwen, at(1, 8, month=4)), story.ana)
-    place(visit(story.tom, at(14, 10, month=4), hours=1.5), story.ana)
-    late = visit(story.gwen, at(30, 22, month=4), hours=1.25)
+    place(planned_visit(story.gwen, at(1, 8, month=4)), story.ana)
+    place(planned_visit(story.tom, at(14, 10, month=4), hours=1.5), story.ana)
+    late = planned_visit(story.gwen, at(30, 22, month=4), hours=1.25)
     place(
         late,
         story.ana,
         released_at=late.end + timedelta(hours=1),
         release_reason=ReleaseReason.REMOVED,
     )
-    place(visit(story.gwen, at(2, 8, month=4)), story.ana, missed=True)
-    early = visit(story.tom, at(3, 8, month=4))
+    place(planned_visit(story.gwen, at(2, 8, month=4)), story.ana, missed=True)
+    early = planned_visit(story.tom, at(3, 8, month=4))
     place(
         early,
         story.ana,
         released_at=early.start - timedelta(days=1),
         release_reason=ReleaseReason.ABSENCE,
     )
-    place(visit(story.gwen, at(1, 8)), story.ana)  # May
-    place(visit(story.tom, at(20, 9, month=4), hours=2), story.ben)
-    place(visit(story.gwen, at(21, 9, month=4)), story.cat)
-    place(visit(story.bart, at(21, 9, month=4)), story.hywel)
+    place(planned_visit(story.gwen, at(1, 8)), story.ana)  # May
+    place(planned_visit(story.tom, at(20, 9, month=4), hours=2), story.ben)
+    place(planned_visit(story.gwen, at(21, 9, month=4)), story.cat)
+    place(planned_visit(story.bart, at(21, 9, month=4)), story.hywel)
 
 
 def test_hours_count_only_visits_done_by_paid_carers(story, april):
@@ -87,7 +80,7 @@ def test_a_visit_still_to_come_is_not_done(story, april):
     )
     assert [(r.carer, r.visits) for r in rows] == [("Ana Price", 1)]  # 1 May, 08:00, over
 
-    place(visit(story.tom, at(4, 18)), story.ana)  # this evening
+    place(planned_visit(story.tom, at(4, 18)), story.ana)  # this evening
     again = payroll.hours_worked(
         [story.circle.pk], date(2026, 5, 1), date(2026, 5, 31), now=timezone.now()
     )
@@ -119,7 +112,7 @@ def test_the_spreadsheet_has_the_same_numbers(client, story, april):
 
 
 def test_a_team_leader_exports_only_her_circles(client, story, april):
-    place(visit(story.dilys, at(10, 9, month=4)), story.eli)
+    place(planned_visit(story.dilys, at(10, 9, month=4)), story.eli)
     client.force_login(story.rhian)
 
     response = client.get(reverse("leaders:payroll"), {**APRIL, "file_format": "csv"})

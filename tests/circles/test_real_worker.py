@@ -14,7 +14,7 @@ from circles.models import Circle, CircleState, Notification, NotificationKind
 from config.celery import app
 from rota import services
 from rota.models import OutboxMessage
-from tests.circles.conftest import planned
+from tests.stories import planned_visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,7 +53,7 @@ def test_a_claim_that_covers_the_last_gap_reaches_the_leader_through_the_worker(
 ):
     rhian = leaders[0]
     tomorrow = (timezone.now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
-    medicine = planned(gwen, tomorrow, essential=True)
+    medicine = planned_visit(gwen, tomorrow, essential=True)
     Circle.objects.filter(pk=circle.pk).update(state=CircleState.NOT_COPING)
 
     services.claim(medicine, ana, actor=ana)

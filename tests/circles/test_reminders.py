@@ -8,15 +8,19 @@ import pytest
 from circles.models import Notification, NotificationKind
 from circles.tasks import reminders
 from rota import services
-from tests.circles.conftest import NOW, at, held_by, planned
 from tests.factories import (
     CredentialFactory,
     CredentialTypeFactory,
     OrganisationFactory,
     PersonFactory,
 )
+from tests.stories import MONDAY_MIDNIGHT, at, place, planned_visit
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.now(MONDAY_MIDNIGHT),
+    pytest.mark.usefixtures("frozen_now"),
+]
 
 
 def told(kind) -> list[tuple[str, str]]:
@@ -24,11 +28,11 @@ def told(kind) -> list[tuple[str, str]]:
 
 
 def test_an_offer_untaken_a_day_ahead_reminds_its_carer_once(frozen_now, gwen, ana, ben):
-    tomorrow = services.offer(held_by(ana, planned(gwen, at(4, 20))))
-    services.offer(held_by(ben, planned(gwen, at(6, 9))))  # two days off: not yet
+    tomorrow = services.offer(place(planned_visit(gwen, at(4, 20)), ana))
+    services.offer(place(planned_visit(gwen, at(6, 9)), ben))  # two days off: not yet
 
     reminders()
-    frozen_now.move_to(NOW + timedelta(hours=1))
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(hours=1))
     reminders()
 
     assert told(NotificationKind.OFFER_UNTAKEN) == [
@@ -41,9 +45,9 @@ def test_an_offer_untaken_a_day_ahead_reminds_its_carer_once(frozen_now, gwen, a
 
 
 def test_a_taken_or_withdrawn_offer_is_not_reminded(gwen, ana, ben, cat):
-    taken = services.offer(held_by(ana, planned(gwen, at(4, 20))))
+    taken = services.offer(place(planned_visit(gwen, at(4, 20)), ana))
     services.take_offer(taken, ben)
-    withdrawn = services.offer(held_by(cat, planned(gwen, at(4, 9))))
+    withdrawn = services.offer(place(planned_visit(gwen, at(4, 9)), cat))
     services.withdraw_offer(withdrawn)
     reminders()
     assert told(NotificationKind.OFFER_UNTAKEN) == []

@@ -8,24 +8,19 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from circles.models import Role
 from rota import services
 from rota.models import HelpStatus
-from tests.factories import ClientFactory, MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_one_round_of_the_jobs_escalates_a_call_for_help_nobody_answered():
-    gwen = ClientFactory()
-    leader = PersonFactory()
-    MembershipFactory(circle=gwen.circle, person=leader, role=Role.TEAM_LEADER)
+def test_one_round_of_the_jobs_escalates_a_call_for_help_nobody_answered(gwen, rhian):
     request = services.raise_help_request(gwen)
     out = StringIO()
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         call_command("run_periodic_jobs", "--once", stdout=out)
     request.refresh_from_db()
     assert request.status == HelpStatus.ESCALATED
-    assert leader.notifications.filter(kind="help_escalated").exists()
+    assert rhian.notifications.filter(kind="help_escalated").exists()
     assert "escalate-help-requests: 1" in out.getvalue()
     assert "sweep-circles: 1" in out.getvalue()  # the one circle, checked

@@ -8,15 +8,20 @@ import pytest
 from circles import alerts
 from circles.models import Circle, CircleState, Notification, NotificationKind, StateChange
 from circles.tasks import sweep
-from tests.circles.conftest import NOW, at, held_by, next_week, planned
+from tests.circles.conftest import next_week
 from tests.factories import CircleFactory, ClientFactory, carer
+from tests.stories import MONDAY_MIDNIGHT, at, place, planned_visit
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.now(MONDAY_MIDNIGHT),
+    pytest.mark.usefixtures("frozen_now"),
+]
 
 
 def test_twenty_sweeps_make_one_crossing_and_one_alert_per_leader(circle, gwen, tom, leaders):
     next_week(tom, filled=17)
-    planned(gwen, at(5, 8), essential=True)
+    planned_visit(gwen, at(5, 8), essential=True)
     CircleFactory(name="Quiet circle")
 
     for _ in range(20):
@@ -33,22 +38,23 @@ def test_twenty_sweeps_make_one_crossing_and_one_alert_per_leader(circle, gwen, 
 
 def test_the_sweep_catches_a_gap_coming_closer(frozen_now, circle, gwen, ana, leaders):
     for day in range(4, 20):
-        held_by(ana, planned(gwen, at(day, 12)))
-    planned(gwen, at(8, 8), essential=True)  # Friday: four days off, and nobody on it
+        place(planned_visit(gwen, at(day, 12)), ana)
+    planned_visit(gwen, at(8, 8), essential=True)  # Friday: four days off, and nobody on it
 
     sweep()
     assert Circle.objects.get(pk=circle.pk).state == CircleState.STRAINED
 
-    frozen_now.move_to(NOW + timedelta(days=2, hours=9))  # Wednesday 09:00: 47 hours to go
+    # Wednesday 09:00: 47 hours to go.
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(days=2, hours=9))
     sweep()
     assert Circle.objects.get(pk=circle.pk).state == CircleState.NOT_COPING
     assert Notification.objects.filter(person=leaders[0]).count() == 2
 
 
 def test_the_sweep_sends_the_recovered_note_once(circle, gwen, ana, leaders):
-    medicine = planned(gwen, at(5, 8), essential=True)
+    medicine = planned_visit(gwen, at(5, 8), essential=True)
     sweep()
-    held_by(ana, medicine)
+    place(medicine, ana)
     sweep()
     sweep()
     assert [
@@ -83,5 +89,5 @@ def test_the_sweep_agrees_with_checking_one_circle(circle, gwen, tom, ana):
 def _a_circle(n: int) -> Circle:
     """A circle coping as it was last judged: its one visit has a carer."""
     circle = CircleFactory(name=f"Circle {n}")
-    held_by(carer(circle), planned(ClientFactory(circle=circle), at(12, 9)))
+    place(planned_visit(ClientFactory(circle=circle), at(12, 9)), carer(circle))
     return circle

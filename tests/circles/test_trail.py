@@ -5,7 +5,6 @@ of events costs the same few queries however many events it holds."""
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,15 +13,9 @@ from rota import services
 from rota.generation import generate_shifts
 from rota.models import AbsenceKind, AuditEvent
 from tests.factories import CarerProfileFactory
-from tests.web.leader_cast import NOW, at, cast, place, visit
+from tests.stories import MONDAY_MORNING, at, place, planned_visit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+pytestmark = [pytest.mark.django_db, pytest.mark.now(MONDAY_MORNING)]
 
 
 def sentences(**filters) -> list[str]:
@@ -36,14 +29,14 @@ def said(action: str) -> str:
 
 
 def test_a_claim(story):
-    services.claim(visit(story.gwen, at(5, 8)), story.ana, actor=story.ana)
+    services.claim(planned_visit(story.gwen, at(5, 8)), story.ana, actor=story.ana)
 
     assert said("claim") == "Ana Price took Gwen's 08:00 visit on Tue 5 May."
 
 
 def test_a_swap_proposed_then_accepted(story):
-    anas = place(visit(story.gwen, at(5, 8)), story.ana)
-    bens = place(visit(story.tom, at(6, 10)), story.ben)
+    anas = place(planned_visit(story.gwen, at(5, 8)), story.ana)
+    bens = place(planned_visit(story.tom, at(6, 10)), story.ben)
 
     swap = services.propose_swap(anas, bens, actor=story.ana)
     services.accept_swap(swap, actor=story.ben)
@@ -59,8 +52,8 @@ def test_a_swap_proposed_then_accepted(story):
 
 
 def test_a_swap_declined_and_one_withdrawn(story):
-    anas = place(visit(story.gwen, at(5, 8)), story.ana)
-    bens = place(visit(story.tom, at(6, 10)), story.ben)
+    anas = place(planned_visit(story.gwen, at(5, 8)), story.ana)
+    bens = place(planned_visit(story.tom, at(6, 10)), story.ben)
 
     services.decline_swap(services.propose_swap(anas, bens), actor=story.ben)
     services.withdraw_swap(services.propose_swap(anas, bens), actor=story.ana)
@@ -76,8 +69,8 @@ def test_a_swap_declined_and_one_withdrawn(story):
 
 
 def test_an_absence_and_its_end(story):
-    place(visit(story.gwen, at(5, 8)), story.ana)
-    place(visit(story.tom, at(6, 8)), story.ana)
+    place(planned_visit(story.gwen, at(5, 8)), story.ana)
+    place(planned_visit(story.tom, at(6, 8)), story.ana)
 
     absence = services.record_absence(
         story.ana, AbsenceKind.SICK, at(5, 0), at(8, 0), actor=story.ana
@@ -104,7 +97,7 @@ def test_an_absence_recorded_by_a_team_leader_says_so(story):
 
 
 def test_a_visit_given_away_and_taken(story):
-    bens = place(visit(story.tom, at(6, 10)), story.ben)
+    bens = place(planned_visit(story.tom, at(6, 10)), story.ben)
 
     offer = services.offer(bens, actor=story.ben)
     services.take_offer(offer, story.ana, actor=story.ana)
@@ -119,7 +112,7 @@ def test_a_visit_given_away_and_taken(story):
 
 
 def test_an_offer_withdrawn(story):
-    offer = services.offer(place(visit(story.tom, at(6, 10)), story.ben), actor=story.ben)
+    offer = services.offer(place(planned_visit(story.tom, at(6, 10)), story.ben), actor=story.ben)
 
     services.withdraw_offer(offer, actor=story.ben)
 
@@ -129,7 +122,7 @@ def test_an_offer_withdrawn(story):
 
 
 def test_a_team_leader_steps_in(story):
-    shift = visit(story.gwen, at(5, 8))
+    shift = planned_visit(story.gwen, at(5, 8))
     services.assign(shift, story.ana, actor=story.rhian)
     services.cancel_shift(shift, "Gwen is in hospital", actor=story.rhian)
 
@@ -153,7 +146,7 @@ def test_a_call_for_help_from_raised_to_dealt_with(story):
 
 
 def test_a_client_would_rather_not_and_a_carer_leaves(story):
-    place(visit(story.gwen, at(5, 8)), story.ben)
+    place(planned_visit(story.gwen, at(5, 8)), story.ben)
     services.decline_carer(story.gwen, story.ben, actor=story.rhian)
     membership = story.ana.memberships.get(circle=story.circle)
     services.end_membership(membership, at(31, 0).date(), actor=story.rhian)
@@ -168,7 +161,7 @@ def test_visits_added_by_generation(story):
     generate_shifts(story.circle, at(5, 0).date(), at(8, 0).date())
     assert not AuditEvent.objects.filter(action="generate_shifts").exists()  # no plans yet
 
-    visit(story.gwen, at(5, 8)).plan.__class__.objects.update(ends_on=None)
+    planned_visit(story.gwen, at(5, 8)).plan.__class__.objects.update(ends_on=None)
     generate_shifts(story.circle, at(5, 0).date(), at(8, 0).date())
 
     assert said("generate_shifts") == (
@@ -192,10 +185,10 @@ def test_a_page_of_events_costs_the_same_however_many_it_holds(story):
     def busy_days(first: int, days: int) -> None:
         for day in range(first, first + days):
             start = at(5, 8) + timedelta(days=day)
-            anas = services.claim(visit(story.gwen, start), story.ana)
-            bens = services.claim(visit(story.tom, start + timedelta(hours=3)), story.ben)
+            anas = services.claim(planned_visit(story.gwen, start), story.ana)
+            bens = services.claim(planned_visit(story.tom, start + timedelta(hours=3)), story.ben)
             services.accept_swap(services.propose_swap(anas, bens))
-            given = services.claim(visit(story.tom, start + timedelta(hours=6)), story.ben)
+            given = services.claim(planned_visit(story.tom, start + timedelta(hours=6)), story.ben)
             services.take_offer(services.offer(given), story.cat)
         services.record_absence(story.ana, AbsenceKind.SICK, at(20 + first, 0), at(21 + first, 0))
 

@@ -6,72 +6,59 @@ VTIMEZONE: so the times below are what a calendar app would show.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 import vobject
 
 from rota import services
 from rota.models import ReleaseReason
-from tests.factories import (
-    AssignmentFactory,
-    CircleFactory,
-    ClientFactory,
-    PersonFactory,
-    ShiftFactory,
-    VisitPlanFactory,
-    carer,
-)
+from tests.factories import PersonFactory, VisitPlanFactory
+from tests.stories import LONDON, at, place, visit
 
-pytestmark = pytest.mark.django_db
-
-LONDON = ZoneInfo("Europe/London")
 # Tuesday 20 October 2026; the clocks go back at 02:00 on Sunday the 25th.
-NOW = datetime(2026, 10, 20, 12, 0, tzinfo=LONDON)
+TUESDAY_BEFORE_THE_CLOCKS_GO_BACK = at(20, 12, month=10)
 DAYS = (24, 25, 26)
 
-# Things about Mair that must never leave the site in a calendar feed.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.now(TUESDAY_BEFORE_THE_CLOCKS_GO_BACK),
+    pytest.mark.usefixtures("frozen_now"),
+]
+
+# Things about Gwen that must never leave the site in a calendar feed.
 SECRETS = {
-    "surname": "Pritchard",
-    "address": "Heol y Bryn",
-    "postcode": "CF37 1AB",
-    "access notes": "4321",
+    "surname": "Davies",
+    "address": "Heol y Nant",
+    "postcode": "CF37 1DL",
+    "access notes": "1966",
     "who to phone": "07700 900123",
-    "what matters": "chapel",
+    "what matters": "Smwt",
     "plan title": "Insulin",
     "task notes": "blood sugar",
 }
 
 
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
+def with_a_feed(person):
+    """`person`, with a secret calendar address of their own."""
+    person.feed_token = f"{person.get_short_name().lower()}-secret-token"
+    person.save(update_fields=["feed_token"])
+    return person
 
 
 @pytest.fixture
-def circle():
-    return CircleFactory(name="Pontypridd", timezone="Europe/London")
+def ana(ana):
+    return with_a_feed(ana)
 
 
 @pytest.fixture
-def mair(circle):
-    return ClientFactory(
-        circle=circle,
-        full_name="Mair Pritchard",
-        preferred_name="Mair",
-        address="12 Heol y Bryn, Pontypridd CF37 1AB",
-        access_notes="Key safe by the back door, code 4321",
-        who_to_phone="Her son Dafydd, 07700 900123",
-        what_matters="Singing at chapel on Sundays",
-    )
+def ben(ben):
+    return with_a_feed(ben)
 
 
 @pytest.fixture
-def plan(mair):
+def plan(gwen):
     return VisitPlanFactory(
-        client=mair,
+        client=gwen,
         title="Insulin and breakfast",
         task_notes="Check her blood sugar before breakfast; insulin in the fridge.",
         starts_on=date(2026, 10, 1),
@@ -80,29 +67,10 @@ def plan(mair):
 
 
 @pytest.fixture
-def ana(circle):
-    return carer(circle, full_name="Ana Price", feed_token="ana-secret-token")
-
-
-@pytest.fixture
-def ben(circle):
-    return carer(circle, full_name="Ben Jones", feed_token="ben-secret-token")
-
-
-@pytest.fixture
-def anas_mornings(mair, plan, ana):
-    """Ana visits Mair at 08:00 on Saturday 24, Sunday 25 and Monday 26 October."""
+def anas_mornings(gwen, plan, ana):
+    """Ana visits Gwen at 08:00 on Saturday 24, Sunday 25 and Monday 26 October."""
     return [
-        AssignmentFactory(
-            carer=ana,
-            shift=ShiftFactory(
-                client=mair,
-                plan=plan,
-                plan_date=date(2026, 10, day),
-                start=datetime(2026, 10, day, 8, 0, tzinfo=LONDON),
-                end=datetime(2026, 10, day, 9, 0, tzinfo=LONDON),
-            ),
-        )
+        place(visit(gwen, at(day, 8, month=10), plan=plan, plan_date=date(2026, 10, day)), ana)
         for day in DAYS
     ]
 
@@ -124,7 +92,9 @@ def uid(assignment) -> str:
     return f"shift-{assignment.shift_id}@care-circles"
 
 
-def test_each_visit_is_at_eight_local_time_either_side_of_the_clock_change(client, anas_mornings):
+def test_each_visit_is_at_eight_local_time_either_side_of_the_clock_change(
+    client, now, anas_mornings
+):
     events = events_of(client, anas_mornings[0].carer)
 
     assert set(events) == {uid(a) for a in anas_mornings}
@@ -144,10 +114,10 @@ def test_each_visit_is_at_eight_local_time_either_side_of_the_clock_change(clien
     assert [e - s for s, e in zip(starts, ends, strict=True)] == [timedelta(hours=1)] * 3
     for assignment in anas_mornings:
         event = events[uid(assignment)]
-        assert event.summary.value == "Visit: Mair"
+        assert event.summary.value == "Visit: Gwen"
         assert event.status.value == "CONFIRMED"
         assert event.sequence.value == "0"
-        assert event.dtstamp.value == NOW.astimezone(UTC)
+        assert event.dtstamp.value == now.astimezone(UTC)
 
 
 def test_times_carry_the_circles_time_zone_with_its_definition(client, anas_mornings):
@@ -163,7 +133,7 @@ def test_times_carry_the_circles_time_zone_with_its_definition(client, anas_morn
 def test_the_feed_has_times_and_the_first_name_only(client, anas_mornings):
     text = feed_of(client, anas_mornings[0].carer)
 
-    assert "Mair" in text
+    assert "Gwen" in text
     leaked = [what for what, words in SECRETS.items() if words.lower() in text.lower()]
     assert leaked == []
     assert "LOCATION" not in text and "DESCRIPTION" not in text
@@ -175,13 +145,13 @@ def test_a_cancelled_visit_is_cancelled_in_the_calendar_with_a_higher_sequence(
     sunday = anas_mornings[1]
     before = events_of(client, ana)[uid(sunday)]
 
-    services.cancel_shift(sunday.shift, "Mair is staying with her son.")
+    services.cancel_shift(sunday.shift, "Gwen is staying with her daughter.")
 
     event = events_of(client, ana)[uid(sunday)]
     assert event.status.value == "CANCELLED"
     assert int(event.sequence.value) > int(before.sequence.value)
-    assert event.summary.value == "Cancelled: visit to Mair"
-    assert "staying with her son" not in feed_of(client, ana)
+    assert event.summary.value == "Cancelled: visit to Gwen"
+    assert "staying with her daughter" not in feed_of(client, ana)
 
 
 def test_a_visit_given_away_is_cancelled_for_the_giver_and_appears_for_the_taker(
@@ -194,7 +164,7 @@ def test_a_visit_given_away_is_cancelled_for_the_giver_and_appears_for_the_taker
 
     anas = events_of(client, ana)
     assert anas[uid(saturday)].status.value == "CANCELLED"
-    assert anas[uid(saturday)].summary.value == "No longer yours: visit to Mair"
+    assert anas[uid(saturday)].summary.value == "No longer yours: visit to Gwen"
     # The shift itself did not change, but Ana's copy did: its sequence must grow.
     assert anas[uid(saturday)].sequence.value == "1"
     assert anas[uid(anas_mornings[1])].status.value == "CONFIRMED"
@@ -218,44 +188,36 @@ def test_a_visit_taken_back_is_confirmed_again_with_a_still_higher_sequence(
     assert event.sequence.value == "2"
 
 
-def test_a_place_given_up_long_ago_is_left_out(client, mair, ana):
-    visit = ShiftFactory(client=mair, start=NOW + timedelta(days=3))
-    AssignmentFactory(
-        shift=visit,
-        carer=ana,
-        released_at=NOW - timedelta(days=15),
+def test_a_place_given_up_long_ago_is_left_out(client, now, gwen, ana):
+    place(
+        visit(gwen, now + timedelta(days=3)),
+        ana,
+        released_at=now - timedelta(days=15),
         release_reason=ReleaseReason.ABSENCE,
     )
 
     assert events_of(client, ana) == {}
 
 
-def test_visits_older_than_two_weeks_are_left_out(client, mair, ana):
-    AssignmentFactory(shift=ShiftFactory(client=mair, start=NOW - timedelta(days=15)), carer=ana)
-    recent = AssignmentFactory(
-        shift=ShiftFactory(client=mair, start=NOW - timedelta(days=13)), carer=ana
-    )
+def test_visits_older_than_two_weeks_are_left_out(client, now, gwen, ana):
+    place(visit(gwen, now - timedelta(days=15)), ana)
+    recent = place(visit(gwen, now - timedelta(days=13)), ana)
 
     assert set(events_of(client, ana)) == {uid(recent)}
 
 
-def test_another_persons_visits_are_not_in_the_feed(client, mair, ana, ben, anas_mornings):
-    bens = AssignmentFactory(
-        carer=ben,
-        shift=ShiftFactory(client=mair, start=datetime(2026, 10, 24, 18, 0, tzinfo=LONDON)),
-    )
+def test_another_persons_visits_are_not_in_the_feed(client, gwen, ana, ben, anas_mornings):
+    bens = place(visit(gwen, at(24, 18, month=10)), ben)
 
     assert uid(bens) not in events_of(client, ana)
     assert set(events_of(client, ben)) == {uid(bens)}
 
 
 def test_the_feed_costs_the_same_queries_however_many_visits(
-    client, django_assert_num_queries, mair, ana, anas_mornings
+    client, django_assert_num_queries, now, gwen, ana, anas_mornings
 ):
     for day in range(1, 11):
-        AssignmentFactory(
-            carer=ana, shift=ShiftFactory(client=mair, start=NOW + timedelta(days=day, hours=6))
-        )
+        place(visit(gwen, now + timedelta(days=day, hours=6)), ana)
 
     # The person by their secret, then their assignments with shift, client and circle.
     with django_assert_num_queries(2):

@@ -3,7 +3,6 @@
 import pytest
 
 from circles.models import Notification, NotificationKind
-from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +13,7 @@ def note(person, key, title):
     )
 
 
-def test_a_person_sees_their_own_messages_and_the_count_of_new_ones(client):
-    ana, ben = PersonFactory(), PersonFactory()
+def test_a_person_sees_their_own_messages_and_the_count_of_new_ones(client, ana, ben):
     note(ana, "a", "Gwen's visit on Mon 4 May 08:00 needs a carer")
     note(ben, "b", "Not for Ana")
     client.force_login(ana)
@@ -25,8 +23,7 @@ def test_a_person_sees_their_own_messages_and_the_count_of_new_ones(client):
     assert "Messages (1 new)" in page
 
 
-def test_marking_all_as_read_clears_the_count(client):
-    ana = PersonFactory()
+def test_marking_all_as_read_clears_the_count(client, ana):
     note(ana, "a", "One")
     note(ana, "b", "Two")
     client.force_login(ana)
@@ -35,8 +32,7 @@ def test_marking_all_as_read_clears_the_count(client):
     assert "Messages (" not in client.get("/messages/").content.decode()
 
 
-def test_the_messages_page_costs_the_same_for_few_and_many(client, django_assert_num_queries):
-    ana = PersonFactory()
+def test_the_messages_page_costs_the_same_for_few_and_many(client, ana, django_assert_num_queries):
     client.force_login(ana)
     for count in (2, 40):
         for i in range(count):

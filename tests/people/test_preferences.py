@@ -4,16 +4,14 @@ from datetime import time
 
 import pytest
 
-from tests.factories import PersonFactory
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ana(client):
-    person = PersonFactory(full_name="Ana Price")
-    client.force_login(person)
-    return person
+def ana(client, ana):
+    """Ana, signed in."""
+    client.force_login(ana)
+    return ana
 
 
 def test_the_language_switch_is_remembered_on_the_person(client, ana):

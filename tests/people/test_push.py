@@ -132,11 +132,6 @@ def vapid(settings) -> Vapid:
 
 
 @pytest.fixture
-def ana():
-    return PersonFactory(full_name="Ana Price", notify_by_push=True)
-
-
-@pytest.fixture
 def anas_phone(ana, push_service) -> Phone:
     phone = Phone()
     phone.subscribe(ana, push_service.url("/push/ana-phone"))

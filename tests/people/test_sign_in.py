@@ -17,8 +17,7 @@ def link_in(message) -> str:
     return re.search(r"http://testserver(/sign-in/link/go/\?sesame=\S+)", message.body).group(1)
 
 
-def test_a_person_signs_in_with_their_password(client):
-    PersonFactory(email="ana@example.org", password="a-long-test-password")
+def test_a_person_signs_in_with_their_password(client, ana):
     response = client.post(
         "/sign-in/", {"username": "ana@example.org", "password": "a-long-test-password"}
     )
@@ -26,8 +25,7 @@ def test_a_person_signs_in_with_their_password(client):
     assert client.get("/me/").status_code == 200
 
 
-def test_a_wrong_password_says_so_and_signs_nobody_in(client):
-    PersonFactory(email="ana@example.org", password="a-long-test-password")
+def test_a_wrong_password_says_so_and_signs_nobody_in(client, ana):
     response = client.post("/sign-in/", {"username": "ana@example.org", "password": "nope"})
     assert "correct email" in response.content.decode()
     assert client.get("/me/").status_code == 302

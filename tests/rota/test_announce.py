@@ -19,7 +19,7 @@ from config.celery import app
 from rota import outbox, services
 from rota.models import Assignment, AuditEvent, OutboxMessage
 from rota.services._base import ANNOUNCE_CHANGE
-from tests.factories import CircleFactory, ClientFactory, ShiftFactory, carer
+from tests.stories import visit
 
 
 @pytest.fixture
@@ -35,22 +35,16 @@ def queued(broker) -> list[dict]:
     return [json.loads(raw)["headers"] for raw in reversed(broker.lrange("celery", 0, -1))]
 
 
-def a_free_visit():
-    circle = CircleFactory()
+@pytest.fixture
+def free_visit(gwen):
+    """Gwen's visit the day after tomorrow, with nobody on it yet."""
     start = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
-    shift = ShiftFactory(
-        client=ClientFactory(circle=circle),
-        circle=circle,
-        start=start,
-        end=start + timedelta(hours=1),
-    )
-    return shift, carer(circle)
+    return visit(gwen, start)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_claim_is_published_to_the_broker_after_commit(broker):
-    shift, ana = a_free_visit()
-    services.claim(shift, ana)
+def test_a_committed_claim_is_published_to_the_broker_after_commit(broker, free_visit, ana):
+    services.claim(free_visit, ana)
     event = AuditEvent.objects.get(action="claim")
     message = OutboxMessage.objects.get()
     assert message.sent_at is not None
@@ -61,10 +55,9 @@ def test_a_committed_claim_is_published_to_the_broker_after_commit(broker):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_change_rolled_back_announces_nothing(broker):
-    shift, ana = a_free_visit()
+def test_a_change_rolled_back_announces_nothing(broker, free_visit, ana):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.claim(shift, ana)
+        services.claim(free_visit, ana)
         raise RuntimeError("the request failed after the claim")
     assert not Assignment.objects.exists()
     assert not OutboxMessage.objects.exists()
@@ -72,10 +65,11 @@ def test_a_change_rolled_back_announces_nothing(broker):
 
 
 @pytest.mark.django_db
-def test_a_follow_up_left_behind_by_a_crash_after_commit_is_sent_by_the_relay(broker):
+def test_a_follow_up_left_behind_by_a_crash_after_commit_is_sent_by_the_relay(
+    broker, free_visit, ana
+):
     # In this test's transaction on_commit never fires: as if the process died at commit.
-    shift, ana = a_free_visit()
-    services.claim(shift, ana)
+    services.claim(free_visit, ana)
     message = OutboxMessage.objects.get()
     assert message.sent_at is None and queued(broker) == []
     assert outbox.relay() == 0  # too fresh: the after-commit send may still be on its way
@@ -88,10 +82,11 @@ def test_a_follow_up_left_behind_by_a_crash_after_commit_is_sent_by_the_relay(br
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_down_broker_does_not_fail_the_change_and_the_relay_sends_it_later(broker):
-    shift, ana = a_free_visit()
+def test_a_down_broker_does_not_fail_the_change_and_the_relay_sends_it_later(
+    broker, free_visit, ana
+):
     with _down():
-        assignment = services.claim(shift, ana)
+        assignment = services.claim(free_visit, ana)
     assert assignment.is_held
     message = OutboxMessage.objects.get()
     assert message.sent_at is None and message.attempts == 1

@@ -3,8 +3,8 @@
 import pytest
 
 from rota import services
-from tests.factories import AssignmentFactory, ClientFactory, carer
-from tests.rota.conftest import at, visit
+from tests.factories import AssignmentFactory, ClientFactory
+from tests.stories import at, visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -13,15 +13,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 QUERIES_PER_CLAIM = 15
 
 
-def test_a_claim_costs_a_fixed_number_of_queries(circle, gwen, django_assert_num_queries):
-    ana = carer(circle)
+def test_a_claim_costs_a_fixed_number_of_queries(gwen, ana, django_assert_num_queries):
     shift = visit(gwen, at(4, 8))
     with django_assert_num_queries(QUERIES_PER_CLAIM):
         services.claim(shift, ana, actor=ana)
 
 
-def test_a_busy_carer_costs_no_more_queries_to_check(circle, gwen, django_assert_num_queries):
-    ana = carer(circle)
+def test_a_busy_carer_costs_no_more_queries_to_check(circle, gwen, ana, django_assert_num_queries):
     for day in range(4, 11):
         for hour in (9, 12, 15):
             AssignmentFactory(shift=visit(ClientFactory(circle=circle), at(day, hour)), carer=ana)

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
-from django.utils import timezone
 
 from rota import services
 from rota.models import AbsenceKind, Assignment, HelpRequest, HelpStatus, Shift, SwapStatus
 from rota.rules import Refused, Rule, RuleBroken
-from tests.factories import CircleFactory, ClientFactory, ShiftFactory, carer
+from tests.factories import carer
+from tests.stories import tomorrow, visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,18 +39,8 @@ def race(count: int, attempt: Callable[[int], object]) -> list[object]:
     return results
 
 
-def tomorrow(hour: int):
-    day = timezone.localdate() + timedelta(days=2)
-    return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + (
-        timedelta(hours=hour)
-    )
-
-
-def test_twenty_carers_claiming_the_last_place_at_once_leaves_exactly_one_holder():
-    circle = CircleFactory()
-    gwen = ClientFactory(circle=circle)
-    start = tomorrow(8)
-    shift = ShiftFactory(client=gwen, circle=circle, start=start, end=start + timedelta(hours=1))
+def test_twenty_carers_claiming_the_last_place_at_once_leaves_exactly_one_holder(circle, gwen):
+    shift = visit(gwen, tomorrow(8))
     carers = [carer(circle) for _ in range(20)]
 
     results = race(20, lambda i: services.claim(shift, carers[i], actor=carers[i]))
@@ -64,13 +54,11 @@ def test_twenty_carers_claiming_the_last_place_at_once_leaves_exactly_one_holder
     assert Assignment.objects.filter(shift=shift, released_at__isnull=True).count() == 1
 
 
-def test_a_swap_accepted_while_its_shift_is_released_by_absence_happens_whole_or_not_at_all():
-    circle = CircleFactory()
-    gwen, tom = ClientFactory(circle=circle), ClientFactory(circle=circle)
-    ana, ben = carer(circle), carer(circle)
-    x_start, y_start = tomorrow(8), tomorrow(12)
-    x = ShiftFactory(client=gwen, circle=circle, start=x_start, end=x_start + timedelta(hours=1))
-    y = ShiftFactory(client=tom, circle=circle, start=y_start, end=y_start + timedelta(hours=1))
+def test_a_swap_accepted_while_its_shift_is_released_by_absence_happens_whole_or_not_at_all(
+    gwen, tom, ana, ben
+):
+    x_start = tomorrow(8)
+    x, y = visit(gwen, x_start), visit(tom, tomorrow(12))
     ana_on_x, ben_on_y = services.claim(x, ana), services.claim(y, ben)
     swap = services.propose_swap(ana_on_x, ben_on_y, actor=ana)
 
@@ -99,10 +87,9 @@ def test_a_swap_accepted_while_its_shift_is_released_by_absence_happens_whole_or
         assert places.count() <= 1  # nobody double-booked, nobody on both
 
 
-def test_two_carers_accepting_the_same_help_request_at_once_gives_one_shift_one_carer():
-    circle = CircleFactory()
-    gwen = ClientFactory(circle=circle)
-    ana, ben = carer(circle), carer(circle)
+def test_two_carers_accepting_the_same_help_request_at_once_gives_one_shift_one_carer(
+    gwen, ana, ben
+):
     request = services.raise_help_request(gwen)
 
     results = race(2, lambda i: services.accept_help_request(request, [ana, ben][i]))
@@ -116,17 +103,10 @@ def test_two_carers_accepting_the_same_help_request_at_once_gives_one_shift_one_
     assert HelpRequest.objects.filter(client=gwen).count() == 1
 
 
-def test_one_carer_claiming_two_overlapping_visits_at_once_ends_on_one():
+def test_one_carer_claiming_two_overlapping_visits_at_once_ends_on_one(gwen, tom, ana):
     # Two different shifts, so two different locks: only the exclusion constraint (or the
     # rules, for whichever commits second) stands between the carer and a double booking.
-    circle = CircleFactory()
-    gwen, tom = ClientFactory(circle=circle), ClientFactory(circle=circle)
-    ana = carer(circle)
-    start = tomorrow(8)
-    shifts = [
-        ShiftFactory(client=client, circle=circle, start=start, end=start + timedelta(hours=1))
-        for client in (gwen, tom)
-    ]
+    shifts = [visit(client, tomorrow(8)) for client in (gwen, tom)]
 
     results = race(2, lambda i: services.claim(shifts[i], ana, actor=ana))
 
@@ -141,12 +121,8 @@ def test_one_carer_claiming_two_overlapping_visits_at_once_ends_on_one():
     assert Assignment.objects.filter(carer=ana, released_at__isnull=True).count() == 1
 
 
-def test_a_deadlock_becomes_a_plain_try_again():
-    circle = CircleFactory()
-    gwen, tom = ClientFactory(circle=circle), ClientFactory(circle=circle)
-    ana, ben = carer(circle), carer(circle)
-    x = ShiftFactory(client=gwen, circle=circle, start=tomorrow(8), end=tomorrow(9))
-    y = ShiftFactory(client=tom, circle=circle, start=tomorrow(12), end=tomorrow(13))
+def test_a_deadlock_becomes_a_plain_try_again(gwen, tom, ana, ben):
+    x, y = visit(gwen, tomorrow(8)), visit(tom, tomorrow(12))
     swap = services.propose_swap(services.claim(x, ana), services.claim(y, ben), actor=ana)
     first, second = sorted((x, y), key=lambda s: s.pk)
     holding_second = threading.Event()

@@ -9,14 +9,14 @@ from people.models import CarerPreference, Preference
 from rota.familiarity import familiar_pairs
 from rota.models import ShiftStatus
 from tests.factories import AssignmentFactory
-from tests.rota.conftest import NOW, visit
+from tests.stories import WEDNESDAY_NOON, visit
 
 pytestmark = pytest.mark.django_db
 
 
 def did(carer, client, days_ago: float, **fields):
     """`carer` did one of `client`'s visits `days_ago` days before now."""
-    shift = visit(client, NOW - timedelta(days=days_ago))
+    shift = visit(client, WEDNESDAY_NOON - timedelta(days=days_ago))
     return AssignmentFactory(shift=shift, carer=carer, **fields)
 
 
@@ -61,7 +61,13 @@ def test_visits_not_done_do_not_count(frozen_now, gwen, ana):
     did(ana, gwen, days_ago=-1)  # tomorrow
     did(ana, gwen, days_ago=0.01)  # started a quarter of an hour ago, not over yet
     did(ana, gwen, days_ago=4, missed=True)
-    did(ana, gwen, days_ago=5, released_at=NOW - timedelta(days=6), release_reason="absence")
+    did(
+        ana,
+        gwen,
+        days_ago=5,
+        released_at=WEDNESDAY_NOON - timedelta(days=6),
+        release_reason="absence",
+    )
 
     assert familiar_pairs([(gwen.pk, ana.pk)]) == set()
 

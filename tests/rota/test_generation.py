@@ -1,7 +1,6 @@
 """Shifts made from care plans: at local time across clock changes, once a date, never twice."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -9,10 +8,9 @@ import time_machine
 from rota.generation import generate_shifts
 from rota.models import AuditEvent, Shift, ShiftStatus
 from tests.factories import CircleFactory, ClientFactory, VisitPlanFactory
+from tests.stories import LONDON
 
 pytestmark = pytest.mark.django_db
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def days(first: date, count: int) -> list[date]:
@@ -39,33 +37,28 @@ def circle():
 # Clock changes
 
 
-@time_machine.travel(datetime(2026, 10, 20, tzinfo=UTC), tick=False)
-def test_an_eight_oclock_visit_stays_at_eight_across_the_october_change(circle):
-    plan = plan_in(circle, starts_on=date(2026, 10, 20), start_time=time(8, 0))
+@pytest.mark.parametrize(
+    ("first", "until", "utc_hours"),
+    [
+        # British Summer Time until Sunday 25 October, Greenwich Mean Time from then on.
+        pytest.param(date(2026, 10, 20), date(2026, 11, 1), [7] * 5 + [8] * 7, id="october"),
+        # Greenwich Mean Time until Sunday 28 March, British Summer Time from then on.
+        pytest.param(date(2027, 3, 20), date(2027, 4, 3), [8] * 8 + [7] * 6, id="march"),
+    ],
+)
+def test_an_eight_oclock_visit_stays_at_eight_across_the_clock_change(
+    circle, first, until, utc_hours
+):
+    with time_machine.travel(datetime.combine(first, time(), tzinfo=UTC), tick=False):
+        plan = plan_in(circle, starts_on=first, start_time=time(8, 0))
 
-    created = generate_shifts(circle, date(2026, 10, 20), date(2026, 11, 1))
-
-    shifts = shifts_of(plan)
-    assert created == 12
-    assert [s.plan_date for s in shifts] == days(date(2026, 10, 20), 12)
-    assert {s.start.astimezone(LONDON).time() for s in shifts} == {time(8, 0)}
-    # British Summer Time until Sunday 25 October, Greenwich Mean Time from then on.
-    assert [s.start.astimezone(UTC).hour for s in shifts] == [7] * 5 + [8] * 7
-    assert {s.end - s.start for s in shifts} == {timedelta(hours=1)}
-
-
-@time_machine.travel(datetime(2027, 3, 20, tzinfo=UTC), tick=False)
-def test_an_eight_oclock_visit_stays_at_eight_across_the_march_change(circle):
-    plan = plan_in(circle, starts_on=date(2027, 3, 20), start_time=time(8, 0))
-
-    created = generate_shifts(circle, date(2027, 3, 20), date(2027, 4, 3))
+        created = generate_shifts(circle, first, until)
 
     shifts = shifts_of(plan)
-    assert created == 14
-    assert [s.plan_date for s in shifts] == days(date(2027, 3, 20), 14)
+    assert created == len(utc_hours)
+    assert [s.plan_date for s in shifts] == days(first, len(utc_hours))
     assert {s.start.astimezone(LONDON).time() for s in shifts} == {time(8, 0)}
-    # Greenwich Mean Time until Sunday 28 March, British Summer Time from then on.
-    assert [s.start.astimezone(UTC).hour for s in shifts] == [8] * 8 + [7] * 6
+    assert [s.start.astimezone(UTC).hour for s in shifts] == utc_hours
     assert {s.end - s.start for s in shifts} == {timedelta(hours=1)}
 
 

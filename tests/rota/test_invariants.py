@@ -20,8 +20,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from circles.models import Role
-from people.models import CarerKind
 from rota import services
 from rota.models import (
     Absence,
@@ -37,17 +35,8 @@ from rota.models import (
     SwapStatus,
 )
 from rota.rules import Refused, RuleBroken
-from tests.factories import (
-    CircleFactory,
-    ClientFactory,
-    CredentialFactory,
-    CredentialTypeFactory,
-    MembershipFactory,
-    PersonFactory,
-    ShiftFactory,
-    VisitPlanFactory,
-    carer,
-)
+from tests.factories import CredentialFactory, VisitPlanFactory, carer
+from tests.stories import Cast, visit
 
 picks = st.integers(min_value=0, max_value=1000)
 
@@ -59,13 +48,11 @@ class SmallCircle(RuleBasedStateMachine):
         # refuses DELETE, so rolling back is the only way to start clean).
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
-        circle = CircleFactory()
-        self.gwen, self.tom = ClientFactory(circle=circle), ClientFactory(circle=circle)
-        self.daughter = PersonFactory()
-        MembershipFactory(circle=circle, person=self.daughter, role=Role.FAMILY, client=self.gwen)
-        medication = CredentialTypeFactory(code="medication", name="Medication training")
-        self.carers = [carer(circle) for _ in range(3)]
-        self.carers.append(carer(circle, kind=CarerKind.INFORMAL))
+        cast = Cast()
+        circle, medication = cast.circle, cast.medication
+        self.gwen, self.tom, self.sian = cast.gwen, cast.tom, cast.sian
+        # Three paid carers and Cat, unpaid.
+        self.carers = [cast.ana, cast.ben, carer(circle), cast.cat]
         CredentialFactory(person=self.carers[0], type=medication)
         CredentialFactory(
             person=self.carers[1], type=medication, valid_until=timezone.localdate()
@@ -77,26 +64,9 @@ class SmallCircle(RuleBasedStateMachine):
         for day in range(2):
             for client, hour, needed in ((self.gwen, 0, 1), (self.tom, 0, 2), (self.gwen, 3, 1)):
                 start = base + timedelta(days=day, hours=hour)
-                self.shifts.append(
-                    ShiftFactory(
-                        client=client,
-                        circle=circle,
-                        start=start,
-                        end=start + timedelta(hours=1, minutes=30),
-                        carers_needed=needed,
-                    )
-                )
+                self.shifts.append(visit(client, start, hours=1.5, carers_needed=needed))
         start = base + timedelta(hours=6)
-        self.shifts.append(
-            ShiftFactory(
-                client=self.gwen,
-                circle=circle,
-                plan=medicated,
-                plan_date=start.date(),
-                start=start,
-                end=start + timedelta(hours=1),
-            )
-        )
+        self.shifts.append(visit(self.gwen, start, plan=medicated, plan_date=start.date()))
         self.base = base
 
     def teardown(self) -> None:
@@ -190,7 +160,7 @@ class SmallCircle(RuleBasedStateMachine):
         self.attempt(
             "record_family_visit",
             lambda: services.record_family_visit(
-                self.daughter, self.gwen, start, start + timedelta(hours=hours), actor=self.daughter
+                self.sian, self.gwen, start, start + timedelta(hours=hours), actor=self.sian
             ),
         )
 
@@ -198,10 +168,10 @@ class SmallCircle(RuleBasedStateMachine):
     def withdraw_family_visit(self, pick: int) -> None:
         active = list(FamilyVisit.objects.filter(status=FamilyVisitStatus.ACTIVE).order_by("pk"))
         if active:
-            visit = active[pick % len(active)]
+            family_visit = active[pick % len(active)]
             self.attempt(
                 "withdraw_family_visit",
-                lambda: services.withdraw_family_visit(visit, actor=self.daughter),
+                lambda: services.withdraw_family_visit(family_visit, actor=self.sian),
             )
 
     # -- what must always hold ------------------------------------------------------------

@@ -8,14 +8,12 @@ import time_machine
 from rota import services
 from rota.lapse import lapse_started
 from rota.models import OfferStatus, SwapStatus
-from tests.factories import carer
-from tests.rota.conftest import at, visit
+from tests.stories import at, visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
-def test_an_untaken_offer_and_an_open_swap_lapse_when_the_visit_starts(circle, gwen, tom):
-    ana, ben = carer(circle), carer(circle)
+def test_an_untaken_offer_and_an_open_swap_lapse_when_the_visit_starts(gwen, tom, ana, ben):
     anas = services.claim(visit(gwen, at(4, 8)), ana)
     bens = services.claim(visit(tom, at(5, 8)), ben)
     later = services.claim(visit(tom, at(6, 8)), ana)

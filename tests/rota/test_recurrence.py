@@ -1,7 +1,6 @@
 """Care-plan repeat rules: what a plan may say, and how it reads as weekday boxes."""
 
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,8 +12,7 @@ from rota.recurrence import (
     validate_rule,
     weekdays_of_rule,
 )
-
-LONDON = ZoneInfo("Europe/London")
+from tests.stories import LONDON
 
 
 @pytest.mark.parametrize(

@@ -1,28 +1,20 @@
 """Treforest's board: the next fortnight as the whole circle sees it, the gaps first
 (essential ones before the rest), then day by day with who is on each visit."""
 
-import pytest
-import time_machine
 from django.urls import reverse
 
 from rota import services
 from tests.factories import CircleFactory, MembershipFactory
-from tests.web.carer_cast import NOW, at, cast, place, visit
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+from tests.stories import at, place, planned_visit
 
 
 def test_gaps_first_essential_first_then_each_day_with_who_is_on(client, story):
-    place(visit(story.gwen, at(30, 8), title="Gwen's breakfast"), story.ben)
-    visit(story.tom, at(1, 9, month=5), title="Tom's walk")
-    visit(story.gwen, at(2, 12, month=5), title="Gwen's tablets", essential=True)
-    given = place(visit(story.tom, at(3, 18, month=5), title="Tom's supper"), story.cat)
+    place(planned_visit(story.gwen, at(30, 8, month=4), title="Gwen's breakfast"), story.ben)
+    planned_visit(story.tom, at(1, 9), title="Tom's walk")
+    planned_visit(story.gwen, at(2, 12), title="Gwen's tablets", essential=True)
+    given = place(planned_visit(story.tom, at(3, 18), title="Tom's supper"), story.cat)
     services.offer(given, actor=story.cat)
-    visit(story.tom, at(20, 9, month=5), title="Too far ahead")
+    planned_visit(story.tom, at(20, 9), title="Too far ahead")
     client.force_login(story.ana)
 
     page = client.get(reverse("carer:board")).text

@@ -1,21 +1,14 @@
 """Ana opens Needs cover, taps “I'll take it” on Gwen's visit, and finds it in My shifts."""
 
-import pytest
-import time_machine
 from django.urls import reverse
 
 from rota.models import Assignment, AuditEvent
-from tests.web.carer_cast import NOW, at, cast, visit
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+from tests.stories import at, planned_visit
+from tests.web.pages import HTMX
 
 
 def test_carer_takes_a_visit_that_needs_cover_and_sees_it_in_my_shifts(client, story):
-    shift = visit(story.gwen, at(30, 8), title="Breakfast and a chat")
+    shift = planned_visit(story.gwen, at(30, 8, month=4), title="Breakfast and a chat")
     client.force_login(story.ana)
 
     page = client.get(reverse("carer:needs_cover"))
@@ -35,7 +28,7 @@ def test_carer_takes_a_visit_that_needs_cover_and_sees_it_in_my_shifts(client, s
 
 
 def test_taken_visit_leaves_needs_cover_for_everyone_else(client, story):
-    shift = visit(story.gwen, at(30, 8), title="Breakfast and a chat")
+    shift = planned_visit(story.gwen, at(30, 8, month=4), title="Breakfast and a chat")
     client.force_login(story.ana)
     client.post(reverse("carer:take", args=[shift.pk]))
 
@@ -44,10 +37,10 @@ def test_taken_visit_leaves_needs_cover_for_everyone_else(client, story):
 
 
 def test_with_htmx_the_card_turns_to_yours_in_place(client, story):
-    shift = visit(story.gwen, at(30, 8))
+    shift = planned_visit(story.gwen, at(30, 8, month=4))
     client.force_login(story.ana)
 
-    response = client.post(reverse("carer:take", args=[shift.pk]), headers={"HX-Request": "true"})
+    response = client.post(reverse("carer:take", args=[shift.pk]), headers=HTMX)
 
     assert response.status_code == 200
     card = response.text.strip()
@@ -59,7 +52,7 @@ def test_with_htmx_the_card_turns_to_yours_in_place(client, story):
 
 
 def test_a_double_tap_is_told_it_is_already_theirs(client, story):
-    shift = visit(story.gwen, at(30, 8))
+    shift = planned_visit(story.gwen, at(30, 8, month=4))
     client.force_login(story.ana)
     client.post(reverse("carer:take", args=[shift.pk]))
 

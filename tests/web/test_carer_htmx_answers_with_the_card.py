@@ -5,24 +5,18 @@ with a redirect and a message. Every hx-post sits on a real form with method="po
 import re
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from rota.models import Swap
-from tests.web.carer_cast import NOW, at, cast, place, visit
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+from tests.stories import at, place, planned_visit
+from tests.web.pages import HTMX
 
 
 @pytest.fixture
 def rota(story):
-    anas = place(visit(story.gwen, at(30, 8)), story.ana)
-    bens = place(visit(story.tom, at(1, 18, month=5)), story.ben)
-    free = visit(story.tom, at(2, 9, month=5))
+    anas = place(planned_visit(story.gwen, at(30, 8, month=4)), story.ana)
+    bens = place(planned_visit(story.tom, at(1, 18)), story.ben)
+    free = planned_visit(story.tom, at(2, 9))
     return {"anas": anas, "bens": bens, "free": free}
 
 
@@ -51,14 +45,12 @@ def test_each_action_answers_htmx_with_its_card_and_a_plain_post_with_a_redirect
         ),
     ]
     for url, element_id in steps:
-        response = client.post(url, headers={"HX-Request": "true"})
+        response = client.post(url, headers=HTMX)
         assert response.status_code == 200
         only_cards(response.text, element_id)
 
     swap = Swap.objects.get()
-    response = client.post(
-        reverse("carer:withdraw_swap", args=[swap.pk]), headers={"HX-Request": "true"}
-    )
+    response = client.post(reverse("carer:withdraw_swap", args=[swap.pk]), headers=HTMX)
     only_cards(response.text, f"swap-{swap.pk}")
 
     plain = client.post(reverse("carer:give_away", args=[rota["anas"].pk]))

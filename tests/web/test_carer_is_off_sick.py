@@ -1,25 +1,22 @@
 """Ana wakes up ill at noon: two taps (“I'm off”, “I'm sick today”) and the rest of today's
 visits go to the circle for cover; the page lists them. Tomorrow's stay hers."""
 
-import pytest
-import time_machine
 from django.urls import reverse
 
 from rota.models import Absence, AbsenceKind, HelpRequest, ReleaseReason
-from tests.web.carer_cast import NOW, at, cast, place, visit
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+from tests.outcomes import released_because, still_held
+from tests.stories import WEDNESDAY_NOON, at, place, planned_visit
 
 
 def test_sick_today_releases_the_rest_of_todays_visits_and_lists_them(client, story):
-    this_morning = place(visit(story.gwen, at(29, 8), title="Gwen's breakfast"), story.ana)
-    teatime = place(visit(story.gwen, at(29, 16), title="Gwen's tea"), story.ana)
-    bedtime = place(visit(story.tom, at(29, 21), title="Tom's bedtime"), story.ana)
-    tomorrow = place(visit(story.tom, at(30, 8), title="Tom's breakfast"), story.ana)
+    this_morning = place(
+        planned_visit(story.gwen, at(29, 8, month=4), title="Gwen's breakfast"), story.ana
+    )
+    teatime = place(planned_visit(story.gwen, at(29, 16, month=4), title="Gwen's tea"), story.ana)
+    bedtime = place(planned_visit(story.tom, at(29, 21, month=4), title="Tom's bedtime"), story.ana)
+    tomorrow = place(
+        planned_visit(story.tom, at(30, 8, month=4), title="Tom's breakfast"), story.ana
+    )
     client.force_login(story.ana)
 
     my_shifts = client.get(reverse("carer:my_shifts")).text
@@ -31,25 +28,21 @@ def test_sick_today_releases_the_rest_of_todays_visits_and_lists_them(client, st
 
     absence = Absence.objects.get(carer=story.ana)
     assert absence.kind == AbsenceKind.SICK
-    assert (absence.start, absence.end) == (NOW, at(30, 0))
+    assert (absence.start, absence.end) == (WEDNESDAY_NOON, at(30, 0, month=4))
     assert response.redirect_chain[-1][0] == reverse("carer:absence", args=[absence.pk])
     assert "Get well soon." in response.text
     assert "From Wednesday 29 April, 12:00 to the end of Wednesday 29 April." in response.text
     assert "Gwen&#x27;s tea" in response.text and "Tom&#x27;s bedtime" in response.text
     assert "Tom&#x27;s breakfast" not in response.text
     assert "Gwen&#x27;s breakfast" not in response.text
-    for released in (teatime, bedtime):
-        released.refresh_from_db()
-        assert released.release_reason == ReleaseReason.ABSENCE
-    for kept in (this_morning, tomorrow):
-        kept.refresh_from_db()
-        assert kept.is_held
+    assert released_because(ReleaseReason.ABSENCE, teatime, bedtime)
+    assert still_held(this_morning, tomorrow)
     client.force_login(story.ben)
     assert "Gwen&#x27;s tea" in client.get(reverse("carer:needs_cover")).text
 
 
 def test_a_visit_under_way_goes_to_the_circle_as_a_call_for_help(client, story):
-    place(visit(story.gwen, at(29, 11, 30), title="Gwen's morning"), story.ana)
+    place(planned_visit(story.gwen, at(29, 11, 30, month=4), title="Gwen's morning"), story.ana)
     client.force_login(story.ana)
 
     response = client.post(reverse("carer:sick_today"), follow=True)

@@ -2,18 +2,10 @@
 it involves; on a double-up who else is on it; and on the day itself how to get in and who
 to phone. A carer lands there when they sign in."""
 
-import pytest
-import time_machine
 from django.urls import reverse
 
 from tests.factories import CredentialFactory
-from tests.web.carer_cast import NOW, at, cast, place, visit
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+from tests.stories import at, place, planned_visit
 
 
 def test_a_carer_lands_on_my_shifts(client, story):
@@ -23,10 +15,15 @@ def test_a_carer_lands_on_my_shifts(client, story):
 
 
 def test_days_in_order_today_first_with_what_each_visit_involves(client, story):
-    place(visit(story.tom, at(1, 9, month=5), title="Shopping trip"), story.ana)
-    place(visit(story.gwen, at(29, 17), title="Tea", notes="Check the fridge."), story.ana)
-    place(visit(story.gwen, at(30, 8), title="Breakfast", carers_needed=2), story.ana)
-    place(visit(story.gwen, at(28, 8), title="Yesterday's visit"), story.ana)
+    place(planned_visit(story.tom, at(1, 9), title="Shopping trip"), story.ana)
+    place(
+        planned_visit(story.gwen, at(29, 17, month=4), title="Tea", notes="Check the fridge."),
+        story.ana,
+    )
+    place(
+        planned_visit(story.gwen, at(30, 8, month=4), title="Breakfast", carers_needed=2), story.ana
+    )
+    place(planned_visit(story.gwen, at(28, 8, month=4), title="Yesterday's visit"), story.ana)
     client.force_login(story.ana)
 
     page = client.get(reverse("carer:my_shifts")).text
@@ -42,8 +39,8 @@ def test_days_in_order_today_first_with_what_each_visit_involves(client, story):
 
 
 def test_on_the_day_itself_the_card_says_how_to_get_in_and_who_to_phone(client, story):
-    place(visit(story.gwen, at(29, 17), title="Tea"), story.ana)
-    place(visit(story.gwen, at(30, 17), title="Thursday tea"), story.ana)
+    place(planned_visit(story.gwen, at(29, 17, month=4), title="Tea"), story.ana)
+    place(planned_visit(story.gwen, at(30, 17, month=4), title="Thursday tea"), story.ana)
     client.force_login(story.ana)
 
     page = client.get(reverse("carer:my_shifts")).text
@@ -54,7 +51,7 @@ def test_on_the_day_itself_the_card_says_how_to_get_in_and_who_to_phone(client, 
 
 
 def test_a_double_up_names_the_colleague(client, story):
-    shift = visit(story.gwen, at(30, 8), carers_needed=2)
+    shift = planned_visit(story.gwen, at(30, 8, month=4), carers_needed=2)
     place(shift, story.ana)
     place(shift, story.ben)
     client.force_login(story.ana)
@@ -63,8 +60,10 @@ def test_a_double_up_names_the_colleague(client, story):
 
 
 def test_a_place_whose_check_ran_out_is_flagged(client, story):
-    CredentialFactory(person=story.ana, type=story.medication, valid_until=at(30, 0).date())
-    place(visit(story.gwen, at(2, 12, month=5), needs=[story.medication]), story.ana)
+    CredentialFactory(
+        person=story.ana, type=story.medication, valid_until=at(30, 0, month=4).date()
+    )
+    place(planned_visit(story.gwen, at(2, 12), needs=[story.medication]), story.ana)
     client.force_login(story.ana)
 
     page = client.get(reverse("carer:my_shifts")).text

@@ -4,23 +4,17 @@ read in bulk (reasons to refuse included), never one query per visit."""
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from rota import services
 from rota.models import AbsenceKind
 from tests.factories import CredentialFactory
-from tests.web.carer_cast import NOW, at, cast, place, visit
+from tests.stories import WEDNESDAY_NOON, at, place, planned_visit
+from tests.web.pages import HTMX
 
 # What every signed-in page pays, whatever it shows: the session, the person, the menu
 # (roles held, and whether they speak for a client) and the count of unread messages.
 SIGNED_IN = 5
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
 
 
 def fill(story, n: int) -> dict:
@@ -28,16 +22,16 @@ def fill(story, n: int) -> dict:
     Ben, one given away, one swap each way), free ones (one needing a check Ana lacks, one
     needing a check she has), and Ben's that she could ask for."""
     CredentialFactory(person=story.ana, type=story.medication)
-    first = at(30, 7)
+    first = at(30, 7, month=4)
     anas, bens = [], []
     for i in range(n):
         start = first + timedelta(hours=9 * i)
         client = story.gwen if i % 2 else story.tom
-        shift = visit(client, start, carers_needed=2 if i % 3 == 0 else 1)
+        shift = planned_visit(client, start, carers_needed=2 if i % 3 == 0 else 1)
         anas.append(place(shift, story.ana))
         if i % 3 == 0:
             place(shift, story.cat)
-        free = visit(client, start + timedelta(hours=2), needs=[story.medication] * (i % 2))
+        free = planned_visit(client, start + timedelta(hours=2), needs=[story.medication] * (i % 2))
         if i % 4 == 0:
             bens.append(place(free, story.ben))
     services.offer(anas[1], actor=story.ana)
@@ -78,7 +72,7 @@ def test_time_off_costs_the_same_however_many_visits_it_released(
 ):
     fill(story, n)
     absence = services.record_absence(
-        story.ana, AbsenceKind.HOLIDAY, at(30, 0), NOW + timedelta(14)
+        story.ana, AbsenceKind.HOLIDAY, at(30, 0, month=4), WEDNESDAY_NOON + timedelta(14)
     )
     assert absence.released.count() >= 3
     client.force_login(story.ana)
@@ -91,7 +85,7 @@ def test_taking_a_visit_with_htmx_costs_the_same_whatever_else_is_on_the_rota(
     client, story, django_assert_num_queries, n
 ):
     fill(story, n)
-    shift = visit(story.gwen, at(12, 15, month=5))
+    shift = planned_visit(story.gwen, at(12, 15))
     client.force_login(story.ana)
     with django_assert_num_queries(SIGNED_IN + 19):
-        client.post(reverse("carer:take", args=[shift.pk]), headers={"HX-Request": "true"})
+        client.post(reverse("carer:take", args=[shift.pk]), headers=HTMX)

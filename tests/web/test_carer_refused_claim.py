@@ -3,24 +3,19 @@ Needs cover says so in one line instead of hiding the visit, and a tampered “I
 is refused in the rule's own words with nothing changed."""
 
 import pytest
-import time_machine
 from django.urls import reverse
 
-from tests.rota.stories import rota_state
-from tests.web.carer_cast import NOW, at, cast, visit
+from tests.stories import at, planned_visit
+from tests.web.pages import HTMX, refused_tap
 
 NEEDS_MEDICATION = "This visit needs Medication administration, which you don&#x27;t have."
 
 
 @pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
-
-
-@pytest.fixture
 def lunch(story):
-    return visit(story.gwen, at(30, 12), title="Lunch and tablets", needs=[story.medication])
+    return planned_visit(
+        story.gwen, at(30, 12, month=4), title="Lunch and tablets", needs=[story.medication]
+    )
 
 
 def test_a_visit_cat_cannot_take_says_why_instead_of_a_button(client, story, lunch):
@@ -34,26 +29,16 @@ def test_a_visit_cat_cannot_take_says_why_instead_of_a_button(client, story, lun
 
 
 def test_a_tampered_claim_is_refused_with_the_rules_words_and_changes_nothing(client, story, lunch):
-    client.force_login(story.cat)
-    before = rota_state()
+    response = refused_tap(client, story.cat, lunch, follow=True)
 
-    response = client.post(reverse("carer:take", args=[lunch.pk]), follow=True)
-
-    assert response.status_code == 200
     assert NEEDS_MEDICATION in response.text
-    assert rota_state() == before
 
 
 def test_with_htmx_the_refusal_sits_in_the_card(client, story, lunch):
-    client.force_login(story.cat)
-    before = rota_state()
+    card = refused_tap(client, story.cat, lunch, headers=HTMX).text.strip()
 
-    response = client.post(reverse("carer:take", args=[lunch.pk]), headers={"HX-Request": "true"})
-
-    card = response.text.strip()
     assert card.startswith(f'<article class="card visit cannot" id="visit-{lunch.pk}"')
     assert '<div class="why" role="alert"><p>' + NEEDS_MEDICATION in card
-    assert rota_state() == before
 
 
 def test_ana_with_the_training_may_take_it(client, story, lunch):

@@ -4,37 +4,31 @@ whether Gwen knows them. Nobody else's visits, and nobody else's page."""
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from circles.models import Role
 from people.models import CarerPreference, Preference
 from rota import services
 from tests.factories import MembershipFactory
-from tests.web.family_cast import NOW, at, cards, cast, place, visit, words
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+from tests.stories import WEDNESDAY_NOON, at, place, planned_visit
+from tests.web.pages import cards, words
 
 
 def gwens_week(story):
     """Ana did two of Gwen's visits last week (Gwen knows her), Cat one (she is new), and
     Gwen would rather have Ben."""
     for days_ago in (2, 3):
-        place(visit(story.gwen, NOW - timedelta(days=days_ago)), story.ana)
-    place(visit(story.gwen, NOW - timedelta(days=4)), story.cat)
+        place(planned_visit(story.gwen, WEDNESDAY_NOON - timedelta(days=days_ago)), story.ana)
+    place(planned_visit(story.gwen, WEDNESDAY_NOON - timedelta(days=4)), story.cat)
     CarerPreference.objects.create(
         client=story.gwen, carer=story.ben, preference=Preference.PREFERRED
     )
-    place(visit(story.gwen, at(29, 17), title="Tea"), story.ana)
-    place(visit(story.gwen, at(30, 8), title="Breakfast"), story.ben)
-    place(visit(story.gwen, at(1, 8, month=5), title="Breakfast"), story.cat)
-    visit(story.gwen, at(2, 8, month=5), title="Breakfast")  # nobody yet
-    visit(story.gwen, at(7, 8, month=5), title="Beyond the week")
-    place(visit(story.tom, at(30, 10), title="Tom's lunch"), story.ana)
+    place(planned_visit(story.gwen, at(29, 17, month=4), title="Tea"), story.ana)
+    place(planned_visit(story.gwen, at(30, 8, month=4), title="Breakfast"), story.ben)
+    place(planned_visit(story.gwen, at(1, 8), title="Breakfast"), story.cat)
+    planned_visit(story.gwen, at(2, 8), title="Breakfast")  # nobody yet
+    planned_visit(story.gwen, at(7, 8), title="Beyond the week")
+    place(planned_visit(story.tom, at(30, 10, month=4), title="Tom's lunch"), story.ana)
 
 
 def test_daughter_sees_her_mums_next_seven_days_and_who_knows_her(client, story):
@@ -58,8 +52,8 @@ def test_daughter_sees_her_mums_next_seven_days_and_who_knows_her(client, story)
 
 
 def test_a_visit_freed_by_family_shows_as_not_needed(client, story):
-    place(visit(story.gwen, at(30, 17), title="Tea"), story.ana)
-    services.record_family_visit(story.sian, story.gwen, at(30, 14), at(30, 19))
+    place(planned_visit(story.gwen, at(30, 17, month=4), title="Tea"), story.ana)
+    services.record_family_visit(story.sian, story.gwen, at(30, 14, month=4), at(30, 19, month=4))
     client.force_login(story.sian)
 
     page = client.get(reverse("family:coming"))
@@ -73,7 +67,10 @@ def test_a_visit_freed_by_family_shows_as_not_needed(client, story):
 
 
 def test_a_double_up_with_one_carer_says_one_is_still_being_found(client, story):
-    place(visit(story.gwen, at(30, 8), title="Getting up", carers_needed=2), story.ana)
+    place(
+        planned_visit(story.gwen, at(30, 8, month=4), title="Getting up", carers_needed=2),
+        story.ana,
+    )
     client.force_login(story.sian)
 
     page = client.get(reverse("family:coming"))
@@ -87,7 +84,7 @@ def test_times_are_the_circles_local_time(client, story):
     story.circle.timezone = "America/New_York"
     story.circle.save()
     # 13:00 London on Thursday is 08:00 in New York.
-    place(visit(story.gwen, at(30, 13), title="Breakfast"), story.ana)
+    place(planned_visit(story.gwen, at(30, 13, month=4), title="Breakfast"), story.ana)
     client.force_login(story.sian)
 
     page = client.get(reverse("family:coming"))
@@ -112,7 +109,7 @@ def test_a_carer_with_no_client_of_their_own_has_no_family_page(client, story):
 
 def test_someone_who_speaks_for_two_clients_switches_between_them(client, story):
     MembershipFactory(circle=story.circle, person=story.sian, role=Role.FAMILY, client=story.tom)
-    place(visit(story.tom, at(30, 10), title="Tom's lunch"), story.ana)
+    place(planned_visit(story.tom, at(30, 10, month=4), title="Tom's lunch"), story.ana)
     client.force_login(story.sian)
 
     first = client.get(reverse("family:coming"))

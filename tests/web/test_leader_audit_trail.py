@@ -12,13 +12,9 @@ from django.urls import reverse
 from rota import services
 from rota.models import AbsenceKind
 from tests.factories import CarerProfileFactory
-from tests.web.leader_cast import NOW, at, cast, visit
+from tests.stories import MONDAY_MORNING, at, planned_visit
 
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+pytestmark = pytest.mark.now(MONDAY_MORNING)
 
 
 @pytest.fixture
@@ -26,10 +22,10 @@ def changes(story):
     """Over three days: Ana takes Gwen's visit (Monday), Ben takes Tom's (Tuesday), Hywel
     takes Bart's in Hillside, and Ben is off sick (Wednesday)."""
     with time_machine.travel(at(4, 10), tick=False):
-        services.claim(visit(story.gwen, at(8, 8)), story.ana, actor=story.ana)
+        services.claim(planned_visit(story.gwen, at(8, 8)), story.ana, actor=story.ana)
     with time_machine.travel(at(5, 10), tick=False):
-        services.claim(visit(story.tom, at(8, 10)), story.ben, actor=story.ben)
-        services.claim(visit(story.bart, at(8, 10)), story.hywel, actor=story.hywel)
+        services.claim(planned_visit(story.tom, at(8, 10)), story.ben, actor=story.ben)
+        services.claim(planned_visit(story.bart, at(8, 10)), story.hywel, actor=story.hywel)
     with time_machine.travel(at(6, 10), tick=False):
         services.record_absence(story.ben, AbsenceKind.SICK, at(11, 0), at(12, 0))
 
@@ -72,7 +68,7 @@ def test_it_filters_by_dates(client, story, changes):
 
 def test_it_filters_by_circle(client, story, changes):
     with time_machine.travel(at(6, 11), tick=False):
-        services.claim(visit(story.dilys, at(8, 9)), story.eli, actor=story.eli)
+        services.claim(planned_visit(story.dilys, at(8, 9)), story.eli, actor=story.eli)
     client.force_login(story.nerys)
 
     assert sentences(client, circle=story.pontypridd.pk) == [
@@ -118,8 +114,10 @@ def test_a_page_costs_the_same_for_few_and_many_changes(
 ):
     for day in range(days):
         start = at(5, 8 + day % 12, month=6)
-        services.claim(visit(story.gwen, start), story.ana, actor=story.ana)
-        services.offer(services.claim(visit(story.tom, at(6, 8 + day % 12, month=6)), story.ben))
+        services.claim(planned_visit(story.gwen, start), story.ana, actor=story.ana)
+        services.offer(
+            services.claim(planned_visit(story.tom, at(6, 8 + day % 12, month=6)), story.ben)
+        )
         services.record_absence(story.cat, AbsenceKind.OTHER, at(10 + day, 1), at(10 + day, 2))
     client.force_login(story.rhian)
 

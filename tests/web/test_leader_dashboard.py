@@ -5,17 +5,13 @@ both of Valleys Care's circles. Nobody sees Hill Care's Hillside, nor opens its 
 import re
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from circles.models import CircleState, StateChange
-from tests.web.leader_cast import NOW, at, cast, place, visit
+from tests.stories import MONDAY_MORNING, at, place, planned_visit
+from tests.web.pages import HTMX
 
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+pytestmark = pytest.mark.now(MONDAY_MORNING)
 
 
 def circle_names(page: str) -> list[str]:
@@ -49,7 +45,7 @@ def test_a_coordinator_sees_every_circle_of_her_organisation_and_no_other(client
 
 
 def test_another_circles_page_is_not_found(client, story):
-    hillside_gap = visit(story.bart, at(5, 8))
+    hillside_gap = planned_visit(story.bart, at(5, 8))
     client.force_login(story.rhian)
 
     assert client.get(reverse("leaders:circle", args=[story.hillside.pk])).status_code == 404
@@ -68,9 +64,9 @@ def test_a_carer_cannot_reach_the_circle_page(client, story):
 
 
 def test_the_strip_shows_the_day_with_a_gap(client, story):
-    place(visit(story.gwen, at(5, 8)), story.ana)
-    place(visit(story.tom, at(6, 8)), story.ben)
-    visit(story.tom, at(6, 18))  # nobody yet
+    place(planned_visit(story.gwen, at(5, 8)), story.ana)
+    place(planned_visit(story.tom, at(6, 8)), story.ben)
+    planned_visit(story.tom, at(6, 18))  # nobody yet
     client.force_login(story.rhian)
 
     page = client.get(reverse("leaders:dashboard")).content.decode()
@@ -86,9 +82,9 @@ def test_the_strip_shows_the_day_with_a_gap(client, story):
 
 
 def test_the_next_essential_visit_without_a_carer_is_named(client, story):
-    visit(story.tom, at(8, 8), essential=True)
-    visit(story.gwen, at(7, 8), title="Tablets", essential=True)
-    visit(story.gwen, at(6, 8))  # not essential: not counted here
+    planned_visit(story.tom, at(8, 8), essential=True)
+    planned_visit(story.gwen, at(7, 8), title="Tablets", essential=True)
+    planned_visit(story.gwen, at(6, 8))  # not essential: not counted here
     client.force_login(story.rhian)
 
     page = " ".join(client.get(reverse("leaders:dashboard")).content.decode().split())
@@ -122,7 +118,7 @@ def test_htmx_refreshes_only_the_circles_every_minute(client, story):
     client.force_login(story.rhian)
 
     page = client.get(reverse("leaders:dashboard")).content.decode()
-    part = client.get(reverse("leaders:dashboard"), headers={"HX-Request": "true"})
+    part = client.get(reverse("leaders:dashboard"), headers=HTMX)
 
     assert 'hx-trigger="every 60s"' in page
     # Without JavaScript the same page is one link away.

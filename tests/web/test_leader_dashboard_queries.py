@@ -4,12 +4,11 @@ day-by-day strip and the last alert are read for all circles at once."""
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from circles.models import CircleState, Membership, Role, StateChange
 from tests.factories import CircleFactory, ClientFactory, OrganisationFactory, PersonFactory, carer
-from tests.web.leader_cast import NOW, at, place, visit
+from tests.stories import MONDAY_MORNING, at, place, planned_visit
 
 # Session, person, the menu (roles held, whether they speak for a client) and unread
 # messages: every signed-in page pays these.
@@ -19,11 +18,11 @@ SIGNED_IN = 5
 # continuity.
 DASHBOARD = 9
 
-
-@pytest.fixture
-def frozen(db):
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.now(MONDAY_MORNING),
+    pytest.mark.usefixtures("frozen_now"),
+]
 
 
 def circles_led_by(leader, n: int) -> None:
@@ -35,18 +34,16 @@ def circles_led_by(leader, n: int) -> None:
         Membership.objects.create(circle=circle, person=leader, role=Role.TEAM_LEADER)
         client = ClientFactory(circle=circle)
         ana, ben = carer(circle), carer(circle)
-        place(visit(client, at(5, 8) + timedelta(hours=i % 5)), ana)
-        visit(client, at(6, 8), essential=bool(i % 2))
-        place(visit(client, at(7, 8)), ben)
+        place(planned_visit(client, at(5, 8) + timedelta(hours=i % 5)), ana)
+        planned_visit(client, at(6, 8), essential=bool(i % 2))
+        place(planned_visit(client, at(7, 8)), ben)
         StateChange.objects.create(
             circle=circle, from_state=CircleState.OK, to_state=CircleState.STRAINED
         )
 
 
 @pytest.mark.parametrize("n", [5, 50])
-def test_the_dashboard_costs_the_same_for_5_and_50_circles(
-    client, frozen, django_assert_num_queries, n
-):
+def test_the_dashboard_costs_the_same_for_5_and_50_circles(client, django_assert_num_queries, n):
     leader = PersonFactory(full_name="Rhian Lewis")
     circles_led_by(leader, n)
     client.force_login(leader)

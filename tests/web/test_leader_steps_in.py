@@ -3,37 +3,27 @@ and, folded away, those who can't and why. Rhian steps in: she asks Ana, puts An
 visit, is told in the rules' words when Cat can't take one, and cancels a visit only when
 she says why. Every change goes through rota.services, with or without JavaScript."""
 
-import html
 import re
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from circles.models import Notification, NotificationKind
 from rota.models import AuditEvent, ShiftStatus
 from tests.factories import CredentialFactory
-from tests.web.leader_cast import NOW, at, cast, place, visit
+from tests.stories import MONDAY_MORNING, at, place, planned_visit
+from tests.web.pages import HTMX, words
 
-HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def story(db):
-    with time_machine.travel(NOW, tick=False):
-        yield cast()
+pytestmark = pytest.mark.now(MONDAY_MORNING)
 
 
 @pytest.fixture
 def tablets(story):
     """Gwen's essential tablets on Tuesday need medication training: Ana has it, Cat hasn't."""
     CredentialFactory(person=story.ana, type=story.medication)
-    return visit(story.gwen, at(5, 8), title="Tablets", essential=True, needs=[story.medication])
-
-
-def words(page: str) -> str:
-    """The text a person reads: no tags, entities decoded, spaces squeezed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    return planned_visit(
+        story.gwen, at(5, 8), title="Tablets", essential=True, needs=[story.medication]
+    )
 
 
 def card(page: str, shift) -> str:
@@ -43,7 +33,7 @@ def card(page: str, shift) -> str:
 
 
 def test_a_visit_nobody_has_lists_who_can_take_it_and_who_cant_and_why(client, story, tablets):
-    covered = place(visit(story.tom, at(5, 10)), story.ben).shift
+    covered = place(planned_visit(story.tom, at(5, 10)), story.ben).shift
     client.force_login(story.rhian)
 
     page = client.get(reverse("leaders:circle", args=[story.circle.pk])).content.decode()

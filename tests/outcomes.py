@@ -1,4 +1,11 @@
-"""Helpers the rota engine's stories share: what the database holds, and what was announced."""
+"""What a change leaves behind, as the stories check it: what the database holds, what was
+announced, and what was refused (by the rota's rules and services, or by PostgreSQL itself)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.db import IntegrityError, transaction
 
 from circles.models import Membership
 from people.models import CarerPreference
@@ -14,6 +21,7 @@ from rota.models import (
     Shift,
     Swap,
 )
+from rota.rules import Refused, Rule, RuleBroken
 
 WRITTEN_BY_A_CHANGE = (
     Shift,
@@ -60,6 +68,11 @@ def the_audit_event(action: str, *, actor, circle, carers) -> AuditEvent:
     return event
 
 
+def holders(shift: Shift) -> list:
+    """Who holds a place on `shift` now."""
+    return [a.carer for a in shift.assignments.filter(released_at__isnull=True)]
+
+
 def released_because(reason: ReleaseReason, *places: Assignment) -> bool:
     for place in places:
         place.refresh_from_db()
@@ -70,3 +83,45 @@ def still_held(*places: Assignment) -> bool:
     for place in places:
         place.refresh_from_db()
     return all(p.is_held for p in places)
+
+
+@contextmanager
+def nothing_changes() -> Iterator[None]:
+    """Whatever happens inside writes nothing a rota change could write (`rota_state`)."""
+    before = rota_state()
+    yield
+    assert rota_state() == before
+
+
+@contextmanager
+def refused(code: str) -> Iterator[pytest.ExceptionInfo[Refused]]:
+    """The change inside is refused with `code`, and writes nothing."""
+    with nothing_changes(), pytest.raises(Refused) as refusal:
+        yield refusal
+    assert refusal.value.code == code
+
+
+@contextmanager
+def broken(*rules: Rule) -> Iterator[pytest.ExceptionInfo[RuleBroken]]:
+    """The change inside breaks exactly `rules`, in that order, and writes nothing."""
+    with nothing_changes(), pytest.raises(RuleBroken) as refusal:
+        yield refusal
+    assert [v.rule for v in refusal.value.violations] == list(rules)
+
+
+@contextmanager
+def database_refuses(constraint: str) -> Iterator[None]:
+    """PostgreSQL refuses the write inside, naming `constraint` (or its error's words), and
+    the write is rolled back on its own, so the test goes on."""
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        yield
+
+
+def refuses_a_value_outside_its_list(row, field: str, constraint: str) -> None:
+    """PostgreSQL refuses `field` of `row` set, by a raw update past the model, to a value
+    outside its choices, naming `constraint`; the row keeps its value."""
+    outside = "xx"  # two letters: even a language code's column has room for it
+    with database_refuses(constraint):
+        type(row).objects.filter(pk=row.pk).update(**{field: outside})
+    row.refresh_from_db()
+    assert getattr(row, field) != outside
