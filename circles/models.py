@@ -1,6 +1,7 @@
 """Organisations, circles and who belongs to them in which role."""
 
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,8 +93,33 @@ class Role(models.TextChoices):
     TEAM_LEADER = "team_leader", _("Team leader")
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    """Which memberships count: the one definition of "a current member"."""
+
+    def current(self, on: date | None = None) -> "MembershipQuerySet":
+        """Memberships in force on `on` (today by default): started on or before that day
+        and not ended by it. A member leaving on a day is no longer one that day
+        (rota.services.end_membership releases their visits from it); one joining next
+        month is not a member yet, and may see and do nothing in the circle until then."""
+        day = on or timezone.localdate()
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
+
+    def during(self, first_day: date, last_day: date) -> "MembershipQuerySet":
+        """Memberships in force on at least one day from `first_day` to `last_day`, both
+        included: `current` over a window (a circle's hours over a fortnight)."""
+        return self.filter(started_on__lte=last_day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=first_day)
+        )
+
+
 class Membership(models.Model):
-    """A person's role in a circle. A family membership names the client it is for."""
+    """A person's role in a circle. A family membership names the client it is for.
+
+    It is in force from `started_on` until the day before `ended_on`: ask
+    `Membership.objects.current()` for today's members, never the dates themselves.
+    """
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(
@@ -110,6 +136,8 @@ class Membership(models.Model):
     )
     started_on = models.DateField(_("since"), default=timezone.localdate)
     ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -143,6 +171,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()} in {self.circle}"
+
+    @staticmethod
+    def in_force(day: date, started_on: date, ended_on: date | None) -> bool:
+        """`MembershipQuerySet.current` for dates already read: whether a membership from
+        `started_on` until `ended_on` counts on `day` (the rules ask it per visit date)."""
+        return started_on <= day and (ended_on is None or ended_on > day)
 
     def clean(self) -> None:
         if self.client_id and self.circle_id and self.client.circle_id != self.circle_id:

@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from circles.admin import scoped
+from circles.models import Membership, Role
 from people.models import Person
-from rota.admin_forms import active_carer_memberships
 
 
 def carers_for(
@@ -20,7 +20,7 @@ def carers_for(
 ) -> QuerySet[Person]:
     """The active carers of these circles (of every circle when None) whom the user may
     see: for a coordinator, those of their own organisation."""
-    memberships = active_carer_memberships()
+    memberships = Membership.objects.current().filter(role=Role.CARER)
     if circle_ids is not None:
         memberships = memberships.filter(circle_id__in=circle_ids)
     memberships = scoped(model_admin.admin_site, memberships, request.user)

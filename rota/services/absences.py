@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circles.models import Membership, Role
-from circles.permissions import leads, speaks_for
+from circles.permissions import circles_of, leads, speaks_for
 from people.models import CarerPreference, Client, Person, Preference
 from rota.models import Absence, AbsenceKind, Assignment, ReleaseReason
 from rota.recurrence import aware_local
@@ -24,8 +24,8 @@ from rota.services.help import open_help_request
 
 
 def _leads_any_circle_of(actor: Person, carer: Person) -> bool:
-    memberships = Membership.objects.filter(person=carer, role=Role.CARER).select_related("circle")
-    return any(leads(actor, m.circle) for m in memberships)
+    """A team leader (or coordinator) of a circle the carer cares in today."""
+    return any(leads(actor, circle) for circle in circles_of(carer, Role.CARER))
 
 
 def _release_all(
@@ -182,6 +182,6 @@ def _circle_of(carer: Person, released: list[Assignment]) -> int | None:
     """The one circle an absence concerns: where it released places, or else the carer's
     circle; None when that is several."""
     circles = {a.shift.circle_id for a in released} or set(
-        Membership.objects.filter(person=carer, role=Role.CARER).values_list("circle_id", flat=True)
+        circles_of(carer, Role.CARER).values_list("pk", flat=True)
     )
     return circles.pop() if len(circles) == 1 else None

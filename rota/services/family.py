@@ -32,13 +32,11 @@ from rota.services._base import (
 
 
 def _is_family(person: Person, client: Client) -> bool:
+    """The client's representative, or family of theirs today."""
     if client.representative_id == person.pk:
         return True
-    return (
-        Membership.objects.filter(person=person, client=client, role=Role.FAMILY)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
-        .exists()
-    )
+    memberships = Membership.objects.current().filter(person=person, role=Role.FAMILY)
+    return memberships.filter(client=client).exists()
 
 
 def frees(start: datetime, end: datetime, now: datetime) -> Q:
