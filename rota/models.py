@@ -437,6 +437,39 @@ class HelpRequest(models.Model):
         return f"Help for {self.client} at {self.raised_at:%H:%M}"
 
 
+class Action(models.TextChoices):
+    """What an audit event records: each rota service's change, and the few changes made
+    elsewhere (generation, a plan changed, an unanswered call for help, a new face welcomed,
+    the demo set up). The trail (circles.trail) has a sentence and the fan-out
+    (circles.fanout) a decision for every one, so a new action must be given both."""
+
+    CLAIM = "claim", _("Took a visit that needed cover")
+    ASSIGN = "assign", _("Put a carer on a visit")
+    OFFER = "offer", _("Gave a visit away")
+    TAKE_OFFER = "take_offer", _("Took a visit someone gave away")
+    WITHDRAW_OFFER = "withdraw_offer", _("Kept a visit after giving it away")
+    CANCEL_SHIFT = "cancel_shift", _("Cancelled a visit")
+    PROPOSE_SWAP = "propose_swap", _("Asked to swap visits")
+    ACCEPT_SWAP = "accept_swap", _("Accepted a swap")
+    DECLINE_SWAP = "decline_swap", _("Declined a swap")
+    WITHDRAW_SWAP = "withdraw_swap", _("Withdrew a swap request")
+    RECORD_ABSENCE = "record_absence", _("Recorded time off")
+    END_ABSENCE = "end_absence", _("Changed when time off ends")
+    DECLINE_CARER = "decline_carer", _("Would rather not have a carer")
+    END_MEMBERSHIP = "end_membership", _("Left the circle")
+    RECORD_FAMILY_VISIT = "record_family_visit", _("Family will be with a client")
+    WITHDRAW_FAMILY_VISIT = "withdraw_family_visit", _("Family won't be with a client after all")
+    RAISE_HELP_REQUEST = "raise_help_request", _("Asked for help now")
+    ACCEPT_HELP_REQUEST = "accept_help_request", _("Answered a call for help")
+    ACKNOWLEDGE_HELP_REQUEST = "acknowledge_help_request", _("Dealing with a call for help")
+    ESCALATE_HELP_REQUEST = "escalate_help_request", _("A call for help went to the team leaders")
+    CANCEL_HELP_REQUEST = "cancel_help_request", _("Cancelled a call for help")
+    GENERATE_SHIFTS = "generate_shifts", _("Added visits to the rota")
+    CHANGE_PLAN = "change_plan", _("Changed a care plan")
+    APPROVE_CARER = "approve_carer", _("Said a new carer is welcome")
+    SEED_DEMO = "seed_demo", _("Set up the demo")
+
+
 class AuditEvent(models.Model):
     """Append-only record of a rota change. On PostgreSQL a trigger refuses UPDATE and DELETE.
 
@@ -446,7 +479,7 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(null=True, blank=True, help_text="None = the system")
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, choices=Action.choices)
     subject_type = models.CharField(max_length=40)
     subject_id = models.BigIntegerField(null=True, blank=True)
     circle_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -458,6 +491,11 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("audit event")
         ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=Action.values), name="auditevent_action_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type} {self.subject_id}"

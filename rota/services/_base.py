@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from people.models import Person
 from rota import audit, outbox
 from rota.models import (
+    Action,
     Assignment,
     AuditEvent,
     Offer,
@@ -159,7 +160,7 @@ def bump(shift: Shift, *fields: str) -> None:
 
 
 def changed(
-    action: str,
+    action: Action,
     subject,
     *,
     actor: Person | None,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from circles.models import Membership, Role
 from circles.permissions import circles_of, leads, speaks_for
 from people.models import CarerPreference, Client, Person, Preference
-from rota.models import Absence, AbsenceKind, Assignment, ReleaseReason
+from rota.models import Absence, AbsenceKind, Action, Assignment, ReleaseReason
 from rota.recurrence import aware_local
 from rota.rules import Refused
 from rota.services._base import (
@@ -64,7 +64,7 @@ def record_absence(
         if assignment.shift.has_started(now) and assignment.shift.end > now:
             open_help_request(assignment.shift.client, end=assignment.shift.end, raised_by=actor)
     changed(
-        "record_absence",
+        Action.RECORD_ABSENCE,
         absence,
         actor=actor,
         carers=[carer],
@@ -104,7 +104,7 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
         released = _release_all(places, ReleaseReason.ABSENCE, timezone.now())
         absence.released.add(*released)
     changed(
-        "end_absence",
+        Action.END_ABSENCE,
         absence,
         actor=actor,
         circle_id=_circle_of(carer, released),
@@ -131,7 +131,7 @@ def decline_carer(client: Client, carer: Person, *, actor: Person | None = None)
     )
     released = _release_all(places, ReleaseReason.NOT_WANTED, now)
     changed(
-        "decline_carer",
+        Action.DECLINE_CARER,
         preference,
         actor=actor,
         circle_id=client.circle_id,
@@ -167,7 +167,7 @@ def end_membership(membership: Membership, end: date, *, actor: Person | None = 
         )
         released = _release_all(places, ReleaseReason.LEFT_CIRCLE, timezone.now())
     changed(
-        "end_membership",
+        Action.END_MEMBERSHIP,
         membership,
         actor=actor,
         circle_id=membership.circle_id,

@@ -10,6 +10,7 @@ from circles.models import Membership, Role
 from circles.permissions import leads
 from people.models import Client, Person
 from rota.models import (
+    Action,
     Assignment,
     FamilyVisit,
     FamilyVisitStatus,
@@ -95,7 +96,7 @@ def record_family_visit(
     visit.freed_shifts.set(freed)
     visit.released.set(released)
     changed(
-        "record_family_visit",
+        Action.RECORD_FAMILY_VISIT,
         visit,
         actor=actor,
         circle_id=client.circle_id,
@@ -140,7 +141,7 @@ def withdraw_family_visit(visit: FamilyVisit, *, actor: Person | None = None) ->
     visit.status, visit.withdrawn_at = FamilyVisitStatus.WITHDRAWN, now
     visit.save(update_fields=["status", "withdrawn_at"])
     changed(
-        "withdraw_family_visit",
+        Action.WITHDRAW_FAMILY_VISIT,
         visit,
         actor=actor,
         circle_id=visit.client.circle_id,

@@ -8,7 +8,15 @@ from django.utils.translation import gettext as _
 
 from circles.permissions import cares_in, leads, speaks_for
 from people.models import Client, Person
-from rota.models import Assignment, HelpRequest, HelpStatus, ReleaseReason, Shift, ShiftStatus
+from rota.models import (
+    Action,
+    Assignment,
+    HelpRequest,
+    HelpStatus,
+    ReleaseReason,
+    Shift,
+    ShiftStatus,
+)
 from rota.rules import Refused
 from rota.services._base import (
     bump,
@@ -43,7 +51,9 @@ def open_help_request(
         carers_needed=1,
     )
     request = HelpRequest.objects.create(client=client, shift=shift, raised_by=raised_by)
-    changed("raise_help_request", request, actor=raised_by, shift=shift, after=shift_facts(shift))
+    changed(
+        Action.RAISE_HELP_REQUEST, request, actor=raised_by, shift=shift, after=shift_facts(shift)
+    )
     return request
 
 
@@ -71,7 +81,7 @@ def accept_help_request(
     assignment = place(shift, carer)
     request.status, request.accepted_at = HelpStatus.ACCEPTED, timezone.now()
     request.save(update_fields=["status", "accepted_at"])
-    changed("accept_help_request", request, actor=actor, shift=shift, carers=[carer])
+    changed(Action.ACCEPT_HELP_REQUEST, request, actor=actor, shift=shift, carers=[carer])
     return assignment
 
 
@@ -90,7 +100,7 @@ def acknowledge_help_request(request: HelpRequest, *, actor: Person | None = Non
     request.acknowledged_by = actor
     request.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
     changed(
-        "acknowledge_help_request",
+        Action.ACKNOWLEDGE_HELP_REQUEST,
         request,
         actor=actor,
         client_id=request.client_id,
@@ -120,7 +130,7 @@ def cancel_help_request(request: HelpRequest, *, actor: Person | None = None) ->
     request.status, request.closed_at = HelpStatus.CANCELLED, now
     request.save(update_fields=["status", "closed_at"])
     changed(
-        "cancel_help_request",
+        Action.CANCEL_HELP_REQUEST,
         request,
         actor=actor,
         shift=shift,

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.models import Person
-from rota.models import Assignment, ReleaseReason, Swap, SwapStatus
+from rota.models import Action, Assignment, ReleaseReason, Swap, SwapStatus
 from rota.rules import Refused, RuleBroken, Violation, check
 from rota.services._base import (
     changed,
@@ -41,7 +41,7 @@ def propose_swap(
     require_rules(mine.carer, y, giving_up=mine, taking_over=theirs)
     swap = Swap.objects.create(offered=mine, wanted=theirs)
     changed(
-        "propose_swap",
+        Action.PROPOSE_SWAP,
         swap,
         actor=actor,
         shift=x,
@@ -86,7 +86,7 @@ def accept_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
     release(theirs, ReleaseReason.SWAPPED, now)
     new_mine, new_theirs = place(y, mine.carer), place(x, theirs.carer)
     changed(
-        "accept_swap",
+        Action.ACCEPT_SWAP,
         swap,
         actor=actor,
         shift=x,
@@ -102,7 +102,7 @@ def decline_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
     swap = _open(swap)
     require_actor(actor, lambda a: a.pk == swap.wanted.carer_id)
     _close(swap, SwapStatus.DECLINED, _("Declined."))
-    changed("decline_swap", swap, actor=actor, shift=swap.offered.shift, carers=_carers(swap))
+    changed(Action.DECLINE_SWAP, swap, actor=actor, shift=swap.offered.shift, carers=_carers(swap))
     return swap
 
 
@@ -111,7 +111,7 @@ def withdraw_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
     swap = _open(swap)
     require_actor(actor, lambda a: a.pk == swap.offered.carer_id)
     _close(swap, SwapStatus.WITHDRAWN, _("Withdrawn."))
-    changed("withdraw_swap", swap, actor=actor, shift=swap.offered.shift, carers=_carers(swap))
+    changed(Action.WITHDRAW_SWAP, swap, actor=actor, shift=swap.offered.shift, carers=_carers(swap))
     return swap
 
 
