@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from circles.validators import validate_timezone
+from people.constraints import choices_constraint
 
 
 class Organisation(models.Model):
@@ -66,9 +67,7 @@ class Circle(models.Model):
         ordering = ["organisation", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="circle_unique_name"),
-            models.CheckConstraint(
-                condition=Q(state__in=CircleState.values), name="circle_state_valid"
-            ),
+            choices_constraint("state", CircleState, "circle_state_valid"),
             models.CheckConstraint(
                 condition=Q(strained_below_percent__lte=100)
                 & Q(not_coping_below_percent__lte=F("strained_below_percent")),
@@ -143,7 +142,7 @@ class Membership(models.Model):
         verbose_name = _("membership")
         ordering = ["circle", "role", "person"]
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            choices_constraint("role", Role, "membership_role_valid"),
             models.CheckConstraint(
                 condition=Q(role=Role.FAMILY, client__isnull=False)
                 | (~Q(role=Role.FAMILY) & Q(client__isnull=True)),
@@ -254,9 +253,7 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["person", "-created_at"])]
         constraints = [
             models.UniqueConstraint(fields=["person", "key"], name="notification_once_per_key"),
-            models.CheckConstraint(
-                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
-            ),
+            choices_constraint("kind", NotificationKind, "notification_kind_valid"),
         ]
 
     def __str__(self) -> str:

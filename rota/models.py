@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from people.constraints import choices_constraint
 from rota.constraints import PostgresExclusionConstraint, TsTzRange
 from rota.recurrence import validate_rule
 
@@ -115,9 +116,7 @@ class Shift(models.Model):
                 name="shift_needs_a_carer",
                 violation_error_message=_("A shift needs at least one carer."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=ShiftStatus.values), name="shift_status_valid"
-            ),
+            choices_constraint("status", ShiftStatus, "shift_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=ShiftStatus.CANCELLED) | ~Q(cancel_reason=""),
                 name="shift_cancelled_has_reason",
@@ -197,9 +196,8 @@ class Assignment(models.Model):
                 | (Q(released_at__isnull=False) & ~Q(release_reason="")),
                 name="assignment_release_has_reason",
             ),
-            models.CheckConstraint(
-                condition=Q(release_reason="") | Q(release_reason__in=ReleaseReason.values),
-                name="assignment_release_reason_valid",
+            choices_constraint(
+                "release_reason", ReleaseReason, "assignment_release_reason_valid", blank=True
             ),
             models.UniqueConstraint(
                 fields=["shift", "carer"],
@@ -251,9 +249,7 @@ class Absence(models.Model):
                 name="absence_ends_after_start",
                 violation_error_message=_("An absence must end after it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=AbsenceKind.values), name="absence_kind_valid"
-            ),
+            choices_constraint("kind", AbsenceKind, "absence_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -283,9 +279,7 @@ class Offer(models.Model):
         verbose_name = _("offer")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=OfferStatus.values), name="offer_status_valid"
-            ),
+            choices_constraint("status", OfferStatus, "offer_status_valid"),
             models.UniqueConstraint(
                 fields=["assignment"],
                 condition=Q(status=OfferStatus.OPEN),
@@ -327,9 +321,7 @@ class Swap(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(offered=F("wanted")), name="swap_two_assignments"),
-            models.CheckConstraint(
-                condition=Q(status__in=SwapStatus.values), name="swap_status_valid"
-            ),
+            choices_constraint("status", SwapStatus, "swap_status_valid"),
             models.UniqueConstraint(
                 fields=["offered", "wanted"],
                 condition=Q(status=SwapStatus.PROPOSED),
@@ -374,9 +366,7 @@ class FamilyVisit(models.Model):
                 name="familyvisit_ends_after_start",
                 violation_error_message=_("A visit must end after it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=FamilyVisitStatus.values), name="familyvisit_status_valid"
-            ),
+            choices_constraint("status", FamilyVisitStatus, "familyvisit_status_valid"),
             # A double submit of "I'll be with Mum" records it once.
             models.UniqueConstraint(
                 fields=["family_member", "client", "start", "end"],
@@ -421,9 +411,7 @@ class HelpRequest(models.Model):
         verbose_name = _("help request")
         ordering = ["-raised_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=HelpStatus.values), name="helprequest_status_valid"
-            ),
+            choices_constraint("status", HelpStatus, "helprequest_status_valid"),
             models.UniqueConstraint(
                 fields=["client"],
                 condition=Q(
@@ -492,9 +480,7 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         ordering = ["-at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=Action.values), name="auditevent_action_valid"
-            ),
+            choices_constraint("action", Action, "auditevent_action_valid"),
         ]
 
     def __str__(self) -> str:
