@@ -82,6 +82,11 @@ def require_aware(*moments: datetime) -> None:
         raise Refused("naive_datetime", _("Times must include their time zone."))
 
 
+def require_end_after(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise Refused("end_before_start", _("The end must be after the start."))
+
+
 def lock_shifts(ids: Iterable[int]) -> dict[int, Shift]:
     """Lock shifts in primary-key order, so two changes never wait on each other in a circle."""
     shifts = (
@@ -151,6 +156,23 @@ def release(assignment: Assignment, reason: ReleaseReason, now: datetime) -> Non
     Swap.objects.filter(
         Q(offered=assignment) | Q(wanted=assignment), status=SwapStatus.PROPOSED
     ).update(status=SwapStatus.CLOSED, closed_at=now, closed_reason=why)
+
+
+def release_holders(shift: Shift, reason: ReleaseReason, now: datetime) -> list[Assignment]:
+    """Take every carer holding a place on this (locked) shift off it; returns their places."""
+    holders = list(shift.assignments.filter(released_at__isnull=True))
+    for assignment in holders:
+        release(assignment, reason, now)
+    return holders
+
+
+def cancel(shift: Shift, reason: str, now: datetime) -> list[Assignment]:
+    """Cancel this (locked) shift, saying why, and take its carers off it; returns the
+    places they held."""
+    holders = release_holders(shift, ReleaseReason.CANCELLED, now)
+    shift.status, shift.cancel_reason = ShiftStatus.CANCELLED, reason[:200]
+    bump(shift, "status", "cancel_reason")
+    return holders
 
 
 def bump(shift: Shift, *fields: str) -> None:

@@ -18,6 +18,7 @@ from rota.services._base import (
     release,
     require_actor,
     require_aware,
+    require_end_after,
     service,
 )
 from rota.services.help import open_help_request
@@ -50,8 +51,7 @@ def record_absence(
     require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))
     if kind not in AbsenceKind.values:
         raise Refused("bad_kind", _("Choose holiday, sick, training or other."))
-    if end <= start:
-        raise Refused("end_before_start", _("The end must be after the start."))
+    require_end_after(start, end)
     now = timezone.now()
     absence = Absence.objects.create(carer=carer, kind=kind, start=start, end=end)
     # Visits already over count as done; only those not finished by now are released.
@@ -86,8 +86,7 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
     absence = Absence.objects.select_for_update().get(pk=absence.pk)
     carer = absence.carer
     require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))
-    if end <= absence.start:
-        raise Refused("end_before_start", _("The end must be after the start."))
+    require_end_after(absence.start, end)
     before = absence.end
     absence.end = end
     absence.save(update_fields=["end"])

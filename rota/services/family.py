@@ -25,9 +25,10 @@ from rota.services._base import (
     changed,
     lock_shifts,
     place,
-    release,
+    release_holders,
     require_actor,
     require_aware,
+    require_end_after,
     service,
 )
 
@@ -71,8 +72,7 @@ def record_family_visit(
             _("Only %(client)s's family can say they will be with them.")
             % {"client": client.preferred_name},
         )
-    if end <= start:
-        raise Refused("end_before_start", _("The end must be after the start."))
+    require_end_after(start, end)
     now = timezone.now()
     if end <= now:
         raise Refused("in_the_past", _("That time has already passed."))
@@ -88,9 +88,7 @@ def record_family_visit(
     freed = [s for s in lock_shifts(inside.values_list("pk", flat=True)).values() if s.is_live]
     released: list[Assignment] = []
     for shift in freed:
-        for assignment in shift.assignments.filter(released_at__isnull=True):
-            release(assignment, ReleaseReason.FAMILY_VISIT, now)
-            released.append(assignment)
+        released += release_holders(shift, ReleaseReason.FAMILY_VISIT, now)
         shift.status = ShiftStatus.NOT_NEEDED
         bump(shift, "status")
     visit.freed_shifts.set(freed)

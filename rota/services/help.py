@@ -8,22 +8,13 @@ from django.utils.translation import gettext as _
 
 from circles.permissions import cares_in, leads, speaks_for
 from people.models import Client, Person
-from rota.models import (
-    Action,
-    Assignment,
-    HelpRequest,
-    HelpStatus,
-    ReleaseReason,
-    Shift,
-    ShiftStatus,
-)
+from rota.models import Action, Assignment, HelpRequest, HelpStatus, Shift
 from rota.rules import Refused
 from rota.services._base import (
-    bump,
+    cancel,
     changed,
     lock_shift,
     place,
-    release,
     require_actor,
     require_rules,
     service,
@@ -122,11 +113,7 @@ def cancel_help_request(request: HelpRequest, *, actor: Person | None = None) ->
     if request.status == HelpStatus.CANCELLED:
         return request
     now = timezone.now()
-    holders = list(shift.assignments.filter(released_at__isnull=True))
-    for assignment in holders:
-        release(assignment, ReleaseReason.CANCELLED, now)
-    shift.status, shift.cancel_reason = ShiftStatus.CANCELLED, _("Help no longer needed.")
-    bump(shift, "status", "cancel_reason")
+    holders = cancel(shift, _("Help no longer needed."), now)
     request.status, request.closed_at = HelpStatus.CANCELLED, now
     request.save(update_fields=["status", "closed_at"])
     changed(

@@ -13,11 +13,10 @@ from rota.models import (
     OfferStatus,
     ReleaseReason,
     Shift,
-    ShiftStatus,
 )
 from rota.rules import Refused
 from rota.services._base import (
-    bump,
+    cancel,
     changed,
     held,
     lock_shift,
@@ -160,13 +159,8 @@ def cancel_shift(shift: Shift, reason: str, *, actor: Person | None = None) -> S
     require_live(shift)
     if shift.has_started():
         raise Refused("started", _("This visit has already started."))
-    now = timezone.now()
-    holders = list(shift.assignments.filter(released_at__isnull=True))
-    for assignment in holders:
-        release(assignment, ReleaseReason.CANCELLED, now)
     before = shift_facts(shift)
-    shift.status, shift.cancel_reason = ShiftStatus.CANCELLED, reason[:200]
-    bump(shift, "status", "cancel_reason")
+    holders = cancel(shift, reason, timezone.now())
     changed(
         Action.CANCEL_SHIFT,
         shift,
