@@ -24,7 +24,7 @@ from circles.notify import Formatted
 from circles.permissions import members
 from people.models import Credential, Person
 from rota import audit
-from rota.models import HelpRequest, HelpStatus, Offer, OfferStatus
+from rota.models import Action, HelpRequest, HelpStatus, Offer, OfferStatus
 from rota.rules import Rule, check
 
 HORIZON = timedelta(days=14)
@@ -212,7 +212,7 @@ def escalate(request_id: int) -> bool:
         request = HelpRequest.objects.select_related("client__circle").get(pk=request_id)
         circle = request.client.circle
         audit.record(
-            "escalate_help_request", request, circle_id=circle.pk, client_id=request.client_id
+            Action.ESCALATE_HELP_REQUEST, request, circle_id=circle.pk, client_id=request.client_id
         )
         params = {
             "client": request.client.preferred_name,

@@ -235,14 +235,12 @@ def _headroom(circles: list[Circle], start: datetime, end: datetime) -> dict[int
     limit less everything they hold that week, never below zero.
     """
     ids = [circle.pk for circle in circles]
+    # The window's dates and a day either side, whatever the circles' time zones: each
+    # member's time in the window is clipped to their own first and last day below.
+    first_day, last_day = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
     members = list(
-        Membership.objects.filter(
-            circle_id__in=ids,
-            role=Role.CARER,
-            person__is_active=True,
-            started_on__lt=end.date() + timedelta(days=1),
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start.date() - timedelta(days=1)))
+        Membership.objects.during(first_day, last_day)
+        .filter(circle_id__in=ids, role=Role.CARER, person__is_active=True)
         .values(
             "circle_id",
             "person_id",

@@ -19,7 +19,7 @@ from circles.notify import Formatted
 from circles.permissions import members, speakers_for
 from people.models import Person
 from rota.familiarity import familiar_pairs
-from rota.models import Assignment, AuditEvent, Shift, ShiftStatus, Swap
+from rota.models import Action, Assignment, AuditEvent, Shift, ShiftStatus, Swap
 from rota.rules import check
 
 SOON = timedelta(hours=24)
@@ -50,7 +50,7 @@ NEW_FACE_BODY = _("%(carer)s has not visited %(client)s recently. You can say if
 def tell_people(event_id: int) -> int:
     """Send the notifications a committed change calls for; returns how many were made."""
     event = AuditEvent.objects.get(pk=event_id)
-    handler = HANDLERS.get(event.action)
+    handler = HANDLERS[Action(event.action)]
     return handler(event) if handler else 0
 
 
@@ -170,20 +170,40 @@ def _cancelled(event: AuditEvent) -> int:
     )
 
 
-HANDLERS: dict[str, Callable[[AuditEvent], int]] = {
-    "claim": _place_taken,
-    "assign": _place_taken,
-    "take_offer": _place_taken,
-    "accept_help_request": _place_taken,
-    "offer": _offered,
-    "propose_swap": _swap_proposed,
-    "accept_swap": _swap_accepted,
-    "record_absence": _places_released,
-    "end_absence": _places_released,
-    "decline_carer": _places_released,
-    "end_membership": _places_released,
-    "record_family_visit": _places_released,
-    "cancel_shift": _cancelled,
+# Whom each change tells, for every action there is: None where it tells nobody here.
+HANDLERS: dict[Action, Callable[[AuditEvent], int] | None] = {
+    Action.CLAIM: _place_taken,
+    Action.ASSIGN: _place_taken,
+    Action.TAKE_OFFER: _place_taken,
+    Action.ACCEPT_HELP_REQUEST: _place_taken,
+    Action.OFFER: _offered,
+    Action.PROPOSE_SWAP: _swap_proposed,
+    Action.ACCEPT_SWAP: _swap_accepted,
+    Action.RECORD_ABSENCE: _places_released,
+    Action.END_ABSENCE: _places_released,
+    Action.DECLINE_CARER: _places_released,
+    Action.END_MEMBERSHIP: _places_released,
+    Action.RECORD_FAMILY_VISIT: _places_released,
+    Action.CANCEL_SHIFT: _cancelled,
+    # The place stays with its holder, and the visit stays as it was.
+    Action.WITHDRAW_OFFER: None,
+    Action.DECLINE_SWAP: None,
+    Action.WITHDRAW_SWAP: None,
+    # Nobody is told yet: neither the carers put back, nor the circle of the visits left
+    # needing cover.
+    Action.WITHDRAW_FAMILY_VISIT: None,
+    # A call for help: the carers who could go are asked by circles.alerts after the change
+    # (ask_carers_for_help), the team leaders told of an unanswered one by its `escalate`;
+    # the other steps show on the pages only.
+    Action.RAISE_HELP_REQUEST: None,
+    Action.ACKNOWLEDGE_HELP_REQUEST: None,
+    Action.ESCALATE_HELP_REQUEST: None,
+    Action.CANCEL_HELP_REQUEST: None,
+    # Not rota changes that anyone is told of: recorded for the trail only.
+    Action.GENERATE_SHIFTS: None,
+    Action.CHANGE_PLAN: None,
+    Action.APPROVE_CARER: None,
+    Action.SEED_DEMO: None,
 }
 
 

@@ -1,6 +1,7 @@
 """Organisations, circles and who belongs to them in which role."""
 
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from circles.validators import validate_timezone
+from people.constraints import choices_constraint
 
 
 class Organisation(models.Model):
@@ -65,9 +67,7 @@ class Circle(models.Model):
         ordering = ["organisation", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="circle_unique_name"),
-            models.CheckConstraint(
-                condition=Q(state__in=CircleState.values), name="circle_state_valid"
-            ),
+            choices_constraint("state", CircleState, "circle_state_valid"),
             models.CheckConstraint(
                 condition=Q(strained_below_percent__lte=100)
                 & Q(not_coping_below_percent__lte=F("strained_below_percent")),
@@ -92,8 +92,33 @@ class Role(models.TextChoices):
     TEAM_LEADER = "team_leader", _("Team leader")
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    """Which memberships count: the one definition of "a current member"."""
+
+    def current(self, on: date | None = None) -> "MembershipQuerySet":
+        """Memberships in force on `on` (today by default): started on or before that day
+        and not ended by it. A member leaving on a day is no longer one that day
+        (rota.services.end_membership releases their visits from it); one joining next
+        month is not a member yet, and may see and do nothing in the circle until then."""
+        day = on or timezone.localdate()
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
+
+    def during(self, first_day: date, last_day: date) -> "MembershipQuerySet":
+        """Memberships in force on at least one day from `first_day` to `last_day`, both
+        included: `current` over a window (a circle's hours over a fortnight)."""
+        return self.filter(started_on__lte=last_day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=first_day)
+        )
+
+
 class Membership(models.Model):
-    """A person's role in a circle. A family membership names the client it is for."""
+    """A person's role in a circle. A family membership names the client it is for.
+
+    It is in force from `started_on` until the day before `ended_on`: ask
+    `Membership.objects.current()` for today's members, never the dates themselves.
+    """
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(
@@ -111,11 +136,13 @@ class Membership(models.Model):
     started_on = models.DateField(_("since"), default=timezone.localdate)
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         ordering = ["circle", "role", "person"]
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            choices_constraint("role", Role, "membership_role_valid"),
             models.CheckConstraint(
                 condition=Q(role=Role.FAMILY, client__isnull=False)
                 | (~Q(role=Role.FAMILY) & Q(client__isnull=True)),
@@ -143,6 +170,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()} in {self.circle}"
+
+    @staticmethod
+    def in_force(day: date, started_on: date, ended_on: date | None) -> bool:
+        """`MembershipQuerySet.current` for dates already read: whether a membership from
+        `started_on` until `ended_on` counts on `day` (the rules ask it per visit date)."""
+        return started_on <= day and (ended_on is None or ended_on > day)
 
     def clean(self) -> None:
         if self.client_id and self.circle_id and self.client.circle_id != self.circle_id:
@@ -220,9 +253,7 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["person", "-created_at"])]
         constraints = [
             models.UniqueConstraint(fields=["person", "key"], name="notification_once_per_key"),
-            models.CheckConstraint(
-                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
-            ),
+            choices_constraint("kind", NotificationKind, "notification_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -2,21 +2,20 @@
 
 They are `rules` predicates, so views, templates ({% load rules %}) and services share them:
 `leads(person, circle)`, `cares_in(person, circle)`, `speaks_for(person, client)`.
+Every one of them counts only memberships current today (`Membership.objects.current`):
+a member who has left, or who joins next month, is no member today.
 """
 
 import rules
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from circles.models import Circle, Membership, Role
 from people.models import Client, Person
 
 
 def active_memberships(person: Person, role: str | None = None) -> QuerySet[Membership]:
-    """The person's memberships that have not ended."""
-    memberships = Membership.objects.filter(person=person).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
-    )
+    """The person's memberships current today, in `role` if one is named."""
+    memberships = Membership.objects.current().filter(person=person)
     return memberships.filter(role=role) if role else memberships
 
 
@@ -62,18 +61,13 @@ def clients_of(person: Person) -> QuerySet[Client]:
 
 def members(circle: Circle, role: str) -> QuerySet[Person]:
     """The circle's members in `role` today, with an account that is still open."""
-    today = timezone.localdate()
-    current = Membership.objects.filter(circle=circle, role=role, started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    )
+    current = Membership.objects.current().filter(circle=circle, role=role)
     return Person.objects.filter(is_active=True, pk__in=current.values("person_id")).order_by("pk")
 
 
 def speakers_for(client: Client) -> QuerySet[Person]:
     """Who hears about the client's visits: the client, their representative, their family."""
-    family = Membership.objects.filter(client=client, role=Role.FAMILY).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
-    )
+    family = Membership.objects.current().filter(client=client, role=Role.FAMILY)
     return Person.objects.filter(
         Q(pk__in=family.values("person_id"))
         | Q(pk=client.person_id)

@@ -11,7 +11,7 @@ from django.db import OperationalError
 
 from circles import alerts, fanout, notify
 from circles.models import Circle
-from rota.models import AuditEvent
+from rota.models import Action, AuditEvent
 
 # A database that is briefly away (a restart, a failover) is retried, backing off.
 RETRIED = {
@@ -34,7 +34,7 @@ def announce_change(event_id: int) -> str:
     if event.circle_id is not None:
         check_circle.delay(event.circle_id)
     tell_people.delay(event.pk)
-    if event.action == "raise_help_request":
+    if event.action == Action.RAISE_HELP_REQUEST:
         ask_carers_for_help.delay(event.subject_id)
     return event.action
 

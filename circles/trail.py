@@ -23,6 +23,7 @@ from people.models import Client, Person
 from rota.models import (
     Absence,
     AbsenceKind,
+    Action,
     Assignment,
     AuditEvent,
     FamilyVisit,
@@ -262,7 +263,7 @@ def _offer(event: AuditEvent, known: _Known) -> str:
     offer = known.offers.get(event.subject_id)
     shift = offer.assignment.shift if offer else known.shifts.get(event.after.get("shift"))
     words = {"carer": _first_carer(event, known), "visit": _visit(shift)}
-    if event.action == "withdraw_offer":
+    if event.action == Action.WITHDRAW_OFFER:
         return _("%(carer)s kept %(visit)s after all: no longer giving it away.") % words
     return _("%(carer)s is giving away %(visit)s; it stays theirs until someone takes it.") % words
 
@@ -283,11 +284,11 @@ def _swap_words(event: AuditEvent, known: _Known) -> dict[str, str]:
 
 def _swap(event: AuditEvent, known: _Known) -> str:
     words = _swap_words(event, known)
-    if event.action == "propose_swap":
+    if event.action == Action.PROPOSE_SWAP:
         return _("%(a)s asked %(b)s to swap %(x)s for %(y)s.") % words
-    if event.action == "accept_swap":
+    if event.action == Action.ACCEPT_SWAP:
         return _("%(b)s took %(x)s from %(a)s, and %(a)s took %(y)s from %(b)s (swap).") % words
-    if event.action == "decline_swap":
+    if event.action == Action.DECLINE_SWAP:
         return _("%(b)s declined %(a)s's request to swap %(x)s for %(y)s.") % words
     return _("%(a)s withdrew the request to swap %(x)s for %(y)s with %(b)s.") % words
 
@@ -295,7 +296,7 @@ def _swap(event: AuditEvent, known: _Known) -> str:
 def _absence(event: AuditEvent, known: _Known) -> str:
     tz = known.tz(event)
     carer = _first_carer(event, known)
-    if event.action == "end_absence":
+    if event.action == Action.END_ABSENCE:
         return _("%(carer)s's time off now ends %(end)s (it was %(before)s).") % {
             "carer": carer,
             "end": _moment(event.after.get("end"), tz),
@@ -328,7 +329,7 @@ def _family(event: AuditEvent, known: _Known) -> str:
         "family": known.person(visit.family_member_id if visit else event.actor_id),
         "client": known.client_name(event.client_id),
     }
-    if event.action == "withdraw_family_visit":
+    if event.action == Action.WITHDRAW_FAMILY_VISIT:
         restored = len(event.after.get("restored", []))
         uncovered = len(event.after.get("not_restored", []))
         sentence = _("%(family)s won't be with %(client)s after all.") % words
@@ -358,18 +359,18 @@ def _help(event: AuditEvent, known: _Known) -> str:
     request = known.help_requests.get(event.subject_id)
     client = request.client.preferred_name if request else known.client_name(event.client_id)
     words = {"actor": known.actor(event), "client": client}
-    if event.action == "raise_help_request":
+    if event.action == Action.RAISE_HELP_REQUEST:
         if event.actor_id is None:
             return _("A call for help was raised for %(client)s.") % words
         return _("%(actor)s asked for help now for %(client)s.") % words
-    if event.action == "accept_help_request":
+    if event.action == Action.ACCEPT_HELP_REQUEST:
         return _("%(carer)s answered %(client)s's call for help.") % {
             **words,
             "carer": _first_carer(event, known),
         }
-    if event.action == "acknowledge_help_request":
+    if event.action == Action.ACKNOWLEDGE_HELP_REQUEST:
         return _("%(actor)s is dealing with %(client)s's call for help.") % words
-    if event.action == "escalate_help_request":
+    if event.action == Action.ESCALATE_HELP_REQUEST:
         return (
             _("Nobody answered %(client)s's call for help in time: the team leaders were alerted.")
             % words
@@ -465,41 +466,34 @@ def _seed(event: AuditEvent, known: _Known) -> str:
     return _("The demo organisation was set up, with its rota.")
 
 
-def _unknown(event: AuditEvent, known: _Known) -> str:
-    return _("%(actor)s: %(action)s.") % {
-        "actor": known.actor(event),
-        "action": event.action.replace("_", " "),
-    }
-
-
-SENTENCES: dict[str, Callable[[AuditEvent, _Known], str]] = {
-    "claim": _took,
-    "take_offer": _took,
-    "assign": _assign,
-    "offer": _offer,
-    "withdraw_offer": _offer,
-    "propose_swap": _swap,
-    "accept_swap": _swap,
-    "decline_swap": _swap,
-    "withdraw_swap": _swap,
-    "record_absence": _absence,
-    "end_absence": _absence,
-    "record_family_visit": _family,
-    "withdraw_family_visit": _family,
-    "raise_help_request": _help,
-    "accept_help_request": _help,
-    "acknowledge_help_request": _help,
-    "escalate_help_request": _help,
-    "cancel_help_request": _help,
-    "cancel_shift": _cancel_shift,
-    "decline_carer": _decline_carer,
-    "end_membership": _end_membership,
-    "generate_shifts": _generate,
-    "change_plan": _change_plan,
-    "seed_demo": _seed,
-    "approve_carer": _approve,
+SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
+    Action.CLAIM: _took,
+    Action.TAKE_OFFER: _took,
+    Action.ASSIGN: _assign,
+    Action.OFFER: _offer,
+    Action.WITHDRAW_OFFER: _offer,
+    Action.PROPOSE_SWAP: _swap,
+    Action.ACCEPT_SWAP: _swap,
+    Action.DECLINE_SWAP: _swap,
+    Action.WITHDRAW_SWAP: _swap,
+    Action.RECORD_ABSENCE: _absence,
+    Action.END_ABSENCE: _absence,
+    Action.RECORD_FAMILY_VISIT: _family,
+    Action.WITHDRAW_FAMILY_VISIT: _family,
+    Action.RAISE_HELP_REQUEST: _help,
+    Action.ACCEPT_HELP_REQUEST: _help,
+    Action.ACKNOWLEDGE_HELP_REQUEST: _help,
+    Action.ESCALATE_HELP_REQUEST: _help,
+    Action.CANCEL_HELP_REQUEST: _help,
+    Action.CANCEL_SHIFT: _cancel_shift,
+    Action.DECLINE_CARER: _decline_carer,
+    Action.END_MEMBERSHIP: _end_membership,
+    Action.GENERATE_SHIFTS: _generate,
+    Action.CHANGE_PLAN: _change_plan,
+    Action.SEED_DEMO: _seed,
+    Action.APPROVE_CARER: _approve,
 }
 
 
 def _sentence(event: AuditEvent, known: _Known) -> str:
-    return SENTENCES.get(event.action, _unknown)(event, known)
+    return SENTENCES[Action(event.action)](event, known)

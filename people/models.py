@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from people.constraints import choices_constraint
+
 
 class PersonManager(BaseUserManager["Person"]):
     use_in_migrations = True
@@ -76,9 +78,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("people")
         ordering = ["full_name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(language__in=Language.values), name="person_language_valid"
-            ),
+            choices_constraint("language", Language, "person_language_valid"),
         ]
 
     def __str__(self) -> str:
@@ -147,9 +147,7 @@ class CarerProfile(models.Model):
     class Meta:
         verbose_name = _("carer profile")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=CarerKind.values), name="carerprofile_kind_valid"
-            ),
+            choices_constraint("kind", CarerKind, "carerprofile_kind_valid"),
             # Paid carers have an employer for payroll; unpaid carers have none.
             models.CheckConstraint(
                 condition=(Q(kind=CarerKind.INFORMAL, employer__isnull=True))
@@ -287,9 +285,7 @@ class CarerPreference(models.Model):
             models.UniqueConstraint(
                 fields=["client", "carer"], name="carerpreference_one_per_pair"
             ),
-            models.CheckConstraint(
-                condition=Q(preference__in=Preference.values), name="carerpreference_valid"
-            ),
+            choices_constraint("preference", Preference, "carerpreference_valid"),
         ]
 
     def __str__(self) -> str:

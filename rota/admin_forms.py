@@ -6,25 +6,17 @@ from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from circles.models import Membership, Role
 from people.models import Person
 from rota.models import AbsenceKind
 from rota.rules import Refused, RuleBroken
 
 T = TypeVar("T")
-
-
-def active_carer_memberships() -> QuerySet[Membership]:
-    today = timezone.localdate()
-    return Membership.objects.filter(role=Role.CARER, started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    )
 
 
 def refusal(error: RuleBroken | Refused, *, carer: Person | None = None) -> str:

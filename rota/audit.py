@@ -5,11 +5,11 @@ from typing import Any
 
 from django.db import models
 
-from rota.models import AuditEvent
+from rota.models import Action, AuditEvent
 
 
 def record(
-    action: str,
+    action: Action,
     subject: models.Model,
     *,
     actor: Any = None,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from people.models import CarerPreference, Client, Person, Preference
 from rota import audit
-from rota.models import Assignment, AuditEvent, ShiftStatus
+from rota.models import Action, Assignment, AuditEvent, ShiftStatus
 
 RECENT = timedelta(days=28)
 VISITS_TO_BE_FAMILIAR = 2
@@ -61,9 +61,6 @@ def familiar_pairs(pairs: Iterable[Pair], *, now: datetime | None = None) -> set
     return (preferred | visited) & wanted
 
 
-APPROVED = "approve_carer"
-
-
 def approve_new_face(client: Client, carer: Person, *, actor: Person) -> None:
     """The client (or someone speaking for them) says a new carer is fine to visit.
 
@@ -72,7 +69,7 @@ def approve_new_face(client: Client, carer: Person, *, actor: Person) -> None:
     the audit trail, which says who approved whom and when, and the prompt stops asking.
     """
     audit.record(
-        APPROVED,
+        Action.APPROVE_CARER,
         client,
         actor=actor,
         circle_id=client.circle_id,
@@ -83,7 +80,9 @@ def approve_new_face(client: Client, carer: Person, *, actor: Person) -> None:
 
 def approved_pairs(client_ids: Iterable[int]) -> set[Pair]:
     """(client id, carer id) pairs where the client has said the carer is fine: one query."""
-    approvals = AuditEvent.objects.filter(action=APPROVED, client_id__in=set(client_ids))
+    approvals = AuditEvent.objects.filter(
+        action=Action.APPROVE_CARER, client_id__in=set(client_ids)
+    )
     return {
         (client_id, carer_id)
         for client_id, carer_ids in approvals.values_list("client_id", "carer_ids")

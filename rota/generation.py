@@ -15,7 +15,7 @@ from django.utils import timezone
 from circles.models import Circle
 from people.models import Person
 from rota import audit
-from rota.models import Assignment, Shift, ShiftStatus, VisitPlan
+from rota.models import Action, Assignment, Shift, ShiftStatus, VisitPlan
 from rota.recurrence import aware_local, local_occurrences
 
 
@@ -32,7 +32,7 @@ def generate_shifts(circle: Circle, start: date, end: date) -> int:
         created = _create_missing(circle, start, end)
         if created:
             audit.record(
-                "generate_shifts",
+                Action.GENERATE_SHIFTS,
                 circle,
                 circle_id=circle.pk,
                 after={"from": start.isoformat(), "to": end.isoformat(), "created": created},
@@ -159,7 +159,7 @@ def apply_plan_change(plan: VisitPlan, *, actor: Person | None = None) -> int:
             changed.append({"plan_date": _plan_date(shift).isoformat(), **_as_json(before)})
         if changed:
             audit.record(
-                "change_plan",
+                Action.CHANGE_PLAN,
                 plan,
                 actor=actor,
                 circle_id=circle.pk,

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from people.constraints import choices_constraint
 from rota.constraints import PostgresExclusionConstraint, TsTzRange
 from rota.recurrence import validate_rule
 
@@ -115,9 +116,7 @@ class Shift(models.Model):
                 name="shift_needs_a_carer",
                 violation_error_message=_("A shift needs at least one carer."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=ShiftStatus.values), name="shift_status_valid"
-            ),
+            choices_constraint("status", ShiftStatus, "shift_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=ShiftStatus.CANCELLED) | ~Q(cancel_reason=""),
                 name="shift_cancelled_has_reason",
@@ -197,9 +196,8 @@ class Assignment(models.Model):
                 | (Q(released_at__isnull=False) & ~Q(release_reason="")),
                 name="assignment_release_has_reason",
             ),
-            models.CheckConstraint(
-                condition=Q(release_reason="") | Q(release_reason__in=ReleaseReason.values),
-                name="assignment_release_reason_valid",
+            choices_constraint(
+                "release_reason", ReleaseReason, "assignment_release_reason_valid", blank=True
             ),
             models.UniqueConstraint(
                 fields=["shift", "carer"],
@@ -251,9 +249,7 @@ class Absence(models.Model):
                 name="absence_ends_after_start",
                 violation_error_message=_("An absence must end after it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=AbsenceKind.values), name="absence_kind_valid"
-            ),
+            choices_constraint("kind", AbsenceKind, "absence_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -283,9 +279,7 @@ class Offer(models.Model):
         verbose_name = _("offer")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=OfferStatus.values), name="offer_status_valid"
-            ),
+            choices_constraint("status", OfferStatus, "offer_status_valid"),
             models.UniqueConstraint(
                 fields=["assignment"],
                 condition=Q(status=OfferStatus.OPEN),
@@ -327,9 +321,7 @@ class Swap(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(offered=F("wanted")), name="swap_two_assignments"),
-            models.CheckConstraint(
-                condition=Q(status__in=SwapStatus.values), name="swap_status_valid"
-            ),
+            choices_constraint("status", SwapStatus, "swap_status_valid"),
             models.UniqueConstraint(
                 fields=["offered", "wanted"],
                 condition=Q(status=SwapStatus.PROPOSED),
@@ -374,9 +366,7 @@ class FamilyVisit(models.Model):
                 name="familyvisit_ends_after_start",
                 violation_error_message=_("A visit must end after it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=FamilyVisitStatus.values), name="familyvisit_status_valid"
-            ),
+            choices_constraint("status", FamilyVisitStatus, "familyvisit_status_valid"),
             # A double submit of "I'll be with Mum" records it once.
             models.UniqueConstraint(
                 fields=["family_member", "client", "start", "end"],
@@ -421,9 +411,7 @@ class HelpRequest(models.Model):
         verbose_name = _("help request")
         ordering = ["-raised_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=HelpStatus.values), name="helprequest_status_valid"
-            ),
+            choices_constraint("status", HelpStatus, "helprequest_status_valid"),
             models.UniqueConstraint(
                 fields=["client"],
                 condition=Q(
@@ -437,6 +425,39 @@ class HelpRequest(models.Model):
         return f"Help for {self.client} at {self.raised_at:%H:%M}"
 
 
+class Action(models.TextChoices):
+    """What an audit event records: each rota service's change, and the few changes made
+    elsewhere (generation, a plan changed, an unanswered call for help, a new face welcomed,
+    the demo set up). The trail (circles.trail) has a sentence and the fan-out
+    (circles.fanout) a decision for every one, so a new action must be given both."""
+
+    CLAIM = "claim", _("Took a visit that needed cover")
+    ASSIGN = "assign", _("Put a carer on a visit")
+    OFFER = "offer", _("Gave a visit away")
+    TAKE_OFFER = "take_offer", _("Took a visit someone gave away")
+    WITHDRAW_OFFER = "withdraw_offer", _("Kept a visit after giving it away")
+    CANCEL_SHIFT = "cancel_shift", _("Cancelled a visit")
+    PROPOSE_SWAP = "propose_swap", _("Asked to swap visits")
+    ACCEPT_SWAP = "accept_swap", _("Accepted a swap")
+    DECLINE_SWAP = "decline_swap", _("Declined a swap")
+    WITHDRAW_SWAP = "withdraw_swap", _("Withdrew a swap request")
+    RECORD_ABSENCE = "record_absence", _("Recorded time off")
+    END_ABSENCE = "end_absence", _("Changed when time off ends")
+    DECLINE_CARER = "decline_carer", _("Would rather not have a carer")
+    END_MEMBERSHIP = "end_membership", _("Left the circle")
+    RECORD_FAMILY_VISIT = "record_family_visit", _("Family will be with a client")
+    WITHDRAW_FAMILY_VISIT = "withdraw_family_visit", _("Family won't be with a client after all")
+    RAISE_HELP_REQUEST = "raise_help_request", _("Asked for help now")
+    ACCEPT_HELP_REQUEST = "accept_help_request", _("Answered a call for help")
+    ACKNOWLEDGE_HELP_REQUEST = "acknowledge_help_request", _("Dealing with a call for help")
+    ESCALATE_HELP_REQUEST = "escalate_help_request", _("A call for help went to the team leaders")
+    CANCEL_HELP_REQUEST = "cancel_help_request", _("Cancelled a call for help")
+    GENERATE_SHIFTS = "generate_shifts", _("Added visits to the rota")
+    CHANGE_PLAN = "change_plan", _("Changed a care plan")
+    APPROVE_CARER = "approve_carer", _("Said a new carer is welcome")
+    SEED_DEMO = "seed_demo", _("Set up the demo")
+
+
 class AuditEvent(models.Model):
     """Append-only record of a rota change. On PostgreSQL a trigger refuses UPDATE and DELETE.
 
@@ -446,7 +467,7 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(null=True, blank=True, help_text="None = the system")
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, choices=Action.choices)
     subject_type = models.CharField(max_length=40)
     subject_id = models.BigIntegerField(null=True, blank=True)
     circle_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -458,6 +479,9 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("audit event")
         ordering = ["-at", "-id"]
+        constraints = [
+            choices_constraint("action", Action, "auditevent_action_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type} {self.subject_id}"

@@ -235,7 +235,7 @@ def _judge(
         violations.append(Violation(rule, message))
 
     if not any(
-        circle_id == shift.circle_id and started <= day and (ended is None or ended > day)
+        circle_id == shift.circle_id and Membership.in_force(day, started, ended)
         for circle_id, started, ended in facts.memberships
     ):
         fail(Rule.MEMBERSHIP, _("You are not a carer in %(circle)s.") % {"circle": shift.circle})

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from circles.admin import admin_user, scoped
+from circles.models import Membership, Role
 from people.models import Person
-from rota.admin_forms import active_carer_memberships
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -24,7 +24,7 @@ def carers_for(
 ) -> QuerySet[Person]:
     """The active carers of these circles (of every circle when None) whom the user may
     see: for a coordinator, those of their own organisation."""
-    memberships = active_carer_memberships()
+    memberships = Membership.objects.current().filter(role=Role.CARER)
     if circle_ids is not None:
         memberships = memberships.filter(circle_id__in=circle_ids)
     user = admin_user(request)

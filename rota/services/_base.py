@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from people.models import Person
 from rota import audit, outbox
 from rota.models import (
+    Action,
     Assignment,
     AuditEvent,
     Offer,
@@ -82,6 +83,11 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
 def require_aware(*moments: datetime) -> None:
     if any(timezone.is_naive(moment) for moment in moments):
         raise Refused("naive_datetime", _("Times must include their time zone."))
+
+
+def require_end_after(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise Refused("end_before_start", _("The end must be after the start."))
 
 
 def lock_shifts(ids: Iterable[int]) -> dict[int, Shift]:
@@ -155,6 +161,23 @@ def release(assignment: Assignment, reason: ReleaseReason, now: datetime) -> Non
     ).update(status=SwapStatus.CLOSED, closed_at=now, closed_reason=why)
 
 
+def release_holders(shift: Shift, reason: ReleaseReason, now: datetime) -> list[Assignment]:
+    """Take every carer holding a place on this (locked) shift off it; returns their places."""
+    holders = list(shift.assignments.filter(released_at__isnull=True))
+    for assignment in holders:
+        release(assignment, reason, now)
+    return holders
+
+
+def cancel(shift: Shift, reason: str, now: datetime) -> list[Assignment]:
+    """Cancel this (locked) shift, saying why, and take its carers off it; returns the
+    places they held."""
+    holders = release_holders(shift, ReleaseReason.CANCELLED, now)
+    shift.status, shift.cancel_reason = ShiftStatus.CANCELLED, reason[:200]
+    bump(shift, "status", "cancel_reason")
+    return holders
+
+
 def bump(shift: Shift, *fields: str) -> None:
     """Save a shift's changed fields and its sequence, so calendars replace their copy."""
     shift.sequence += 1
@@ -162,7 +185,7 @@ def bump(shift: Shift, *fields: str) -> None:
 
 
 def changed(
-    action: str,
+    action: Action,
     subject,
     *,
     actor: Person | None,

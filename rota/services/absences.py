@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circles.models import Membership, Role
-from circles.permissions import leads, speaks_for
+from circles.permissions import circles_of, leads, speaks_for
 from people.models import CarerPreference, Client, Person, Preference
-from rota.models import Absence, AbsenceKind, Assignment, ReleaseReason
+from rota.models import Absence, AbsenceKind, Action, Assignment, ReleaseReason
 from rota.recurrence import aware_local
 from rota.rules import Refused
 from rota.services._base import (
@@ -18,14 +18,15 @@ from rota.services._base import (
     release,
     require_actor,
     require_aware,
+    require_end_after,
     service,
 )
 from rota.services.help import open_help_request
 
 
 def _leads_any_circle_of(actor: Person, carer: Person) -> bool:
-    memberships = Membership.objects.filter(person=carer, role=Role.CARER).select_related("circle")
-    return any(leads(actor, m.circle) for m in memberships)
+    """A team leader (or coordinator) of a circle the carer cares in today."""
+    return any(leads(actor, circle) for circle in circles_of(carer, Role.CARER))
 
 
 def _release_all(
@@ -50,8 +51,7 @@ def record_absence(
     require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))
     if kind not in AbsenceKind.values:
         raise Refused("bad_kind", _("Choose holiday, sick, training or other."))
-    if end <= start:
-        raise Refused("end_before_start", _("The end must be after the start."))
+    require_end_after(start, end)
     now = timezone.now()
     absence = Absence.objects.create(carer=carer, kind=kind, start=start, end=end)
     # Visits already over count as done; only those not finished by now are released.
@@ -64,7 +64,7 @@ def record_absence(
         if assignment.shift.has_started(now) and assignment.shift.end > now:
             open_help_request(assignment.shift.client, end=assignment.shift.end, raised_by=actor)
     changed(
-        "record_absence",
+        Action.RECORD_ABSENCE,
         absence,
         actor=actor,
         carers=[carer],
@@ -86,8 +86,7 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
     absence = Absence.objects.select_for_update().get(pk=absence.pk)
     carer = absence.carer
     require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))
-    if end <= absence.start:
-        raise Refused("end_before_start", _("The end must be after the start."))
+    require_end_after(absence.start, end)
     before = absence.end
     absence.end = end
     absence.save(update_fields=["end"])
@@ -104,7 +103,7 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
         released = _release_all(places, ReleaseReason.ABSENCE, timezone.now())
         absence.released.add(*released)
     changed(
-        "end_absence",
+        Action.END_ABSENCE,
         absence,
         actor=actor,
         circle_id=_circle_of(carer, released),
@@ -131,7 +130,7 @@ def decline_carer(client: Client, carer: Person, *, actor: Person | None = None)
     )
     released = _release_all(places, ReleaseReason.NOT_WANTED, now)
     changed(
-        "decline_carer",
+        Action.DECLINE_CARER,
         preference,
         actor=actor,
         circle_id=client.circle_id,
@@ -167,7 +166,7 @@ def end_membership(membership: Membership, end: date, *, actor: Person | None = 
         )
         released = _release_all(places, ReleaseReason.LEFT_CIRCLE, timezone.now())
     changed(
-        "end_membership",
+        Action.END_MEMBERSHIP,
         membership,
         actor=actor,
         circle_id=membership.circle_id,
@@ -182,6 +181,6 @@ def _circle_of(carer: Person, released: list[Assignment]) -> int | None:
     """The one circle an absence concerns: where it released places, or else the carer's
     circle; None when that is several."""
     circles = {a.shift.circle_id for a in released} or set(
-        Membership.objects.filter(person=carer, role=Role.CARER).values_list("circle_id", flat=True)
+        circles_of(carer, Role.CARER).values_list("pk", flat=True)
     )
     return circles.pop() if len(circles) == 1 else None

@@ -10,6 +10,7 @@ from circles.models import Membership, Role
 from circles.permissions import leads
 from people.models import Client, Person
 from rota.models import (
+    Action,
     Assignment,
     FamilyVisit,
     FamilyVisitStatus,
@@ -24,21 +25,20 @@ from rota.services._base import (
     changed,
     lock_shifts,
     place,
-    release,
+    release_holders,
     require_actor,
     require_aware,
+    require_end_after,
     service,
 )
 
 
 def _is_family(person: Person, client: Client) -> bool:
+    """The client's representative, or family of theirs today."""
     if client.representative_id == person.pk:
         return True
-    return (
-        Membership.objects.filter(person=person, client=client, role=Role.FAMILY)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
-        .exists()
-    )
+    memberships = Membership.objects.current().filter(person=person, role=Role.FAMILY)
+    return memberships.filter(client=client).exists()
 
 
 def frees(start: datetime, end: datetime, now: datetime) -> Q:
@@ -72,8 +72,7 @@ def record_family_visit(
             _("Only %(client)s's family can say they will be with them.")
             % {"client": client.preferred_name},
         )
-    if end <= start:
-        raise Refused("end_before_start", _("The end must be after the start."))
+    require_end_after(start, end)
     now = timezone.now()
     if end <= now:
         raise Refused("in_the_past", _("That time has already passed."))
@@ -89,15 +88,13 @@ def record_family_visit(
     freed = [s for s in lock_shifts(inside.values_list("pk", flat=True)).values() if s.is_live]
     released: list[Assignment] = []
     for shift in freed:
-        for assignment in shift.assignments.filter(released_at__isnull=True):
-            release(assignment, ReleaseReason.FAMILY_VISIT, now)
-            released.append(assignment)
+        released += release_holders(shift, ReleaseReason.FAMILY_VISIT, now)
         shift.status = ShiftStatus.NOT_NEEDED
         bump(shift, "status")
     visit.freed_shifts.set(freed)
     visit.released.set(released)
     changed(
-        "record_family_visit",
+        Action.RECORD_FAMILY_VISIT,
         visit,
         actor=actor,
         circle_id=client.circle_id,
@@ -142,7 +139,7 @@ def withdraw_family_visit(visit: FamilyVisit, *, actor: Person | None = None) ->
     visit.status, visit.withdrawn_at = FamilyVisitStatus.WITHDRAWN, now
     visit.save(update_fields=["status", "withdrawn_at"])
     changed(
-        "withdraw_family_visit",
+        Action.WITHDRAW_FAMILY_VISIT,
         visit,
         actor=actor,
         circle_id=visit.client.circle_id,

@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 
 from circles.permissions import cares_in, leads, speaks_for
 from people.models import Client, Person
-from rota.models import Assignment, HelpRequest, HelpStatus, ReleaseReason, Shift, ShiftStatus
+from rota.models import Action, Assignment, HelpRequest, HelpStatus, Shift
 from rota.rules import Refused
 from rota.services._base import (
-    bump,
+    cancel,
     changed,
     lock_shift,
     place,
-    release,
     require_actor,
     require_rules,
     service,
@@ -43,7 +42,9 @@ def open_help_request(
         carers_needed=1,
     )
     request = HelpRequest.objects.create(client=client, shift=shift, raised_by=raised_by)
-    changed("raise_help_request", request, actor=raised_by, shift=shift, after=shift_facts(shift))
+    changed(
+        Action.RAISE_HELP_REQUEST, request, actor=raised_by, shift=shift, after=shift_facts(shift)
+    )
     return request
 
 
@@ -71,7 +72,7 @@ def accept_help_request(
     assignment = place(shift, carer)
     request.status, request.accepted_at = HelpStatus.ACCEPTED, timezone.now()
     request.save(update_fields=["status", "accepted_at"])
-    changed("accept_help_request", request, actor=actor, shift=shift, carers=[carer])
+    changed(Action.ACCEPT_HELP_REQUEST, request, actor=actor, shift=shift, carers=[carer])
     return assignment
 
 
@@ -90,7 +91,7 @@ def acknowledge_help_request(request: HelpRequest, *, actor: Person | None = Non
     request.acknowledged_by = actor
     request.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
     changed(
-        "acknowledge_help_request",
+        Action.ACKNOWLEDGE_HELP_REQUEST,
         request,
         actor=actor,
         client_id=request.client_id,
@@ -112,15 +113,11 @@ def cancel_help_request(request: HelpRequest, *, actor: Person | None = None) ->
     if request.status == HelpStatus.CANCELLED:
         return request
     now = timezone.now()
-    holders = list(shift.assignments.filter(released_at__isnull=True))
-    for assignment in holders:
-        release(assignment, ReleaseReason.CANCELLED, now)
-    shift.status, shift.cancel_reason = ShiftStatus.CANCELLED, _("Help no longer needed.")
-    bump(shift, "status", "cancel_reason")
+    holders = cancel(shift, _("Help no longer needed."), now)
     request.status, request.closed_at = HelpStatus.CANCELLED, now
     request.save(update_fields=["status", "closed_at"])
     changed(
-        "cancel_help_request",
+        Action.CANCEL_HELP_REQUEST,
         request,
         actor=actor,
         shift=shift,

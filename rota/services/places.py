@@ -6,17 +6,17 @@ from django.utils.translation import gettext as _
 from circles.permissions import leads
 from people.models import Person
 from rota.models import (
+    Action,
     Assignment,
     HelpRequest,
     Offer,
     OfferStatus,
     ReleaseReason,
     Shift,
-    ShiftStatus,
 )
 from rota.rules import Refused
 from rota.services._base import (
-    bump,
+    cancel,
     changed,
     held,
     lock_shift,
@@ -34,7 +34,7 @@ from rota.services._base import (
 def claim(shift: Shift, carer: Person, *, actor: Person | None = None) -> Assignment:
     """Take a place that needs cover: a free one, or else one its holder has offered."""
     require_actor(actor, lambda a: a == carer)
-    return _take_place(lock_shift(shift), carer, actor=actor, action="claim")
+    return _take_place(lock_shift(shift), carer, actor=actor, action=Action.CLAIM)
 
 
 @service
@@ -42,10 +42,10 @@ def assign(shift: Shift, carer: Person, *, actor: Person | None = None) -> Assig
     """A team leader stepping in: puts a carer on a shift, under the same rules."""
     shift = lock_shift(shift)
     require_actor(actor, lambda a: leads(a, shift.circle))
-    return _take_place(shift, carer, actor=actor, action="assign")
+    return _take_place(shift, carer, actor=actor, action=Action.ASSIGN)
 
 
-def _take_place(shift: Shift, carer: Person, *, actor: Person | None, action: str) -> Assignment:
+def _take_place(shift: Shift, carer: Person, *, actor: Person | None, action: Action) -> Assignment:
     """Called with the shift row locked, so places are counted by one change at a time: of
     two carers reaching for the last place, the second is told by `full` it was just taken."""
     require_live(shift)
@@ -80,7 +80,12 @@ def offer(assignment: Assignment, *, actor: Person | None = None) -> Offer:
         raise Refused("already_offered", _("You have already offered this visit."))
     new = Offer.objects.create(assignment=assignment)
     changed(
-        "offer", new, actor=actor, shift=shift, carers=[assignment.carer], after=shift_facts(shift)
+        Action.OFFER,
+        new,
+        actor=actor,
+        shift=shift,
+        carers=[assignment.carer],
+        after=shift_facts(shift),
     )
     return new
 
@@ -93,7 +98,7 @@ def take_offer(offer: Offer, carer: Person, *, actor: Person | None = None) -> A
     offer = Offer.objects.select_for_update().select_related("assignment").get(pk=offer.pk)
     _require_open(offer, carer)
     require_rules(carer, shift)
-    return _hand_over(offer, carer, actor=actor, action="take_offer")
+    return _hand_over(offer, carer, actor=actor, action=Action.TAKE_OFFER)
 
 
 def _require_open(offer: Offer | None, carer: Person) -> None:
@@ -103,7 +108,7 @@ def _require_open(offer: Offer | None, carer: Person) -> None:
         raise Refused("own_offer", _("This is your own visit."))
 
 
-def _hand_over(offer: Offer, carer: Person, *, actor: Person | None, action: str):
+def _hand_over(offer: Offer, carer: Person, *, actor: Person | None, action: Action):
     """Called with the shift and the open offer locked: the place passes to `carer`."""
     given = offer.assignment
     now = timezone.now()
@@ -135,7 +140,7 @@ def withdraw_offer(offer: Offer, *, actor: Person | None = None) -> Offer:
     offer.closed_reason = _("Withdrawn.")
     offer.save(update_fields=["status", "closed_at", "closed_reason"])
     changed(
-        "withdraw_offer",
+        Action.WITHDRAW_OFFER,
         offer,
         actor=actor,
         shift=offer.assignment.shift,
@@ -154,15 +159,10 @@ def cancel_shift(shift: Shift, reason: str, *, actor: Person | None = None) -> S
     require_live(shift)
     if shift.has_started():
         raise Refused("started", _("This visit has already started."))
-    now = timezone.now()
-    holders = list(shift.assignments.filter(released_at__isnull=True))
-    for assignment in holders:
-        release(assignment, ReleaseReason.CANCELLED, now)
     before = shift_facts(shift)
-    shift.status, shift.cancel_reason = ShiftStatus.CANCELLED, reason[:200]
-    bump(shift, "status", "cancel_reason")
+    holders = cancel(shift, reason, timezone.now())
     changed(
-        "cancel_shift",
+        Action.CANCEL_SHIFT,
         shift,
         actor=actor,
         shift=shift,

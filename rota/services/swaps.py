@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.models import Person
-from rota.models import Assignment, ReleaseReason, Swap, SwapStatus
+from rota.models import Action, Assignment, ReleaseReason, Swap, SwapStatus
 from rota.rules import Refused, RuleBroken, Violation, check
 from rota.services._base import (
     changed,
@@ -41,7 +41,7 @@ def propose_swap(
     require_rules(mine.carer, y, giving_up=mine, taking_over=theirs)
     swap = Swap.objects.create(offered=mine, wanted=theirs)
     changed(
-        "propose_swap",
+        Action.PROPOSE_SWAP,
         swap,
         actor=actor,
         shift=x,
@@ -86,7 +86,7 @@ def accept_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
     release(theirs, ReleaseReason.SWAPPED, now)
     new_mine, new_theirs = place(y, mine.carer), place(x, theirs.carer)
     changed(
-        "accept_swap",
+        Action.ACCEPT_SWAP,
         swap,
         actor=actor,
         shift=x,
@@ -99,23 +99,19 @@ def accept_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
 
 @service
 def decline_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
-    swap = _open(swap)
-    require_actor(actor, lambda a: a.pk == swap.wanted.carer_id)
-    _close(swap, SwapStatus.DECLINED, _("Declined."))
-    changed("decline_swap", swap, actor=actor, shift=swap.offered.shift, carers=_carers(swap))
-    return swap
+    """The colleague asked says no."""
+    return _call_off(swap, SwapStatus.DECLINED, actor=actor)
 
 
 @service
 def withdraw_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
-    swap = _open(swap)
-    require_actor(actor, lambda a: a.pk == swap.offered.carer_id)
-    _close(swap, SwapStatus.WITHDRAWN, _("Withdrawn."))
-    changed("withdraw_swap", swap, actor=actor, shift=swap.offered.shift, carers=_carers(swap))
-    return swap
+    """The carer who asked changes their mind."""
+    return _call_off(swap, SwapStatus.WITHDRAWN, actor=actor)
 
 
-def _open(swap: Swap) -> Swap:
+def _call_off(swap: Swap, status: SwapStatus, *, actor: Person | None) -> Swap:
+    """An open swap that will not happen: only the colleague asked may decline it, only the
+    carer who asked may withdraw it. Both places stay as they are."""
     swap = (
         Swap.objects.select_for_update(of=("self",))
         .select_related("offered__shift", "wanted")
@@ -123,13 +119,20 @@ def _open(swap: Swap) -> Swap:
     )
     if swap.status != SwapStatus.PROPOSED:
         raise Refused("swap_closed", _("This swap is no longer open."))
+    declined = status == SwapStatus.DECLINED
+    whose = swap.wanted if declined else swap.offered
+    require_actor(actor, lambda a: a.pk == whose.carer_id)
+    _close(swap, status, _("Declined.") if declined else _("Withdrawn."))
+    changed(
+        Action.DECLINE_SWAP if declined else Action.WITHDRAW_SWAP,
+        swap,
+        actor=actor,
+        shift=swap.offered.shift,
+        carers=[swap.offered.carer_id, swap.wanted.carer_id],
+    )
     return swap
 
 
 def _close(swap: Swap, status: SwapStatus, reason: str) -> None:
     swap.status, swap.closed_at, swap.closed_reason = status, timezone.now(), reason
     swap.save(update_fields=["status", "closed_at", "closed_reason"])
-
-
-def _carers(swap: Swap) -> list[int]:
-    return [swap.offered.carer_id, swap.wanted.carer_id]

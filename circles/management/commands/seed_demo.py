@@ -16,7 +16,7 @@ from circles.models import Circle, Membership, Organisation, Role
 from people.models import Client, Person
 from rota import audit
 from rota.generation import roll_horizon
-from rota.models import OutboxMessage
+from rota.models import Action, OutboxMessage
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                     f"({100 * filled / max(places, 1):.0f} %)."
                 )
             # One event for the whole seeding, not one per place (as generation does).
-            audit.record("seed_demo", organisation, carer_ids=carer_ids, after=summary)
+            audit.record(Action.SEED_DEMO, organisation, carer_ids=carer_ids, after=summary)
             # The seeded claims are history, not news: nobody is told of each one (that would
             # be a thousand emails). The outbox rows are closed, so their after-commit sends
             # find nothing to do.

@@ -16,6 +16,6 @@ def rename_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rota", "0004_family_visit_once_per_window")]
+    dependencies = [("rota", "0005_audit_event_action_choices")]
 
     operations = [migrations.RunPython(rename, rename_back)]
