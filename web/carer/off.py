@@ -19,13 +19,14 @@ from rota.models import Absence, AbsenceKind
 from rota.recurrence import aware_local
 from web.carer import queries
 from web.carer.access import access_absence
+from web.forms import LocalForm, day_picker
 from web.http import Request, attempt
 
 # Longer absences are arranged with the team leaders, not from a phone.
 LONGEST = timedelta(days=366)
 
 
-class TimeOffForm(forms.Form):
+class TimeOffForm(LocalForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("Why"),
         choices=[
@@ -37,22 +38,17 @@ class TimeOffForm(forms.Form):
         initial=AbsenceKind.HOLIDAY,
         widget=forms.RadioSelect,
     )
-    # The phone's own date picker sends and shows ISO dates, whatever the language.
     first_day = forms.DateField(
         label=gettext_lazy("First day off"),
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=day_picker(),
     )
     last_day = forms.DateField(
         label=gettext_lazy("Last day off"),
         help_text=gettext_lazy("You are off all of this day too."),
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=day_picker(),
     )
-
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -104,7 +100,7 @@ def _local_span(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, dateti
 def off(request: Request) -> HttpResponse:
     tz = queries.home_tz(request.user)
     now = timezone.now()
-    form = TimeOffForm(request.POST or None, today=timezone.localtime(now, tz).date())
+    form = TimeOffForm(request.POST or None, tz=tz)
     if request.method == "POST" and form.is_valid():
         start, end = _local_span(form.cleaned_data["first_day"], form.cleaned_data["last_day"], tz)
         kind = form.cleaned_data["kind"]

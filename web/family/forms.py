@@ -2,7 +2,6 @@
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
@@ -10,24 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Client
 from rota.recurrence import aware_local
+from web.forms import LocalForm, day_picker, time_picker
 
 
-class FamilyVisitForm(forms.Form):
+class FamilyVisitForm(LocalForm):
     """“I'll be with Mum”: one day, from and until, in the circle's local time."""
 
-    day = forms.DateField(
-        label=_("Day"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-    start = forms.TimeField(
-        label=_("From"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"})
-    )
-    end = forms.TimeField(
-        label=_("Until"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"})
-    )
-
-    def __init__(self, *args: Any, tz: ZoneInfo, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.tz = tz
+    day = forms.DateField(label=_("Day"), widget=day_picker())
+    start = forms.TimeField(label=_("From"), widget=time_picker())
+    end = forms.TimeField(label=_("Until"), widget=time_picker())
 
     def clean(self) -> dict[str, Any]:
         super().clean()

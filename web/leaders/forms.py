@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circles.models import Circle
 from people.models import Client, Person
+from web.forms import day_picker
 
 
 class ThresholdsForm(forms.ModelForm):
@@ -53,12 +54,12 @@ class TrailFilter(forms.Form):
     since = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=day_picker(),
     )
     until = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=day_picker(),
     )
 
     def __init__(
