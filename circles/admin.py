@@ -1,5 +1,6 @@
 """Coordinator admin for organisations, circles and memberships, and the scoping all admin
-pages share: a coordinator sees and edits only their own organisation (DESIGN §3).
+pages share: a coordinator sees and edits only their own organisation (docs/design.md, People and
+circles).
 
 Coordinators hold no Django permission rows: who may use a page is decided here, once.
 Every model page declares `organisation_path`, the lookup from its model to the
@@ -150,7 +151,7 @@ class ScopedAdmin(OrganisationScopedModelAdmin, admin.ModelAdmin):
 
 
 class ViewOnlyAdmin(ScopedAdmin):
-    """Seen in the admin, changed only through rota.services (DESIGN §7)."""
+    """Seen in the admin, changed only through rota.services (docs/design.md, The domain API)."""
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

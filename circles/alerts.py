@@ -1,6 +1,6 @@
-"""Who hears what (DESIGN §5): team leaders only of a circle crossing into a worse state, of
-its recovery and of an unanswered call for help; carers of a call for help they could
-answer, of their offered visit still untaken and of their checks running out.
+"""Who hears what (docs/design.md, Who hears what): team leaders only of a circle crossing into a
+worse state, of its recovery and of an unanswered call for help; carers of a call for help they
+could answer, of their offered visit still untaken and of their checks running out.
 
 A circle's state is stored; the live one is computed from its capacity. A change is
 recorded only when they differ, by a conditional update that exactly one worker wins, and
@@ -311,8 +311,9 @@ def remind_expiring_credentials() -> int:
     return len(expiring)
 
 
-def _coordinators(organisation_ids: set[int | None]) -> dict[int, list[Person]]:
-    by_organisation: dict[int, list[Person]] = defaultdict(list)
+def _coordinators(organisation_ids: set[int | None]) -> dict[int | None, list[Person]]:
+    """Each organisation's coordinators (people of no organisation have none)."""
+    by_organisation: dict[int | None, list[Person]] = defaultdict(list)
     for person in Person.objects.filter(
         organisation_id__in=organisation_ids - {None},
         is_staff=True,

@@ -1,14 +1,15 @@
 """How well a circle's visits are covered over a window, and how many hours its carers have
-left to give (DESIGN §3, Capacity).
+left to give (docs/design.md, Capacity and continuity).
 
 `capacities` does it for many circles in a fixed number of queries, whatever their number:
 the sweep and the dashboard use it. `capacity` is the same for one circle.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -34,6 +35,13 @@ from circles.models import Circle, CircleState, Membership, Role
 from people.models import CarerPreference, CarerProfile, Client, Credential, Preference
 from rota.models import Absence, Assignment, Shift, ShiftStatus, VisitPlan
 from rota.recurrence import aware_local
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Held(TypedDict):
+    held: int
 
 
 @dataclass(frozen=True)
@@ -172,7 +180,9 @@ def _rightly_held() -> QuerySet[Assignment]:
     )
 
 
-def _live_shifts(circle_ids: list[int], start: datetime, end: datetime) -> QuerySet[Shift]:
+def _live_shifts(
+    circle_ids: list[int], start: datetime, end: datetime
+) -> "QuerySet[WithAnnotations[Shift, _Held]]":
     """Planned visits starting in the window, each with how many places are rightly held."""
     held = (
         _rightly_held()
@@ -224,7 +234,8 @@ def _uncovered(circle_ids: list[int], start: datetime, end: datetime) -> dict[in
 
 
 def _headroom(circles: list[Circle], start: datetime, end: datetime) -> dict[int, float]:
-    """Hours each circle's carers could still work in the window (DESIGN §3).
+    """Hours each circle's carers could still work in the window (docs/design.md, Capacity and
+    continuity).
 
     1. The circle's carers: members during the window, with their weekly limit.
     2. Hours they hold in each week the window touches, in any circle (the limit is theirs,
@@ -275,7 +286,7 @@ def _headroom(circles: list[Circle], start: datetime, end: datetime) -> dict[int
     return total
 
 
-def _weekly_limit(member: dict) -> float | None:
+def _weekly_limit(member: Mapping[str, Any]) -> float | None:
     kind = member["person__carer_profile__kind"]
     if kind is None:
         return None  # a member without a carer profile: nothing known about their hours

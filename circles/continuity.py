@@ -1,6 +1,6 @@
-"""Continuity per client (DESIGN §3): how many different carers came in the last 28 days,
-and what share of the visits were done by carers familiar to the client, against the 28
-days before, so a team leader sees which way it is going.
+"""Continuity per client (docs/design.md, Capacity and continuity): how many different carers came
+in the last 28 days, and what share of the visits were done by carers familiar to the client,
+against the 28 days before, so a team leader sees which way it is going.
 
 "Familiar" is rota.familiarity's: preferred, or at least two of the client's visits in the
 28 days. Each period is judged at its own end, so a carer who came twice counts as familiar

@@ -1,4 +1,5 @@
-"""Who hears of a committed rota change (DESIGN §5), besides the team leaders' alerts.
+"""Who hears of a committed rota change (docs/design.md, Who hears what), besides the team leaders'
+alerts.
 
 Carers hear of visits that need cover which they could take, of swaps offered to them and
 of changes to their own visits; families and clients hear when their visits change and
@@ -90,7 +91,7 @@ def _swap_proposed(event: AuditEvent) -> int:
         "wanted__shift__client",
         "wanted__shift__circle",
         "wanted__carer",
-    ).get(pk=event.subject_id)
+    ).get(pk=_subject(event))
     mine, theirs = swap.offered, swap.wanted
     return _tell(
         [theirs.carer],
@@ -157,7 +158,7 @@ def _places_released(event: AuditEvent) -> int:
 
 
 def _cancelled(event: AuditEvent) -> int:
-    shift = Shift.objects.select_related("client", "circle").get(pk=event.subject_id)
+    shift = Shift.objects.select_related("client", "circle").get(pk=_subject(event))
     people = [*Person.objects.filter(pk__in=event.carer_ids), *speakers_for(shift.client)]
     return _tell(
         [p for p in people if p.pk != event.actor_id],
@@ -210,10 +211,17 @@ HANDLERS: dict[Action, Callable[[AuditEvent], int] | None] = {
 # --- the pieces ------------------------------------------------------------------------------
 
 
+def _subject(event: AuditEvent) -> int:
+    """The id of what the change was made to: every rota change has one."""
+    if event.subject_id is None:
+        raise ValueError(f"Audit event {event.pk} ({event.action}) names no subject.")
+    return event.subject_id
+
+
 def _assignment_for(event: AuditEvent) -> Assignment | None:
     places = Assignment.objects.select_related("carer", "shift__client", "shift__circle")
     if event.subject_type == "rota.assignment":
-        return places.filter(pk=event.subject_id).first()
+        return places.filter(pk=_subject(event)).first()
     # accept_help_request: the help request's shift, its one carer.
     return places.filter(shift__help_request=event.subject_id, released_at__isnull=True).first()
 

@@ -178,13 +178,13 @@ class Membership(models.Model):
         return started_on <= day and (ended_on is None or ended_on > day)
 
     def clean(self) -> None:
-        if self.client_id and self.circle_id and self.client.circle_id != self.circle_id:
+        if self.client is not None and self.circle_id and self.client.circle_id != self.circle_id:
             raise ValidationError({"client": _("That client belongs to another circle.")})
 
 
 class StateChange(models.Model):
     """A circle crossing from one state to another: the only thing team leaders hear of,
-    and only when it is worse, or back to coping (DESIGN §5)."""
+    and only when it is worse, or back to coping (docs/design.md, Who hears what)."""
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="state_changes")
     from_state = models.CharField(max_length=12, choices=CircleState.choices)

@@ -1,9 +1,9 @@
-"""Hours worked, for payroll: per paid carer over a period, grouped by employer (DESIGN §2,
-the coordinator's "export hours for payroll").
+"""Hours worked, for payroll: per paid carer over a period, grouped by employer: the
+coordinator's "export hours for payroll" (docs/design.md, Who uses it, and for what).
 
-A visit counts as done by its carer (DESIGN §3) once it is over, unless it was marked
-missed or the carer was taken off it before it ended (someone else went, or nobody did).
-Informal carers are unpaid, so they are left out. One query, whatever the period.
+A visit counts as done by its carer (docs/design.md, Plans, visits and places) once it is over,
+unless it was marked missed or the carer was taken off it before it ended (someone else went, or
+nobody did). Informal carers are unpaid, so they are left out. One query, whatever the period.
 """
 
 import csv

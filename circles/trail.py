@@ -156,10 +156,10 @@ class _Known:
     # Names: resolved now, so an erased person reads as what they were.
 
     def carer(self, person_id: int | None) -> str:
-        return self.people.get(person_id) or _("a former carer")
+        return (person_id is not None and self.people.get(person_id)) or _("a former carer")
 
     def person(self, person_id: int | None) -> str:
-        return self.people.get(person_id) or _("someone who has left")
+        return (person_id is not None and self.people.get(person_id)) or _("someone who has left")
 
     def actor(self, event: AuditEvent) -> str:
         if event.actor_id is None:

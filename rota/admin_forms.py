@@ -2,7 +2,7 @@
 each selected object, reporting every refusal against the object it concerns."""
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -79,7 +79,8 @@ class PutCarerOnForm(forms.Form):
 
     def __init__(self, *args, carers: QuerySet[Person], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["carer"].queryset = carers
+        # The field above is a ModelChoiceField: only its choices are set here.
+        cast("forms.ModelChoiceField[Person]", self.fields["carer"]).queryset = carers
 
 
 class RecordAbsenceForm(forms.Form):
@@ -102,7 +103,8 @@ class RecordAbsenceForm(forms.Form):
 
     def __init__(self, *args, carers: QuerySet[Person], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["carer"].queryset = carers
+        # The field above is a ModelChoiceField: only its choices are set here.
+        cast("forms.ModelChoiceField[Person]", self.fields["carer"]).queryset = carers
         zone = timezone.get_current_timezone_name()
         for name in ("start", "end"):
             self.fields[name].help_text = _("Date and time, %(zone)s time.") % {"zone": zone}

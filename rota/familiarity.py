@@ -1,4 +1,4 @@
-"""Who is a familiar face to whom (DESIGN §3).
+"""Who is a familiar face to whom (docs/design.md, Capacity and continuity).
 
 A carer is familiar to a client when the client prefers them, or when they did at least
 two of the client's visits in the last 28 days. Pages ask it for every visit they show and
@@ -86,5 +86,6 @@ def approved_pairs(client_ids: Iterable[int]) -> set[Pair]:
     return {
         (client_id, carer_id)
         for client_id, carer_ids in approvals.values_list("client_id", "carer_ids")
+        if client_id is not None
         for carer_id in carer_ids
     }

@@ -1,4 +1,5 @@
-"""Offers and swap proposals lapse when a visit they concern starts (DESIGN §3)."""
+"""Offers and swap proposals lapse when a visit they concern starts (docs/design.md, Changes to the
+rota)."""
 
 from django.db.models import Q
 from django.utils import timezone

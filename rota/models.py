@@ -1,7 +1,7 @@
 """Care plans, the shifts made from them, who holds them, and every change to them.
 
-Every rota change is made by one function of rota.services (DESIGN §7); generation is the
-one other writer of shifts. What the database can hold is a constraint here too.
+Every rota change is made by one function of rota.services (docs/design.md, The domain API);
+generation is the one other writer of shifts. What the database can hold is a constraint here too.
 """
 
 from datetime import datetime
@@ -147,14 +147,14 @@ class Shift(models.Model):
 
     def credentials_needed(self) -> models.QuerySet:
         """A planned visit needs its plan's checks; an emergency visit the client's."""
-        if self.plan_id:
+        if self.plan is not None:
             return self.plan.credentials_needed.all()
         return self.client.emergency_credentials.all()
 
     @property
     def essential(self) -> bool:
         # A visit made for a help request is never freed by a family visit.
-        return self.plan.essential if self.plan_id else True
+        return self.plan.essential if self.plan is not None else True
 
 
 class ReleaseReason(models.TextChoices):

@@ -1,9 +1,10 @@
-"""May this carer take a place on this shift, and if not, why, in words (DESIGN §4).
+"""May this carer take a place on this shift, and if not, why, in words
+(docs/design.md, Rules every rota change obeys).
 
-`check` returns every rule that fails, in the order of DESIGN §4; `check_many` the same for
-many shifts in a fixed number of queries (both judge with `_judge`, from the carer's facts
-read once). Views, forms, selectors and services all ask them; none re-implements a rule.
-The database backs the rules it can (rota.models).
+`check` returns every rule that fails, in the rules' order; `check_many` the same for many
+shifts in a fixed number of queries (both judge with `_judge`, from the carer's facts read
+once). Views, forms, page queries and services all ask them; none re-implements a rule. The
+database backs the rules it can (rota.models).
 """
 
 from collections import defaultdict
@@ -33,7 +34,8 @@ MIN_REST = timedelta(hours=11)
 
 
 class Rule(StrEnum):
-    """The rules of DESIGN §4, in the order they are checked and reported."""
+    """The rules (docs/design.md, Rules every rota change obeys), in the order they are checked and
+    reported."""
 
     MEMBERSHIP = "membership"
     NOT_WANTED = "not_wanted"
@@ -59,7 +61,7 @@ class Refusal(Exception):
 
 
 class RuleBroken(Refusal):
-    """A change refused by one or more rules of DESIGN §4."""
+    """A change refused by one or more rules every rota change obeys."""
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
@@ -85,7 +87,7 @@ def check(
     taking_over: Assignment | None = None,
     now: datetime | None = None,
 ) -> list[Violation]:
-    """Every rule that stops `carer` taking a place on `shift`, in the order of DESIGN §4.
+    """Every rule that stops `carer` taking a place on `shift`, in the rules' order.
 
     `giving_up` is an assignment the carer leaves in the same change (their half of a
     swap): it is left out of every rule. `taking_over` is the place on `shift` its holder
@@ -167,8 +169,8 @@ class _Facts:
                 self.needs["plan", row.visitplan_id].append(row.credentialtype)
         if adhoc:
             emergency = Client.emergency_credentials.through.objects.filter(client_id__in=adhoc)
-            for row in emergency.select_related("credentialtype").order_by("credentialtype__name"):
-                self.needs["client", row.client_id].append(row.credentialtype)
+            for need in emergency.select_related("credentialtype").order_by("credentialtype__name"):
+                self.needs["client", need.client_id].append(need.credentialtype)
         self.latest: dict[int, date] = {}
         if self.needs:
             for type_id, valid_until in Credential.objects.filter(person=carer).values_list(
@@ -226,7 +228,7 @@ class _Facts:
 def _judge(
     shift: Shift, facts: _Facts, now: datetime, *, taking_over: Assignment | None = None
 ) -> list[Violation]:
-    """Every rule that fails for this shift, in the order of DESIGN §4, from facts read once."""
+    """Every rule that fails for this shift, in the rules' order, from facts read once."""
     tz = shift.circle.tz
     day = timezone.localtime(shift.start, tz).date()
     violations: list[Violation] = []

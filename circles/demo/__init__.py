@@ -1,8 +1,8 @@
 """The demo organisation: two care circles in the Taff valley and the people in them.
 
-`build` creates the cast (DESIGN §1: 3–4 clients and 10–12 mixed carers a circle, a pair
-of team leaders, families, a coordinator); `fill_rota` puts carers on six weeks of shifts
-under the rules of DESIGN §4, leaving a few gaps so the capacity pages have something to
+`build` creates the cast (docs/design.md, The idea: 3–4 clients and 10–12 mixed carers a circle, a
+pair of team leaders, families, a coordinator); `fill_rota` puts carers on six weeks of shifts
+under the rules every rota change obeys, leaving a few gaps so the capacity pages have something to
 show. Everything random comes from one seeded generator, so a run is reproducible.
 
 The people and their care plans are data, in `cast`; creating them and filling the rota

@@ -24,11 +24,11 @@ def carers_for(
 ) -> QuerySet[Person]:
     """The active carers of these circles (of every circle when None) whom the user may
     see: for a coordinator, those of their own organisation."""
-    memberships = Membership.objects.current().filter(role=Role.CARER)
+    current = Membership.objects.current().filter(role=Role.CARER)
     if circle_ids is not None:
-        memberships = memberships.filter(circle_id__in=circle_ids)
+        current = current.filter(circle_id__in=circle_ids)
     user = admin_user(request)
-    memberships = scoped(model_admin.admin_site, memberships, user)
+    memberships = scoped(model_admin.admin_site, current, user)
     people = Person.objects.filter(pk__in=memberships.values("person"), is_active=True)
     return scoped(model_admin.admin_site, people, user).order_by("full_name")
 

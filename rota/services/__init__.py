@@ -1,4 +1,4 @@
-"""Every rota change, one function each (DESIGN §7).
+"""Every rota change, one function each (docs/design.md, The domain API).
 
 Each runs in one transaction that checks the rules, writes the change, its audit event and
 its outbox row together. A rule's refusal raises rota.rules.RuleBroken; any other refusal

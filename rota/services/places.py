@@ -60,8 +60,7 @@ def _take_place(shift: Shift, carer: Person, *, actor: Person | None, action: Ac
             .order_by("created_at")
             .first()
         )
-        _require_open(offer, carer)
-        return _hand_over(offer, carer, actor=actor, action=action)
+        return _hand_over(_require_open(offer, carer), carer, actor=actor, action=action)
     assignment = place(shift, carer)
     changed(action, assignment, actor=actor, shift=shift, carers=[carer], after=shift_facts(shift))
     return assignment
@@ -101,11 +100,13 @@ def take_offer(offer: Offer, carer: Person, *, actor: Person | None = None) -> A
     return _hand_over(offer, carer, actor=actor, action=Action.TAKE_OFFER)
 
 
-def _require_open(offer: Offer | None, carer: Person) -> None:
+def _require_open(offer: Offer | None, carer: Person) -> Offer:
+    """The offer, if it is still open and someone else's to take."""
     if offer is None or offer.status != OfferStatus.OPEN:
         raise Refused("offer_closed", _("This visit has just been taken or withdrawn."))
     if offer.assignment.carer_id == carer.pk:
         raise Refused("own_offer", _("This is your own visit."))
+    return offer
 
 
 def _hand_over(offer: Offer, carer: Person, *, actor: Person | None, action: Action):

@@ -1,5 +1,6 @@
 """In the admin the rota is looked at, never edited: every change to it goes through the
-rota services (DESIGN §7), so even a superuser finds no save button and no add page."""
+rota services (docs/design.md, The domain API), so even a superuser finds no save button and no add
+page."""
 
 import pytest
 from django.urls import reverse

@@ -1,5 +1,5 @@
-"""One alert per crossing (DESIGN §5): team leaders hear when their circle gets worse and
-when it is coping again, and nothing else, however often it is checked."""
+"""One alert per crossing (docs/design.md, Who hears what): team leaders hear when their circle gets
+worse and when it is coping again, and nothing else, however often it is checked."""
 
 import threading
 from datetime import timedelta

@@ -1,5 +1,5 @@
-"""Capacity of a circle over a window (DESIGN §3): places needed and filled, what is
-uncovered (essential first), and the hours its carers could still give."""
+"""Capacity of a circle over a window (docs/design.md, Capacity and continuity): places needed and
+filled, what is uncovered (essential first), and the hours its carers could still give."""
 
 from datetime import date, timedelta
 

@@ -1,5 +1,6 @@
-"""A call for help (DESIGN §3): the carers who could go now are asked at once; unanswered
-after ten minutes it goes to both team leaders, once, and one can say "I'm on it"."""
+"""A call for help (docs/design.md, Changes to the rota): the carers who could go now are asked at
+once; unanswered after ten minutes it goes to both team leaders, once, and one can say "I'm on
+it"."""
 
 from datetime import timedelta
 

@@ -1,4 +1,5 @@
-"""Carers and families hear of the rota changes that concern them, once (DESIGN §5)."""
+"""Carers and families hear of the rota changes that concern them, once (docs/design.md, Who hears
+what)."""
 
 import pytest
 from django.urls import reverse

@@ -1,5 +1,5 @@
-"""Hourly reminders (DESIGN §5): an offered visit nobody has taken a day ahead, and a check
-or training running out within 30 days; each said once."""
+"""Hourly reminders (docs/design.md, Who hears what): an offered visit nobody has taken a day ahead,
+and a check or training running out within 30 days; each said once."""
 
 from datetime import date, timedelta
 

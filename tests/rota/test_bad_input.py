@@ -1,4 +1,5 @@
-"""Bad input (DESIGN §7): each is refused in plain words and changes nothing at all."""
+"""Bad input (docs/design.md, The domain API): each is refused in plain words and changes nothing at
+all."""
 
 import pytest
 

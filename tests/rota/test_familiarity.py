@@ -1,5 +1,6 @@
 """A carer is familiar to a client when preferred, or when they did at least two of the
-client's visits in the last 28 days (DESIGN §3), asked for many pairs at once."""
+client's visits in the last 28 days (docs/design.md, Capacity and continuity), asked for many pairs
+at once."""
 
 from datetime import timedelta
 

@@ -1,4 +1,5 @@
-"""Each rule of DESIGN §4 refuses with its code and a sentence naming the specifics."""
+"""Each rule (docs/design.md, Rules every rota change obeys) refuses with its code and a sentence
+naming the specifics."""
 
 from datetime import UTC, date, datetime
 

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
 # Everything a place's card shows about its visit.
 PLACE_FIELDS = ("carer", "shift__circle", "shift__client", "shift__plan")
-# Pages look this far ahead: a fortnight is what a circle plans its cover over (DESIGN §3).
+# Pages look this far ahead: a fortnight is what a circle plans its cover over (docs/design.md,
+# Capacity and continuity).
 AHEAD = timedelta(days=14)
 
 

@@ -1,6 +1,6 @@
 """Why a carer may not take a visit, for many visits at once, in the rules' words.
 
-A thin layer over rota.rules.check_many (one implementation of DESIGN §4, the carer's facts
+A thin layer over rota.rules.check_many (one implementation of the rules, the carer's facts
 read once for the whole list): each keeps the first message per visit. The change itself is
 always decided by rules.check inside the service.
 """

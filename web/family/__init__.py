@@ -1,4 +1,5 @@
-"""The family carer's and the client's pages, mounted at /family/ (DESIGN §2).
+"""The family carer's and the client's pages, mounted at /family/ (docs/design.md, Who uses it, and
+for what).
 
 Everything here is for people who speak for a client: the client themselves, their
 representative or their family. Each view fetches what it shows through the access_*

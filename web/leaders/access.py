@@ -1,8 +1,8 @@
 """Fetch what a team leader asks for, only if it is theirs to see, or answer 404.
 
 A team leader sees the circles they lead; a coordinator every circle of their organisation
-(DESIGN §3). Another circle's visit, client or carer looks exactly like one that does not
-exist, for full pages and htmx alike.
+(docs/design.md, People and circles). Another circle's visit, client or carer looks exactly like one
+that does not exist, for full pages and htmx alike.
 """
 
 from django.db.models import Q, QuerySet

@@ -99,11 +99,13 @@ class Command(BaseCommand):
         write("")
         write("Family:")
         for m in members:
-            if m.role == Role.FAMILY:
+            # A family membership always names its client (a check constraint holds it).
+            if m.role == Role.FAMILY and m.client is not None:
                 also = ", representative" if m.client.representative_id == m.person_id else ""
                 write(f"  {m.person.email}  ({m.person}, family of {m.client}{also})")
         write("")
         write("Clients with their own log-in:")
         clients = Client.objects.filter(circle__organisation=organisation, person__isnull=False)
         for client in clients.select_related("person", "circle"):
-            write(f"  {client.person.email}  ({client}, {client.circle})")
+            if client.person is not None:  # as the query asked
+                write(f"  {client.person.email}  ({client}, {client.circle})")
