@@ -14,18 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Person
 from rota.models import AbsenceKind
-from rota.rules import Refused, RuleBroken
+from rota.rules import Refusal, Refused
 
 T = TypeVar("T")
 
 
-def refusal(error: RuleBroken | Refused, *, carer: Person | None = None) -> str:
+def refusal(error: Refusal, *, carer: Person | None = None) -> str:
     """The rule's or the refusal's own words. The rules speak to the carer ("you don't
     have"), so a coordinator reading them is told which carer they are about."""
-    if isinstance(error, Refused):
-        return error.message
-    words = " ".join(violation.message for violation in error.violations)
-    if carer is None:
+    words = " ".join(error.messages)
+    if isinstance(error, Refused) or carer is None:
         return words
     return gettext("%(carer)s: %(refusal)s") % {"carer": carer, "refusal": words}
 
@@ -48,7 +46,7 @@ def for_each(
     for obj in objects:
         try:
             change(obj)
-        except (RuleBroken, Refused) as error:
+        except Refusal as error:
             messages.error(
                 request,
                 gettext("%(subject)s: %(refusal)s")
