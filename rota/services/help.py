@@ -70,6 +70,8 @@ def accept_help_request(
         raise Refused("help_answered", _("Someone has just accepted this. Thank you."))
     if request.status not in OPEN:
         raise Refused("help_closed", _("This request for help was cancelled."))
+    if shift.end <= timezone.now():
+        raise Refused("help_over", _("This call for help is over: its time has passed."))
     require_rules(carer, shift)
     assignment = place(shift, carer)
     request.status, request.accepted_at = HelpStatus.ACCEPTED, timezone.now()
