@@ -68,6 +68,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "web.navigation.navigation",
+                # The calls for help pinned at the top of every carer page.
+                "web.carer.help_now.pinned",
             ],
         },
     },
