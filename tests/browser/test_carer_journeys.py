@@ -95,6 +95,8 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(phone_of, story):
     looks_right(ana)
 
     ben.get_by_role("link", name="Circle board").click()
+    # Wait for the board itself: measuring the page while it is still loading finds no page.
+    expect(ben.get_by_role("heading", name="Circle board: Treforest")).to_be_visible()
     looks_right(ben)
 
 
