@@ -27,7 +27,9 @@ EVENING = time(18)
 # How long before a visit its own reminder goes.
 SOON = timedelta(hours=1)
 
-TOMORROW_BODY = _("%(visits)s\n\nAddresses, getting in and who to phone are on My shifts.")
+TOMORROW_BODY = _(
+    "%(visits)s\n\nOn the day, My shifts has each address, getting in and who to phone."
+)
 SOON_TITLE = _("Your visit to %(client)s starts at %(start)s")
 SOON_BODY = _("%(client)s, %(start)s–%(end)s. Getting in and who to phone are on My shifts.")
 

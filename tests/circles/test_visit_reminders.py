@@ -56,7 +56,7 @@ def test_at_six_the_evening_before_a_carer_gets_one_list_of_tomorrows_visits(
             "Ana Price",
             "You have 2 visits tomorrow, Thursday 30 April",
             "08:00–09:00 Gwen\n13:30–14:00 Tom\n\n"
-            "Addresses, getting in and who to phone are on My shifts.",
+            "On the day, My shifts has each address, getting in and who to phone.",
         )
     ]
     note = Notification.objects.get(kind=NotificationKind.VISITS_TOMORROW)

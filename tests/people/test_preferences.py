@@ -148,6 +148,16 @@ def test_one_tap_turns_reminders_on_and_returns_to_the_page(client, ana, no_push
     assert "Remind me before my visits" not in page
 
 
+def test_my_shifts_offers_the_one_tap_until_reminders_are_on(client, ana, no_push):
+    assert "Remind me before my visits" in client.get("/shifts/").content.decode()
+
+    client.post("/me/reminders/", {"next": "/shifts/"})
+
+    page = client.get("/shifts/").content.decode()
+    assert "Reminders are on" in page
+    assert "Remind me before my visits" not in page
+
+
 def test_one_tap_sends_reminders_to_the_phone_too_where_the_site_can_push(client, ana, push):
     client.post("/me/reminders/")
     assert channels_for(ana, NotificationKind.VISIT_SOON) == Channels(email=True, push=True)

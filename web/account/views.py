@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from sesame.utils import get_query_string, get_user
 
 from circles import channels
@@ -152,11 +152,11 @@ def reminders_on(request: Request) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def inbox(request: Request) -> HttpResponse:
-    """The person's messages, newest first; opening the page is not reading them all."""
+    """The person's messages, newest first. Opening the page reads them: those unread until
+    now are marked new this once, and the count in the menu goes."""
     mine = Notification.objects.filter(person=request.user)
-    if request.method == "POST":
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("account:inbox")
-    return render(request, "account/inbox.html", {"notifications": mine[:50]})
+    notifications = list(mine[:50])
+    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "account/inbox.html", {"notifications": notifications})
