@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,7 @@ def _alert_leaders(kind: NotificationKind, change: StateChange, judged: Capacity
             title=title,
             body=body,
             params=params,
+            link=reverse("leaders:circle", kwargs={"circle_id": circle.pk}),
             circle=circle,
             urgent=kind == NotificationKind.CIRCLE_WORSE,
         )
@@ -186,6 +188,7 @@ def ask_carers_for_help(request_id: int) -> int:
             title=HELP_NEEDED_TITLE,
             body=HELP_NEEDED_BODY,
             params=params,
+            link=reverse("carer:my_shifts"),
             circle=shift.circle,
             urgent=True,
         )
@@ -228,6 +231,7 @@ def escalate(request_id: int) -> bool:
                 title=HELP_ESCALATED_TITLE,
                 body=HELP_ESCALATED_BODY,
                 params=params,
+                link=reverse("leaders:circle", kwargs={"circle_id": circle.pk}),
                 circle=circle,
                 urgent=True,
             )
@@ -260,6 +264,7 @@ def remind_untaken_offers() -> int:
                 "client": shift.client.preferred_name,
                 "when": Formatted(timezone.localtime(shift.start, shift.circle.tz), "l j F, H:i"),
             },
+            link=reverse("carer:my_shifts"),
             circle=shift.circle,
         )
         count += 1
@@ -296,7 +301,13 @@ def remind_expiring_credentials() -> int:
         key = f"credential-expiring:{credential.pk}"
         kind = NotificationKind.CREDENTIAL_EXPIRING
         notify.notify(
-            holder, kind, key=key, title=YOUR_CHECK_TITLE, body=YOUR_CHECK_BODY, params=params
+            holder,
+            kind,
+            key=key,
+            title=YOUR_CHECK_TITLE,
+            body=YOUR_CHECK_BODY,
+            params=params,
+            link=reverse("carer:my_shifts"),
         )
         for coordinator in coordinators.get(holder.organisation_id, []):
             if coordinator != holder:
@@ -307,6 +318,7 @@ def remind_expiring_credentials() -> int:
                     title=THEIR_CHECK_TITLE,
                     body=THEIR_CHECK_BODY,
                     params=params,
+                    link=reverse("admin:people_person_change", args=[holder.pk]),
                 )
     return len(expiring)
 

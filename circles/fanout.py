@@ -3,15 +3,20 @@ alerts.
 
 Carers hear of visits that need cover which they could take, of swaps offered to them and
 of changes to their own visits; families and clients hear when their visits change and
-when someone new is coming. Every message is keyed by the change and the visit, so a
-follow-up that runs twice tells nobody twice.
+when someone new is coming.
+
+Each person hears of a change once: a change that touches thirty visits is one message
+listing those that concern them (`Letters` gathers the lines person by person), keyed by
+the change, so a follow-up that runs twice tells nobody twice.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from circles import notify
@@ -21,9 +26,11 @@ from circles.permissions import members, speakers_for
 from people.models import Person
 from rota.familiarity import familiar_pairs
 from rota.models import Action, Assignment, AuditEvent, Shift, ShiftStatus, Swap
-from rota.rules import check
+from rota.rules import check_many
 
-SOON = timedelta(hours=24)
+# An essential visit this close with nobody on it is told at once; other visits that need
+# cover wait to be gathered with the next ones (circles.notify).
+URGENT_COVER = timedelta(hours=48)
 
 NEEDS_COVER_TITLE = _("%(client)s's visit on %(when)s needs a carer")
 NEEDS_COVER_BODY = _("You could take it: open “Needs cover” to say you will.")
@@ -31,6 +38,8 @@ YOURS_GONE_TITLE = _("Your visit to %(client)s on %(when)s is no longer yours")
 YOURS_GONE_BODY = _("The circle has been told it needs cover.")
 NOT_NEEDED_TITLE = _("Your visit to %(client)s on %(when)s is not needed")
 NOT_NEEDED_BODY = _("Family will be with %(client)s then.")
+BACK_ON_TITLE = _("Your visit to %(client)s on %(when)s is back on")
+BACK_ON_BODY = _("Family can't be with %(client)s after all, so the visit is yours again.")
 CANCELLED_TITLE = _("The visit to %(client)s on %(when)s is cancelled")
 CANCELLED_BODY = _("The reason given: %(reason)s")
 TAKEN_TITLE = _("%(carer)s took your visit to %(client)s on %(when)s")
@@ -40,50 +49,144 @@ SWAP_OFFERED_BODY = _(
     "Their visit to %(their_client)s on %(their_when)s for yours to %(your_client)s on "
     "%(your_when)s. Accept or decline it in “My shifts”."
 )
+SWAP_DECLINED_TITLE = _("%(carer)s can't swap with you")
+SWAP_DECLINED_BODY = _("Your visit to %(client)s on %(when)s stays yours.")
 SWAP_DONE_TITLE = _("%(carer)s accepted your swap")
 SWAP_DONE_BODY = _("You now visit %(client)s on %(when)s.")
 COMING_TITLE = _("%(carer)s will visit %(client)s on %(when)s")
 COMING_BODY = _("%(carer)s knows %(client)s.")
+CARER_GONE_TITLE = _("%(carer)s can't come to %(client)s on %(when)s")
+CARER_GONE_BODY = _("The circle is finding someone else.")
 NEW_FACE_TITLE = _("Someone new is coming to %(client)s: %(carer)s, on %(when)s")
 NEW_FACE_BODY = _("%(carer)s has not visited %(client)s recently. You can say if you'd rather not.")
 
+# A message with several lines is titled by its first (most pressing) kind.
+SEVERAL_TITLES = {
+    NotificationKind.NEEDS_COVER: _("%(count)s visits you could take need a carer"),
+    NotificationKind.SHIFT_CHANGED: _("%(count)s of your visits have changed"),
+    NotificationKind.UNFAMILIAR_CARER: _(
+        "%(count)s visits have changed, and someone new is coming"
+    ),
+}
+SEVERAL_TITLE = _("%(count)s visits have changed")
+SEVERAL_BODIES = {
+    NotificationKind.NEEDS_COVER: _("You could take them: open “Needs cover” to say you will."),
+}
+# Most pressing first: what a message with several lines is filed and titled as.
+PRESSING = [
+    NotificationKind.HELP_NEEDED,
+    NotificationKind.HELP_ESCALATED,
+    NotificationKind.SWAP_OFFERED,
+    NotificationKind.UNFAMILIAR_CARER,
+    NotificationKind.SHIFT_CHANGED,
+    NotificationKind.VISIT_CHANGED,
+    NotificationKind.NEEDS_COVER,
+]
+
 
 def tell_people(event_id: int) -> int:
-    """Send the notifications a committed change calls for; returns how many were made."""
+    """Send the messages a committed change calls for; returns how many people were told."""
     event = AuditEvent.objects.get(pk=event_id)
     handler = HANDLERS[Action(event.action)]
-    return handler(event) if handler else 0
+    if handler is None:
+        return 0
+    letters = Letters(event)
+    handler(event, letters)
+    return letters.send()
+
+
+# --- one message per person per change ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One thing a change means to one person, about one visit."""
+
+    kind: NotificationKind
+    shift: Shift
+    title: str | Promise
+    body: str | Promise
+    params: dict[str, object]
+    link: str
+    urgent: bool
+
+
+@dataclass
+class Letters:
+    """What one change has to say to each person, sent as one message each."""
+
+    event: AuditEvent
+    lines: dict[int, list[Line]] = field(default_factory=dict)
+    people: dict[int, Person] = field(default_factory=dict)
+
+    def add(
+        self,
+        people: Iterable[Person],
+        kind: NotificationKind,
+        shift: Shift,
+        title: str | Promise,
+        body: str | Promise,
+        *,
+        link: str,
+        urgent: bool = False,
+        **params: object,
+    ) -> None:
+        params = {"client": shift.client.preferred_name, "when": _when(shift), **params}
+        for person in people:
+            self.people.setdefault(person.pk, person)
+            self.lines.setdefault(person.pk, []).append(
+                Line(kind, shift, title, body, params, link, urgent)
+            )
+
+    def send(self) -> int:
+        """One message per person; returns how many people were told."""
+        for person_pk, lines in self.lines.items():
+            lines.sort(key=lambda line: (PRESSING.index(line.kind), line.shift.start))
+            first = lines[0]
+            several = len(lines) > 1
+            notify.notify(
+                self.people[person_pk],
+                first.kind,
+                key=f"change:{self.event.pk}",
+                title=SEVERAL_TITLES.get(first.kind, SEVERAL_TITLE) if several else first.title,
+                body=SEVERAL_BODIES.get(first.kind, "") if several else first.body,
+                params={"count": len(lines)} if several else first.params,
+                lines=[(line.title, line.params) for line in lines] if several else (),
+                link=first.link,
+                urgent=any(line.urgent for line in lines),
+                circle=first.shift.circle,
+            )
+        return len(self.lines)
 
 
 # --- what each change means to people ---------------------------------------------------------
 
 
-def _place_taken(event: AuditEvent) -> int:
+def _place_taken(event: AuditEvent, letters: Letters) -> None:
     """claim, assign, take_offer, accept_help_request: the family hear who is coming."""
     assignment = _assignment_for(event)
     if assignment is None:
-        return 0
-    made = _tell_family_who_is_coming(event, [assignment])
+        return
+    _tell_family_who_is_coming(letters, [assignment])
     given_by = event.before.get("carer")
     if given_by:
-        made += _tell(
+        letters.add(
             Person.objects.filter(pk=given_by),
             NotificationKind.SHIFT_CHANGED,
-            event,
             assignment.shift,
             TAKEN_TITLE,
             TAKEN_BODY,
+            link=reverse("carer:my_shifts"),
             carer=assignment.carer.get_short_name(),
         )
-    return made
 
 
-def _offered(event: AuditEvent) -> int:
-    shift = Shift.objects.select_related("circle", "client").filter(pk=event.after.get("shift"))
-    return sum(_ask_for_cover(event, s, skip={*event.carer_ids}) for s in shift)
+def _offered(event: AuditEvent, letters: Letters) -> None:
+    shifts = Shift.objects.select_related("circle", "client").filter(pk=event.after.get("shift"))
+    _ask_for_cover(letters, list(shifts), skip={*event.carer_ids})
 
 
-def _swap_proposed(event: AuditEvent) -> int:
+def _swap_proposed(event: AuditEvent, letters: Letters) -> None:
     swap = Swap.objects.select_related(
         "offered__shift__client",
         "offered__shift__circle",
@@ -93,14 +196,13 @@ def _swap_proposed(event: AuditEvent) -> int:
         "wanted__carer",
     ).get(pk=_subject(event))
     mine, theirs = swap.offered, swap.wanted
-    return _tell(
+    letters.add(
         [theirs.carer],
         NotificationKind.SWAP_OFFERED,
-        event,
         theirs.shift,
         SWAP_OFFERED_TITLE,
         SWAP_OFFERED_BODY,
-        link=_link("carer:my_shifts"),
+        link=reverse("carer:my_shifts"),
         carer=mine.carer.get_short_name(),
         their_client=mine.shift.client.preferred_name,
         their_when=_when(mine.shift),
@@ -109,70 +211,133 @@ def _swap_proposed(event: AuditEvent) -> int:
     )
 
 
-def _swap_accepted(event: AuditEvent) -> int:
+def _swap_accepted(event: AuditEvent, letters: Letters) -> None:
     placed = list(
         Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
             pk__in=[event.after.get("offered_now"), event.after.get("wanted_now")]
         )
     )
-    made = _tell_family_who_is_coming(event, placed)
+    _tell_family_who_is_coming(letters, placed)
     proposer = next((a for a in placed if a.carer_id != event.actor_id), None)
     accepter = next((a for a in placed if a.carer_id == event.actor_id), None)
     if proposer is not None:
-        made += _tell(
+        letters.add(
             [proposer.carer],
             NotificationKind.SHIFT_CHANGED,
-            event,
             proposer.shift,
             SWAP_DONE_TITLE,
             SWAP_DONE_BODY,
-            link=_link("carer:my_shifts"),
+            link=reverse("carer:my_shifts"),
             carer=accepter.carer.get_short_name() if accepter else "",
         )
-    return made
 
 
-def _places_released(event: AuditEvent) -> int:
-    """Absences, a carer leaving or not wanted, a family visit: the places go to the circle."""
+def _swap_declined(event: AuditEvent, letters: Letters) -> None:
+    swap = Swap.objects.select_related(
+        "offered__shift__client", "offered__shift__circle", "offered__carer", "wanted__carer"
+    ).get(pk=_subject(event))
+    mine = swap.offered
+    letters.add(
+        [mine.carer],
+        NotificationKind.SHIFT_CHANGED,
+        mine.shift,
+        SWAP_DECLINED_TITLE,
+        SWAP_DECLINED_BODY,
+        link=reverse("carer:my_shifts"),
+        carer=swap.wanted.carer.get_short_name(),
+    )
+
+
+def _places_released(event: AuditEvent, letters: Letters) -> None:
+    """Absences, a carer leaving or not wanted, a family visit: the places go to the circle,
+    and the family hear who will not be coming (not of visits freed by a family visit)."""
     released = list(
         Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
             pk__in=event.after.get("released", [])
         )
     )
-    made = 0
+    for assignment in released:
+        if assignment.carer_id == event.actor_id:
+            continue  # they made the change: they know
+        family_visit = assignment.shift.status == ShiftStatus.NOT_NEEDED
+        letters.add(
+            [assignment.carer],
+            NotificationKind.SHIFT_CHANGED,
+            assignment.shift,
+            NOT_NEEDED_TITLE if family_visit else YOURS_GONE_TITLE,
+            NOT_NEEDED_BODY if family_visit else YOURS_GONE_BODY,
+            link=reverse("carer:my_shifts"),
+        )
+    now = timezone.now()
+    still_wanted = {
+        a.shift.pk: a.shift
+        for a in released
+        if a.shift.status == ShiftStatus.PLANNED and a.shift.start > now
+    }
+    family: dict[int, list[Person]] = {}
     for assignment in released:
         shift = assignment.shift
-        if assignment.carer_id != event.actor_id:
-            family_visit = shift.status == ShiftStatus.NOT_NEEDED
-            made += _tell(
-                [assignment.carer],
-                NotificationKind.SHIFT_CHANGED,
-                event,
+        if shift.pk in still_wanted:
+            if shift.client_id not in family:
+                speakers = speakers_for(shift.client).exclude(pk__in=[event.actor_id or 0])
+                family[shift.client_id] = list(speakers)
+            letters.add(
+                family[shift.client_id],
+                NotificationKind.VISIT_CHANGED,
                 shift,
-                NOT_NEEDED_TITLE if family_visit else YOURS_GONE_TITLE,
-                NOT_NEEDED_BODY if family_visit else YOURS_GONE_BODY,
+                CARER_GONE_TITLE,
+                CARER_GONE_BODY,
+                link=reverse("family:coming_for", kwargs={"client_id": shift.client_id}),
+                carer=assignment.carer.get_short_name(),
             )
-        if shift.status == ShiftStatus.PLANNED and shift.start > timezone.now():
-            made += _ask_for_cover(event, shift, skip={assignment.carer_id})
-    return made
+    _ask_for_cover(letters, list(still_wanted.values()), skip={a.carer_id for a in released})
 
 
-def _cancelled(event: AuditEvent) -> int:
-    shift = Shift.objects.select_related("client", "circle").get(pk=_subject(event))
-    people = [*Person.objects.filter(pk__in=event.carer_ids), *speakers_for(shift.client)]
-    return _tell(
-        [p for p in people if p.pk != event.actor_id],
-        NotificationKind.VISIT_CHANGED,
-        event,
-        shift,
-        CANCELLED_TITLE,
-        CANCELLED_BODY,
-        reason=shift.cancel_reason,
+def _back_on(event: AuditEvent, letters: Letters) -> None:
+    """A family visit withdrawn: each carer put back hears their visit is back on; visits
+    whose carer could not be put back need cover, and the circle is asked."""
+    restored = list(
+        Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
+            pk__in=event.after.get("restored", [])
+        )
     )
+    for assignment in restored:
+        letters.add(
+            [assignment.carer],
+            NotificationKind.SHIFT_CHANGED,
+            assignment.shift,
+            BACK_ON_TITLE,
+            BACK_ON_BODY,
+            link=reverse("carer:my_shifts"),
+        )
+    not_restored = Assignment.objects.select_related("shift__client", "shift__circle").filter(
+        pk__in=event.after.get("not_restored", [])
+    )
+    shifts = {a.shift.pk: a.shift for a in not_restored if a.shift.status == ShiftStatus.PLANNED}
+    _ask_for_cover(letters, list(shifts.values()), skip={a.carer_id for a in restored})
+
+
+def _cancelled(event: AuditEvent, letters: Letters) -> None:
+    shift = Shift.objects.select_related("client", "circle").get(pk=_subject(event))
+    carers = Person.objects.filter(pk__in=event.carer_ids)
+    family = speakers_for(shift.client)
+    for everyone, link in (
+        (carers, reverse("carer:my_shifts")),
+        (family, reverse("family:coming_for", kwargs={"client_id": shift.client_id})),
+    ):
+        letters.add(
+            [person for person in everyone if person.pk != event.actor_id],
+            NotificationKind.VISIT_CHANGED,
+            shift,
+            CANCELLED_TITLE,
+            CANCELLED_BODY,
+            link=link,
+            reason=shift.cancel_reason,
+        )
 
 
 # Whom each change tells, for every action there is: None where it tells nobody here.
-HANDLERS: dict[Action, Callable[[AuditEvent], int] | None] = {
+HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.CLAIM: _place_taken,
     Action.ASSIGN: _place_taken,
     Action.TAKE_OFFER: _place_taken,
@@ -185,14 +350,12 @@ HANDLERS: dict[Action, Callable[[AuditEvent], int] | None] = {
     Action.DECLINE_CARER: _places_released,
     Action.END_MEMBERSHIP: _places_released,
     Action.RECORD_FAMILY_VISIT: _places_released,
+    Action.WITHDRAW_FAMILY_VISIT: _back_on,
     Action.CANCEL_SHIFT: _cancelled,
     # The place stays with its holder, and the visit stays as it was.
+    Action.DECLINE_SWAP: _swap_declined,
     Action.WITHDRAW_OFFER: None,
-    Action.DECLINE_SWAP: None,
     Action.WITHDRAW_SWAP: None,
-    # Nobody is told yet: neither the carers put back, nor the circle of the visits left
-    # needing cover.
-    Action.WITHDRAW_FAMILY_VISIT: None,
     # A call for help: the carers who could go are asked by circles.alerts after the change
     # (ask_carers_for_help), the team leaders told of an unanswered one by its `escalate`;
     # the other steps show on the pages only.
@@ -226,73 +389,45 @@ def _assignment_for(event: AuditEvent) -> Assignment | None:
     return places.filter(shift__help_request=event.subject_id, released_at__isnull=True).first()
 
 
-def _ask_for_cover(event: AuditEvent, shift: Shift, *, skip: set[int]) -> int:
-    """Carers of the circle who could take the place now (every rule passes) are asked."""
-    carers = members(shift.circle, Role.CARER).exclude(pk__in=skip)
-    could = [carer for carer in carers if not check(carer, shift)]
-    return _tell(
-        could,
-        NotificationKind.NEEDS_COVER,
-        event,
-        shift,
-        NEEDS_COVER_TITLE,
-        NEEDS_COVER_BODY,
-        link=_link("carer:needs_cover"),
-        urgent=shift.start - timezone.now() < SOON,
-    )
+def _ask_for_cover(letters: Letters, shifts: list[Shift], *, skip: set[int]) -> None:
+    """Carers of the circle who could take a place now (every rule passes) are asked; each
+    carer's facts are read once for all the visits."""
+    if not shifts:
+        return
+    now = timezone.now()
+    for circle_id in {shift.circle_id for shift in shifts}:
+        in_circle = [shift for shift in shifts if shift.circle_id == circle_id]
+        for carer in members(in_circle[0].circle, Role.CARER).exclude(pk__in=skip):
+            judged = check_many(carer, in_circle, now=now)
+            for shift in in_circle:
+                if judged[shift.pk]:
+                    continue
+                letters.add(
+                    [carer],
+                    NotificationKind.NEEDS_COVER,
+                    shift,
+                    NEEDS_COVER_TITLE,
+                    NEEDS_COVER_BODY,
+                    link=reverse("carer:needs_cover"),
+                    urgent=shift.essential and shift.start - now < URGENT_COVER,
+                )
 
 
-def _tell_family_who_is_coming(event: AuditEvent, placed: list[Assignment]) -> int:
+def _tell_family_who_is_coming(letters: Letters, placed: list[Assignment]) -> None:
     familiar = familiar_pairs((a.shift.client_id, a.carer_id) for a in placed)
-    made = 0
     for assignment in placed:
         shift = assignment.shift
         known = (shift.client_id, assignment.carer_id) in familiar
-        made += _tell(
+        letters.add(
             speakers_for(shift.client),
             NotificationKind.VISIT_CHANGED if known else NotificationKind.UNFAMILIAR_CARER,
-            event,
             shift,
             COMING_TITLE if known else NEW_FACE_TITLE,
             COMING_BODY if known else NEW_FACE_BODY,
-            link=_link("family:coming"),
+            link=reverse("family:coming_for", kwargs={"client_id": shift.client_id}),
             carer=assignment.carer.get_short_name(),
         )
-    return made
-
-
-def _tell(
-    people: Iterable[Person],
-    kind: NotificationKind,
-    event: AuditEvent,
-    shift: Shift,
-    title,
-    body,
-    *,
-    link: str = "",
-    urgent: bool = False,
-    **params,
-) -> int:
-    made = 0
-    for person in people:
-        notify.notify(
-            person,
-            kind,
-            key=f"{kind}:{event.pk}:{shift.pk}",
-            title=title,
-            body=body,
-            params={"client": shift.client.preferred_name, "when": _when(shift), **params},
-            link=link,
-            urgent=urgent,
-            circle=shift.circle,
-        )
-        made += 1
-    return made
 
 
 def _when(shift: Shift) -> Formatted:
     return Formatted(timezone.localtime(shift.start, shift.circle.tz), "D j M H:i")
-
-
-def _link(name: str) -> str:
-    return reverse(name)

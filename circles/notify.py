@@ -6,7 +6,7 @@ conditional update before sending so a retry or a second worker never sends it t
 routine one waits out the person's quiet hours and `deliver_pending` sends it later.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from celery import current_app
@@ -15,8 +15,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from circles.models import Circle, Notification, NotificationKind
 from people.models import Person
@@ -26,6 +28,9 @@ from people.push import send_push
 DELIVER = "circles.tasks.deliver_notification"
 # Older than this, an undelivered notification is stale news: it stays in the app only.
 STALE_AFTER = timedelta(days=1)
+# Routine messages of this kind are gathered into one per person every GATHER_MINUTES.
+GATHERED = NotificationKind.NEEDS_COVER
+GATHERED_TITLE = _("%(count)s messages about visits you could take")
 
 
 def notify(
@@ -36,18 +41,23 @@ def notify(
     title: str | Promise,
     body: str | Promise,
     params: Mapping[str, object] | None = None,
-    link: str = "",
+    link: str,
+    lines: Sequence[tuple[str | Promise, Mapping[str, object]]] = (),
     urgent: bool = False,
     circle: Circle | None = None,
 ) -> Notification:
     """The notification about `key` for `person`, made now unless it exists already.
 
     `title` and `body` are lazy translations, with `params` to fill in as in
-    ValidationError: they are rendered here, in the person's language.
+    ValidationError: they are rendered here, in the person's language. `lines`, each a
+    lazy translation with its own params, are listed under the body: one message about
+    many visits.
     """
     with translation.override(person.language):
         rendered_title = _render(title, params)
-        rendered_body = _render(body, params)
+        parts = [_render(body, params)] if body else []
+        parts += [f"• {_render(text, line_params)}" for text, line_params in lines]
+        rendered_body = "\n".join(parts)
     notification, created = Notification.objects.get_or_create(
         person=person,
         key=key,
@@ -89,7 +99,11 @@ def _deliver_later(notification_id: int) -> None:
 def deliver(notification_id: int) -> bool:
     """Send one notification by the person's channels, unless they are in their quiet hours
     and it can wait. Returns whether this call emailed it. Safe to run twice, or twice at
-    once: the email and the push are each claimed before they are sent."""
+    once: the email and the push are each claimed before they are sent.
+
+    Routine "visits you could take" are gathered: at most one such email (and one push)
+    per person every GATHER_MINUTES, carrying everything that came in between.
+    """
     notification = (
         Notification.objects.select_related("person")
         .filter(pk=notification_id, person__is_active=True)
@@ -100,8 +114,74 @@ def deliver(notification_id: int) -> bool:
     person = notification.person
     if not notification.urgent and in_quiet_hours(person, timezone.now()):
         return False  # deliver_pending sends it when their quiet hours are over
+    if is_gathered(notification):
+        return deliver_gathered(person)
     push(notification)
     return person.notify_by_email and email(notification)
+
+
+def is_gathered(notification: Notification) -> bool:
+    return notification.kind == GATHERED and not notification.urgent
+
+
+def deliver_gathered(person: Person) -> bool:
+    """Everything routine waiting for the person, in one email and one push, unless one
+    went out less than GATHER_MINUTES ago (deliver_pending sends it when that is over).
+    Returns whether this call emailed."""
+    if (
+        settings.VAPID_PRIVATE_KEY
+        and person.notify_by_push
+        and (pushed := _claim_gathered(person, "pushed_at"))
+    ):
+        title, body, link = _gathered_message(person, pushed)
+        send_push(person, title=title, body=body, url=link)
+    if not person.notify_by_email:
+        return False
+    emailed = _claim_gathered(person, "emailed_at")
+    if not emailed:
+        return False
+    claimed_at = emailed[0].emailed_at
+    title, body, link = _gathered_message(person, emailed)
+    try:
+        _email_message(person, title=title, body=body, link=link, urgent=False).send()
+    except Exception:
+        # Not sent: give the claims back so the retry sends them.
+        Notification.objects.filter(pk__in=[n.pk for n in emailed], emailed_at=claimed_at).update(
+            emailed_at=None
+        )
+        raise
+    return True
+
+
+def _claim_gathered(person: Person, sent_field: str) -> list[Notification]:
+    """The person's routine messages not yet sent by this channel, claimed for one send;
+    none if one went out by it within GATHER_MINUTES. The person's row is locked, so two
+    workers never both send."""
+    now = timezone.now()
+    routine = Notification.objects.filter(
+        person=person, kind=GATHERED, urgent=False, created_at__gte=now - STALE_AFTER
+    )
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        gather_since = now - timedelta(minutes=settings.GATHER_MINUTES)
+        if routine.filter(**{f"{sent_field}__gte": gather_since}).exists():
+            return []
+        waiting = list(routine.filter(**{f"{sent_field}__isnull": True}).order_by("created_at"))
+        Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(**{sent_field: now})
+    for notification in waiting:
+        setattr(notification, sent_field, now)
+    return waiting
+
+
+def _gathered_message(person: Person, notifications: list[Notification]) -> tuple[str, str, str]:
+    """Title, body and link of one message carrying several routine ones."""
+    if len(notifications) == 1:
+        [only] = notifications
+        return only.title, only.body, only.link
+    with translation.override(person.language):
+        title = _render(GATHERED_TITLE, {"count": len(notifications)})
+    body = "\n\n".join(f"{n.title}\n{n.body}".strip() for n in notifications)
+    return title, body, notifications[-1].link
 
 
 def deliver_pending() -> int:
@@ -145,8 +225,15 @@ def email(notification: Notification) -> bool:
     )
     if not claimed:
         return False  # sent already, or being sent by another worker
+    message = _email_message(
+        notification.person,
+        title=notification.title,
+        body=notification.body,
+        link=notification.link,
+        urgent=notification.urgent,
+    )
     try:
-        _email_message(notification).send()
+        message.send()
     except Exception:
         # Not sent: give the claim back so the retry sends it.
         Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(
@@ -157,24 +244,28 @@ def email(notification: Notification) -> bool:
     return True
 
 
-def _email_message(notification: Notification) -> EmailMultiAlternatives:
-    person = notification.person
+def _email_message(
+    person: Person, *, title: str, body: str, link: str, urgent: bool
+) -> EmailMultiAlternatives:
+    """An email in the person's language, with the link to where they act and to their
+    settings, both absolute (settings.SITE_URL)."""
     with translation.override(person.language):
         context = {
-            "notification": notification,
+            "title": title,
+            "body": body,
             "person": person,
-            "link": f"{settings.SITE_URL}{notification.link}" if notification.link else "",
-            "site_url": settings.SITE_URL,
+            "link": f"{settings.SITE_URL}{link}",
+            "settings_link": f"{settings.SITE_URL}{reverse('account:preferences')}",
         }
         message = EmailMultiAlternatives(
-            subject=notification.title,
+            subject=title,
             body=render_to_string("email/notification.txt", context),
             to=[person.email],
         )
         message.attach_alternative(
             render_to_string("email/notification.html", context), "text/html"
         )
-    if notification.urgent:
+    if urgent:
         message.extra_headers["Importance"] = "high"
     return message
 
@@ -197,6 +288,6 @@ def push(notification: Notification) -> int:
         person,
         title=notification.title,
         body=notification.body,
-        url=notification.link or "/",
+        url=notification.link,
         urgent=notification.urgent,
     )

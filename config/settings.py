@@ -68,6 +68,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "web.navigation.navigation",
+                # The calls for help pinned at the top of every carer page.
+                "web.carer.help_now.pinned",
             ],
         },
     },
@@ -197,6 +199,9 @@ ROTA_HORIZON_WEEKS = env.int("ROTA_HORIZON_WEEKS", default=6)
 HELP_REQUEST_MINUTES = env.int("HELP_REQUEST_MINUTES", default=60)
 # How long a help request may go unanswered by carers before the team leaders are alerted.
 HELP_ESCALATE_MINUTES = env.int("HELP_ESCALATE_MINUTES", default=10)
+# Routine "visits you could take" are gathered into one email (and one push) per person
+# this often; urgent messages go at once.
+GATHER_MINUTES = env.int("GATHER_MINUTES", default=30)
 
 LOGGING = {
     "version": 1,

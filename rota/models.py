@@ -406,6 +406,8 @@ class HelpRequest(models.Model):
         PERSON, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the carer who accepted said they would be there ("in about 20 minutes"), if they did.
+    expected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("help request")

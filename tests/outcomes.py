@@ -52,7 +52,9 @@ def rota_state() -> dict:
         "swaps": set(Swap.objects.values_list("pk", "status")),
         "absences": set(Absence.objects.values_list("pk", "start", "end")),
         "family_visits": set(FamilyVisit.objects.values_list("pk", "status")),
-        "requests": set(HelpRequest.objects.values_list("pk", "status", "acknowledged_by")),
+        "requests": set(
+            HelpRequest.objects.values_list("pk", "status", "acknowledged_by", "expected_at")
+        ),
         "preferences": set(CarerPreference.objects.values_list("pk", "preference")),
         "endings": set(Membership.objects.values_list("pk", "ended_on")),
     }

@@ -11,6 +11,7 @@ from rota.services.help import (
     accept_help_request,
     acknowledge_help_request,
     cancel_help_request,
+    expect_arrival,
     raise_help_request,
 )
 from rota.services.places import assign, cancel_shift, claim, offer, take_offer, withdraw_offer
@@ -28,6 +29,7 @@ __all__ = [
     "decline_swap",
     "end_absence",
     "end_membership",
+    "expect_arrival",
     "offer",
     "propose_swap",
     "raise_help_request",

@@ -22,6 +22,8 @@ from rota.services._base import (
 )
 
 OPEN = (HelpStatus.ASKED, HelpStatus.ESCALATED, HelpStatus.ACKNOWLEDGED)
+# "There in about N minutes": the choices a carer on the way has, one tap each.
+ARRIVAL_MINUTES = (10, 20, 30, 45, 60)
 
 
 def open_help_request(
@@ -68,12 +70,35 @@ def accept_help_request(
         raise Refused("help_answered", _("Someone has just accepted this. Thank you."))
     if request.status not in OPEN:
         raise Refused("help_closed", _("This request for help was cancelled."))
+    if shift.end <= timezone.now():
+        raise Refused("help_over", _("This call for help is over: its time has passed."))
     require_rules(carer, shift)
     assignment = place(shift, carer)
     request.status, request.accepted_at = HelpStatus.ACCEPTED, timezone.now()
     request.save(update_fields=["status", "accepted_at"])
     changed(Action.ACCEPT_HELP_REQUEST, request, actor=actor, shift=shift, carers=[carer])
     return assignment
+
+
+@service
+def expect_arrival(
+    request: HelpRequest, minutes: int, *, actor: Person | None = None
+) -> HelpRequest:
+    """The carer who accepted says they will be there in about `minutes` (one of
+    ARRIVAL_MINUTES), for the family's page. Not a change to the rota, so no audit event;
+    said again, the later word counts."""
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == HelpStatus.CANCELLED:
+        raise Refused("help_closed", _("This request for help was cancelled."))
+    going = Assignment.objects.filter(shift_id=request.shift_id, released_at__isnull=True)
+    require_actor(actor, lambda a: going.filter(carer=a).exists())
+    if request.status != HelpStatus.ACCEPTED:
+        raise Refused("help_not_accepted", _("Nobody has said they can go yet."))
+    if minutes not in ARRIVAL_MINUTES:
+        raise Refused("arrival_minutes", _("Choose one of 10, 20, 30, 45 or 60 minutes."))
+    request.expected_at = timezone.now() + timedelta(minutes=minutes)
+    request.save(update_fields=["expected_at"])
+    return request
 
 
 @service

@@ -1,6 +1,9 @@
 """Carers and families hear of the rota changes that concern them, once (docs/design.md, Who hears
 what)."""
 
+from collections import Counter
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -9,7 +12,7 @@ from circles.models import Notification, NotificationKind
 from people.models import CarerPreference, Preference
 from rota import services
 from rota.models import AbsenceKind, AuditEvent
-from tests.stories import MONDAY_MIDNIGHT, at, planned_visit, visit
+from tests.stories import MONDAY_MIDNIGHT, at, place, planned_visit, visit
 
 pytestmark = [
     pytest.mark.django_db,
@@ -99,3 +102,68 @@ def test_telling_twice_tells_nobody_twice(gwen, sian, ana):
     follow_up("claim")
     follow_up("claim")
     assert len(told(sian)) == 1
+
+
+def messages_by_person() -> Counter:
+    return Counter(Notification.objects.values_list("person__full_name", flat=True))
+
+
+def test_a_change_to_thirty_visits_is_one_message_to_each_person_it_concerns(
+    gwen, rhys, sian, ana, ben
+):
+    for day in range(30):
+        place(planned_visit(gwen, at(4, 8) + timedelta(days=day)), ana)
+    services.decline_carer(gwen, ana, actor=rhys)
+
+    assert follow_up("decline_carer") == 3
+    assert messages_by_person() == {"Ana Price": 1, "Ben Jones": 1, "Sian Davies": 1}
+    [gone] = told(ana, NotificationKind.SHIFT_CHANGED)
+    assert gone.title == "30 of your visits have changed"
+    assert gone.body.count("• Your visit to Gwen on") == 30
+    assert gone.body.startswith("• Your visit to Gwen on Mon 4 May 08:00 is no longer yours")
+    assert gone.link == reverse("carer:my_shifts")
+    [asked] = told(ben, NotificationKind.NEEDS_COVER)
+    assert asked.title == "30 visits you could take need a carer"
+    assert asked.body.splitlines()[0] == "You could take them: open “Needs cover” to say you will."
+    assert asked.body.count("• Gwen's visit on") == 30
+    assert asked.link == reverse("carer:needs_cover")
+    [family] = told(sian, NotificationKind.VISIT_CHANGED)
+    assert family.title == "30 visits have changed"
+    assert "• Ana can't come to Gwen on Mon 4 May 08:00" in family.body
+    assert family.link == reverse("family:coming_for", kwargs={"client_id": gwen.pk})
+
+
+def test_a_declined_swap_is_told_to_the_carer_who_asked(gwen, tom, ana, ben):
+    mine = services.claim(visit(gwen, at(4, 8)), ana)
+    theirs = services.claim(visit(tom, at(5, 8)), ben)
+    swap = services.propose_swap(mine, theirs, actor=ana)
+    services.decline_swap(swap, actor=ben)
+    follow_up("decline_swap")
+    [declined] = told(ana, NotificationKind.SHIFT_CHANGED)
+    assert declined.title == "Ben can't swap with you"
+    assert declined.body == "Your visit to Gwen on Mon 4 May 08:00 stays yours."
+
+
+def test_withdrawing_a_family_visit_tells_each_carer_put_back_once(gwen, sian, ana, ben, cat):
+    morning = planned_visit(gwen, at(4, 9))
+    afternoon = planned_visit(gwen, at(4, 14))
+    place(morning, ana)
+    place(afternoon, ben)
+    family_visit = services.record_family_visit(sian, gwen, at(4, 8), at(4, 18), actor=sian)
+    follow_up("record_family_visit")
+    # Ben has taken another visit at the same time meanwhile: he can't be put back.
+    services.claim(visit(gwen, at(4, 14, 30)), ben)
+    Notification.objects.all().delete()
+
+    services.withdraw_family_visit(family_visit, actor=sian)
+    follow_up("withdraw_family_visit")
+    follow_up("withdraw_family_visit")
+
+    [back_on] = told(ana)
+    assert back_on.title == "Your visit to Gwen on Mon 4 May 09:00 is back on"
+    assert back_on.kind == NotificationKind.SHIFT_CHANGED
+    assert back_on.link == reverse("carer:my_shifts")
+    assert told(ben) == []  # not put back, and not free to take it
+    [asked] = told(cat, NotificationKind.NEEDS_COVER)
+    assert asked.title == "Gwen's visit on Mon 4 May 14:00 needs a carer"
+    assert messages_by_person() == {"Ana Price": 1, "Cat Morgan": 1}

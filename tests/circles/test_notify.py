@@ -34,7 +34,7 @@ def rhian(rhian):
     return rhian
 
 
-def tell(person, *, key="state-change:1", urgent=False, **fields):
+def tell(person, *, key="state-change:1", urgent=False, link="/leaders/", **fields):
     return notify.notify(
         person,
         NotificationKind.CIRCLE_WORSE,
@@ -43,6 +43,7 @@ def tell(person, *, key="state-change:1", urgent=False, **fields):
         body=gettext_lazy("%(filled)s of %(needed)s carer places are filled."),
         params={"circle": "Treforest", "filled": 14, "needed": 20},
         urgent=urgent,
+        link=link,
         **fields,
     )
 
@@ -173,6 +174,7 @@ def test_a_welsh_speaker_is_written_to_in_welsh(rhian):
         key="state-change:2",
         title=language_now,
         body=language_now,
+        link="/leaders/",
         urgent=True,
     )
     notify.deliver(notification.pk)
@@ -187,3 +189,57 @@ def _a_closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def could_take(person, n, *, urgent=False):
+    return notify.notify(
+        person,
+        NotificationKind.NEEDS_COVER,
+        key=f"change:{n}",
+        title=gettext_lazy("%(client)s's visit on %(when)s needs a carer"),
+        body=gettext_lazy("You could take it: open “Needs cover” to say you will."),
+        params={"client": "Gwen", "when": f"Mon {n} May 08:00"},
+        link="/shifts/needs-cover/",
+        urgent=urgent,
+    )
+
+
+def test_visits_to_take_are_gathered_into_one_email_each_half_hour(time_machine, rhian):
+    time_machine.move_to(LATE.replace(hour=9), tick=False)
+    first = could_take(rhian, 4)
+    assert notify.deliver(first.pk) is True  # the first goes at once
+    time_machine.shift(timedelta(minutes=5))
+    later = [could_take(rhian, day) for day in (5, 6)]
+    assert [notify.deliver(n.pk) for n in later] == [False, False]
+    assert notify.deliver_pending() == 0  # still within the half hour
+    assert len(mail.outbox) == 1
+
+    time_machine.shift(timedelta(minutes=26))
+    assert notify.deliver_pending() == 1
+    notify.deliver_pending()
+
+    _first, gathered = mail.outbox
+    assert gathered.subject == "2 messages about visits you could take"
+    assert "Gwen's visit on Mon 5 May 08:00 needs a carer" in gathered.body
+    assert "Gwen's visit on Mon 6 May 08:00 needs a carer" in gathered.body
+    assert "http://127.0.0.1:8000/shifts/needs-cover/" in gathered.body
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_an_urgent_visit_to_take_is_not_held_back_to_be_gathered(time_machine, rhian):
+    time_machine.move_to(LATE.replace(hour=9), tick=False)
+    notify.deliver(could_take(rhian, 4).pk)
+    assert notify.deliver(could_take(rhian, 5, urgent=True).pk) is True
+    assert [m.subject for m in mail.outbox] == [
+        "Gwen's visit on Mon 4 May 08:00 needs a carer",
+        "Gwen's visit on Mon 5 May 08:00 needs a carer",
+    ]
+
+
+def test_every_email_links_to_where_the_person_acts_and_to_their_settings(rhian):
+    notify.deliver(tell(rhian, urgent=True, link="/leaders/circles/7/").pk)
+    [email] = mail.outbox
+    html, _kind = email.alternatives[0]
+    for text in (email.body, html):
+        assert "http://127.0.0.1:8000/leaders/circles/7/" in text
+        assert "http://127.0.0.1:8000/me/" in text

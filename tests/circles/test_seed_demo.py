@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: a realistic organisation whose rota keeps every rule, seeded once."""
 
+from collections import Counter
 from datetime import timedelta
 from io import StringIO
 
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from circles.models import Circle, Membership, Organisation, Role
+from circles.models import Circle, Membership, Notification, Organisation, Role
 from people.models import (
     CarerKind,
     CarerPreference,
@@ -129,3 +130,15 @@ def test_seeds_six_weeks_of_mostly_covered_shifts_that_break_no_rule() -> None:
 
 def _free(shift: Shift) -> bool:
     return shift.assignments.filter(released_at__isnull=True).count() < shift.carers_needed
+
+
+def test_the_seeded_demo_tells_nobody_more_than_a_handful_of_things() -> None:
+    seed()
+    told = Counter(Notification.objects.values_list("person__email", flat=True))
+    # The seeded rota is history, not news: at most the team leaders hear how the circles
+    # start out.
+    assert max(told.values(), default=0) <= 2
+    leaders = set(
+        Person.objects.filter(memberships__role=Role.TEAM_LEADER).values_list("email", flat=True)
+    )
+    assert set(told) <= leaders

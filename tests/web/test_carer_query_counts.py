@@ -15,6 +15,10 @@ from tests.web.pages import HTMX
 # What every signed-in page pays, whatever it shows: the session, the person, the menu
 # (roles held, and whether they speak for a client) and the count of unread messages.
 SIGNED_IN = 5
+# What every carer page adds: the calls for help pinned at the top (none here).
+PINNED = 1
+# What rules.check_many reads about a carer for the calls for help they could answer.
+RULES = 7
 
 
 def fill(story, n: int) -> dict:
@@ -62,7 +66,7 @@ def test_a_page_costs_the_same_for_few_and_many_visits(
     made = fill(story, n)
     url, queries = PAGES[page]
     client.force_login(story.ana)
-    with django_assert_num_queries(SIGNED_IN + queries):
+    with django_assert_num_queries(SIGNED_IN + PINNED + queries):
         response = client.get(url(made))
     assert response.status_code == 200
 
@@ -77,7 +81,7 @@ def test_time_off_costs_the_same_however_many_visits_it_released(
     )
     assert absence.released.count() >= 3
     client.force_login(story.ana)
-    with django_assert_num_queries(SIGNED_IN + 3):
+    with django_assert_num_queries(SIGNED_IN + PINNED + 3):
         client.get(reverse("carer:absence", args=[absence.pk]))
 
 
@@ -90,3 +94,16 @@ def test_taking_a_visit_with_htmx_costs_the_same_whatever_else_is_on_the_rota(
     client.force_login(story.ana)
     with django_assert_num_queries(SIGNED_IN + 19):
         client.post(reverse("carer:take", args=[shift.pk]), headers=HTMX)
+
+
+@pytest.mark.parametrize("calls", [1, 2])
+def test_the_pinned_calls_for_help_cost_the_same_however_many(
+    client, story, django_assert_num_queries, calls
+):
+    """The calls and the places on their visits, then the rules' facts about Ana, read once."""
+    for client_ in [story.gwen, story.tom][:calls]:
+        services.raise_help_request(client_, actor=story.rhian)
+    client.force_login(story.ana)
+    with django_assert_num_queries(SIGNED_IN + 2 + RULES + PAGES["off"][1]):
+        response = client.get(reverse("carer:off"))
+    assert response.text.count('class="card help-call') == calls

@@ -4,7 +4,7 @@
 import time_machine
 from django.urls import reverse
 
-from circles.alerts import escalate
+from circles.alerts import ask_carers_for_help, escalate
 from rota import services
 from rota.models import HelpRequest, HelpStatus
 from tests.outcomes import nothing_changes
@@ -86,10 +86,38 @@ def test_status_shows_who_accepted(client, story):
         page = client.get(status_of(request))
 
     text = words(page.text)
-    assert "A carer is on the way" in text
+    assert "Ana Price is going" in text
     assert "12:05: Ana Price said yes and is on the way." in text
-    assert 'hx-trigger="every 10s"' not in page.text, "nothing more to wait for"
+    assert 'hx-trigger="every 10s"' in page.text, "until Ana says when she will be there"
     assert "If someone is in danger" not in text
+
+
+def test_status_shows_when_the_carer_will_be_there_and_stops_asking(client, story):
+    client.force_login(story.sian)
+    client.post(help_page(story))
+    request = HelpRequest.objects.get()
+
+    with time_machine.travel(LATER, tick=False):
+        services.accept_help_request(request, story.ana, actor=story.ana)
+        services.expect_arrival(request, 20, actor=story.ana)
+        page = client.get(status_of(request))
+
+    text = words(page.text)
+    assert "Ana Price is going, there at about 12:25" in text
+    assert "12:05: Ana Price said yes and is on the way, there at about 12:25." in text
+    assert 'hx-trigger="every 10s"' not in page.text, "nothing more to wait for"
+
+
+def test_status_says_how_many_carers_were_asked(client, story):
+    client.force_login(story.sian)
+    client.post(help_page(story))
+    request = HelpRequest.objects.get()
+
+    asked = ask_carers_for_help(request.pk)
+    page = client.get(status_of(request))
+
+    assert asked == 3
+    assert "12:00: 3 carers in Gwen's circle who could go were asked." in words(page.text)
 
 
 def test_status_shows_the_team_leaders_were_told_and_who_is_on_it(client, story):
@@ -122,16 +150,25 @@ def test_the_htmx_poll_gets_just_the_status_and_nothing_when_nothing_changed(cli
     poll_url = page.text.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
 
     unchanged = client.get(poll_url, headers=HTMX)
+    ask_carers_for_help(request.pk)
+    asked = client.get(poll_url, headers=HTMX)
+    poll_url = asked.text.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
     with time_machine.travel(LATER, tick=False):
         services.accept_help_request(request, story.ana, actor=story.ana)
-    changed = client.get(poll_url, headers=HTMX)
+    accepted = client.get(poll_url, headers=HTMX)
+    poll_url = accepted.text.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    with time_machine.travel(LATER, tick=False):
+        services.expect_arrival(request, 20, actor=story.ana)
+    expected = client.get(poll_url, headers=HTMX)
 
     assert unchanged.status_code == 204
-    assert changed.status_code == 200
-    assert changed.text.lstrip().startswith('<div id="help-status"')
-    assert "<html" not in changed.text
-    assert "12:05: Ana Price said yes and is on the way." in words(changed.text)
-    assert "hx-trigger" not in changed.text, "the poll stops once a carer is coming"
+    assert [r.status_code for r in (asked, accepted, expected)] == [200, 200, 200]
+    assert accepted.text.lstrip().startswith('<div id="help-status"')
+    assert "<html" not in accepted.text
+    assert "3 carers in Gwen's circle who could go were asked." in words(asked.text)
+    assert "12:05: Ana Price said yes and is on the way." in words(accepted.text)
+    assert "there at about 12:25." in words(expected.text)
+    assert "hx-trigger" not in expected.text, "the poll stops once Ana said when"
 
 
 def test_help_no_longer_needed_cancels_it(client, story):

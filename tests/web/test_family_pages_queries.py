@@ -75,14 +75,14 @@ def test_help_status_and_its_poll(client, story, django_assert_num_queries):
     client.force_login(story.sian)
     request = services.raise_help_request(story.gwen, actor=story.sian)
     url = reverse("family:help_status", args=[request.pk])
-    # session, person, the request, and the layout (2)
-    with django_assert_num_queries(5):
+    # session, person, the request, how many carers were asked, and the layout (2)
+    with django_assert_num_queries(6):
         client.get(url)
-    # the poll: session, person, the request, and the layout's context (2), worked out
-    # even for a partial
-    with django_assert_num_queries(5):
+    # the poll: session, person, the request, how many were asked, and the layout's
+    # context (2), worked out even for a partial
+    with django_assert_num_queries(6):
         client.get(url, headers=HTMX)
     services.accept_help_request(request, story.ana, actor=story.ana)
     # and who said yes
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)

@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from circles.alerts import escalate
 from circles.models import CircleState, Membership, Role, StateChange
+from rota import services
 from tests.factories import CircleFactory, ClientFactory, OrganisationFactory, PersonFactory, carer
 from tests.stories import MONDAY_MORNING, at, place, planned_visit
 
@@ -15,8 +17,8 @@ from tests.stories import MONDAY_MORNING, at, place, planned_visit
 SIGNED_IN = 5
 # The circles with their last alert; capacities' five (places, visits needing cover,
 # carers, hours held, time off); the strip; the circles' clients and their visits for
-# continuity.
-DASHBOARD = 9
+# continuity; the calls for help waiting.
+DASHBOARD = 10
 
 pytestmark = [
     pytest.mark.django_db,
@@ -27,7 +29,8 @@ pytestmark = [
 
 def circles_led_by(leader, n: int) -> None:
     """n circles, each with a client, two carers, a covered visit, a gap (every other one
-    essential), time off, and a past alert."""
+    essential), time off, and a past alert; every other one a call for help for its client,
+    half of those gone to the team leaders."""
     organisation = OrganisationFactory(name="Valleys Care")
     for i in range(n):
         circle = CircleFactory(organisation=organisation, name=f"Circle {i:02}")
@@ -40,6 +43,10 @@ def circles_led_by(leader, n: int) -> None:
         StateChange.objects.create(
             circle=circle, from_state=CircleState.OK, to_state=CircleState.STRAINED
         )
+        if i % 2:
+            call = services.raise_help_request(client)
+            if i % 4 == 1:
+                escalate(call.pk)
 
 
 @pytest.mark.parametrize("n", [5, 50])
@@ -51,4 +58,7 @@ def test_the_dashboard_costs_the_same_for_5_and_50_circles(client, django_assert
     with django_assert_num_queries(SIGNED_IN + DASHBOARD):
         response = client.get(reverse("leaders:dashboard"))
 
-    assert response.content.decode().count('class="circle-row') == n
+    page = response.content.decode()
+    assert page.count('class="circle-row') == n
+    assert page.count("is waiting for help") == n // 2
+    assert page.count('class="card leader-call') == len(range(1, n, 4))

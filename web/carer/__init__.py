@@ -6,7 +6,7 @@ a plain form post with a redirect and a message.
 
 from django.urls import path
 
-from web.carer import cover, off, shifts, swaps
+from web.carer import cover, help_now, off, shifts, swaps
 
 app_name = "carer"
 
@@ -33,4 +33,9 @@ urlpatterns = [
     path("off/", off.off, name="off"),
     path("off/sick-today/", off.sick_today, name="sick_today"),
     path("off/<int:absence_id>/", off.absence, name="absence"),
+    # Calls for help: the messages asking carers link to "help".
+    path("help/<int:request_id>/", help_now.help_call, name="help"),
+    path("help/<int:request_id>/go/", help_now.accept_help, name="accept_help"),
+    path("help/<int:request_id>/eta/", help_now.help_eta, name="help_eta"),
+    path("visits/<int:shift_id>/help/", help_now.raise_help, name="raise_help"),
 ]

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from circles.models import Circle, Role
 from circles.permissions import circles_of
 from people.models import Person
-from rota.models import Absence, Assignment, Shift, Swap
+from rota.models import Absence, Assignment, HelpRequest, Shift, Swap
 from web.carer.queries import PLACE_FIELDS, swaps_of
 from web.http import get_or_404
 
@@ -48,3 +48,17 @@ def access_swap(person: Person, swap_id: int) -> Swap:
 
 def access_absence(person: Person, absence_id: int) -> Absence:
     return get_or_404(Absence.objects.filter(carer=person), pk=absence_id)
+
+
+def access_help_request(person: Person, request_id: int) -> HelpRequest:
+    """A call for help in a circle the person is a carer of today."""
+    requests = HelpRequest.objects.filter(client__circle__in=my_circles(person))
+    return get_or_404(requests.select_related("client", "shift__circle"), pk=request_id)
+
+
+def access_visit_held(person: Person, shift_id: int) -> Assignment:
+    """The person's place on a visit they hold now, in one of their circles."""
+    places = Assignment.objects.filter(
+        carer=person, released_at__isnull=True, shift__circle__in=my_circles(person)
+    )
+    return get_or_404(places.select_related(*PLACE_FIELDS), shift_id=shift_id)

@@ -23,6 +23,7 @@ from rota.models import (
     Absence,
     Assignment,
     HelpRequest,
+    HelpStatus,
     Offer,
     OfferStatus,
     Shift,
@@ -30,6 +31,8 @@ from rota.models import (
     Swap,
     SwapStatus,
 )
+from rota.rules import Rule, check_many
+from rota.services.help import OPEN
 from web.carer.reasons import first_reasons, lasting_reasons, swap_reasons
 from web.queries import held_places, open_offers
 
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
 
 # Everything a place's card shows about its visit.
 PLACE_FIELDS = ("carer", "shift__circle", "shift__client", "shift__plan")
+# A carer at a visit may ask for a second pair of hands from this long before it starts.
+HELP_BEFORE_VISIT = timedelta(minutes=30)
 # Pages look this far ahead: a fortnight is what a circle plans its cover over (docs/design.md,
 # Capacity and continuity).
 AHEAD = timedelta(days=14)
@@ -106,6 +111,7 @@ class MyPlace:
     is_today: bool = False
     problem: str | None = None
     giving_away: bool = False
+    may_ask_help: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,82 @@ class ReleasedPlace:
 
     place: Assignment
     was_under_way: bool
+
+
+@dataclass(frozen=True)
+class HelpCall:
+    """A call for help as one carer sees it.
+
+    `going` is the carer who said yes (None: nobody yet); `reason` is why this carer may not
+    go, the first rule other than `started` that fails (a call for help is under way by
+    nature), or None when they may.
+    """
+
+    request: HelpRequest
+    now: datetime
+    going: Person | None = None
+    reason: str | None = None
+
+    @property
+    def state(self) -> str:
+        """ "open" (nobody has said yes), "going" (someone has), "cancelled", or "over" (its
+        visit has ended)."""
+        if self.request.status == HelpStatus.CANCELLED:
+            return "cancelled"
+        if self.request.shift.end <= self.now:
+            return "over"
+        return "open" if self.request.status in OPEN else "going"
+
+    @property
+    def may_go(self) -> bool:
+        return self.state == "open" and self.reason is None
+
+
+def help_calls(carer: Person, *, now: datetime, leave_out: int | None = None) -> list[HelpCall]:
+    """The calls for help pinned at the top of every carer page: those still waiting that the
+    carer may go to, and those someone has said yes to, until their visit ends; oldest first.
+
+    One query (two when there are any), plus the rules' own when some wait for a carer.
+    `leave_out` is a call the page shows already.
+    """
+    requests = _help_requests(carer).filter(
+        Q(status__in=OPEN) | Q(status=HelpStatus.ACCEPTED), shift__end__gt=now
+    )
+    if leave_out is not None:
+        requests = requests.exclude(pk=leave_out)
+    calls = _shape_calls(carer, list(requests.order_by("raised_at", "pk")), now)
+    return [call for call in calls if call.state == "going" or call.may_go]
+
+
+def one_help_call(carer: Person, request_id: int, *, now: datetime) -> HelpCall | None:
+    """One call for help of the carer's circles, whatever became of it (None: not theirs)."""
+    found = _help_requests(carer).filter(pk=request_id).first()
+    return _shape_calls(carer, [found], now)[0] if found else None
+
+
+def _help_requests(carer: Person) -> QuerySet[HelpRequest]:
+    """Calls for help of the circles the carer is a carer of today, with what their cards
+    show and the places on their visits (`held` on the shift, as the rules read them)."""
+    return (
+        HelpRequest.objects.filter(client__circle__in=circles_of(carer, Role.CARER).values("pk"))
+        .select_related("client", "raised_by", "acknowledged_by", "shift__circle", "shift__client")
+        .prefetch_related(held_places("shift__assignments", offered=True))
+    )
+
+
+def _shape_calls(carer: Person, requests: list[HelpRequest], now: datetime) -> list[HelpCall]:
+    waiting = [r.shift for r in requests if r.status in OPEN and r.shift.end > now]
+    violations = check_many(carer, waiting, now=now)
+    calls = []
+    for request in requests:
+        # _help_requests fetched the places held on the visit as `held` on its shift.
+        held = cast("HeldShift", request.shift).held
+        reasons = [
+            v.message for v in violations.get(request.shift_id, []) if v.rule != Rule.STARTED
+        ]
+        going = held[0].carer if held and request.status == HelpStatus.ACCEPTED else None
+        calls.append(HelpCall(request, now, going, reasons[0] if reasons else None))
+    return calls
 
 
 def home_tz(person: Person) -> ZoneInfo:
@@ -375,6 +457,7 @@ def _shape_places(
                 ),
                 problem=problems.get(place.shift_id),
                 giving_away=place.open_offer_id is not None,
+                may_ask_help=place.start <= now + HELP_BEFORE_VISIT and place.end > now,
             )
         )
     return shaped

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from circles.models import Notification
 from rota import services
 from rota.models import Assignment, HelpRequest, HelpStatus
 from web.family.access import access_client, access_help_request
@@ -41,7 +42,8 @@ def ask_for_help(request: Request, client_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def help_status(request: Request, request_id: int) -> HttpResponse:
-    """The page polls itself every 10 seconds with htmx; without JavaScript, reload it.
+    """The page polls itself every 10 seconds with htmx until the carer going says when they
+    will be there; without JavaScript, reload it.
 
     A poll says which state it shows (`seen`); when nothing has changed the answer is 204,
     so htmx swaps nothing and screen readers do not hear the same news again.
@@ -96,21 +98,32 @@ def _status_context(help_request: HelpRequest) -> dict[str, object]:
         if at is not None
     ]
     steps.sort(key=lambda step: step[1])
+    # How many carers were asked: each was sent one message about this call.
+    asked = Notification.objects.filter(key=f"help-needed:{help_request.pk}").count()
+    over = help_request.shift.end <= timezone.now()
     return {
         "help_request": help_request,
         "client": help_request.client,
         "steps": steps,
+        "asked": asked,
         "accepted_by": accepted.carer if accepted else None,
         "settled": help_request.status in SETTLED,
-        "can_cancel": help_request.status != HelpStatus.CANCELLED
-        and help_request.shift.end > timezone.now(),
+        # Worth asking again until the carer going has said when they will be there.
+        "polling": not over
+        and (
+            help_request.status not in SETTLED
+            or (help_request.status == HelpStatus.ACCEPTED and help_request.expected_at is None)
+        ),
+        "can_cancel": help_request.status != HelpStatus.CANCELLED and not over,
         "seen": "-".join(
             str(part)
             for part in (
                 help_request.status,
+                asked,
                 accepted.carer_id if accepted else "",
                 int(help_request.escalated_at is not None),
                 help_request.acknowledged_by_id or "",
+                int(help_request.expected_at.timestamp()) if help_request.expected_at else "",
             )
         ),
     }

@@ -8,7 +8,7 @@ changed, a plain form post a redirect and a message.
 
 from django.urls import path
 
-from web.leaders import circle, clients, dashboard, trail
+from web.leaders import circle, clients, dashboard, help_now, trail
 
 app_name = "leaders"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("visits/<int:shift_id>/cancel/", circle.cancel, name="cancel"),
     path("clients/<int:client_id>/", clients.client_page, name="client"),
     path("trail/", trail.trail, name="trail"),
+    path("help/<int:request_id>/on-it/", help_now.acknowledge_help, name="acknowledge_help"),
 ]

@@ -11,7 +11,7 @@ from django.http import Http404
 from circles.models import Circle, Role
 from circles.permissions import active_memberships, members
 from people.models import Client, Person
-from rota.models import Shift
+from rota.models import HelpRequest, Shift
 from web.http import get_or_404
 
 
@@ -57,3 +57,9 @@ def access_carer(circle: Circle, carer_id: int | str | None) -> Person:
     except ValueError:
         raise Http404 from None
     return get_or_404(current_carers(circle), pk=carer_id)
+
+
+def access_help_request(person: Person, request_id: int) -> HelpRequest:
+    """A call for help of a client in one of the circles the person leads."""
+    requests = HelpRequest.objects.filter(client__circle__in=circles_led(person))
+    return get_or_404(requests.select_related("client__circle", "acknowledged_by"), pk=request_id)

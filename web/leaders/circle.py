@@ -28,7 +28,13 @@ from web.leaders.access import (
     current_carers,
 )
 from web.leaders.forms import ThresholdsForm
-from web.leaders.queries import ask_key, circles_at_a_glance, gap_cards, uncovered_soon
+from web.leaders.queries import (
+    ask_key,
+    circles_at_a_glance,
+    escalated_calls,
+    gap_cards,
+    uncovered_soon,
+)
 
 ASK_TITLE = gettext_lazy("Can you take %(client)s's visit on %(when)s?")
 ASK_BODY = gettext_lazy(
@@ -49,9 +55,11 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
     carers = list(current_carers(circle))
     clients = list(circle.clients.order_by("preferred_name", "pk"))
     by_client = continuity([c.pk for c in clients], now=now)
+    row = circles_at_a_glance(Circle.objects.filter(pk=circle.pk), now)[0]
     return {
         "circle": circle,
-        "row": circles_at_a_glance(Circle.objects.filter(pk=circle.pk), now)[0],
+        "row": row,
+        "calls": escalated_calls([row]),
         "cards": gap_cards(uncovered_soon(circle, now), carers, now=now),
         "thresholds": thresholds,
         "continuity": [(client, by_client[client.pk]) for client in clients],

@@ -10,7 +10,7 @@ from circles import payroll
 from circles.payroll import PayrollForm, last_month
 from web.http import Request
 from web.leaders.access import circles_led
-from web.leaders.queries import DAYS, circles_at_a_glance
+from web.leaders.queries import DAYS, circles_at_a_glance, escalated_calls
 
 REFRESH_SECONDS = 60
 
@@ -19,10 +19,13 @@ REFRESH_SECONDS = 60
 @require_GET
 def dashboard(request: Request) -> HttpResponse:
     """State, cover over the next 14 days, essential gaps, headroom and the last alert of
-    each circle, worst first. htmx asks for the circles' part again every minute."""
+    each circle, worst first, under the calls for help that went to the team leaders.
+    htmx asks for that part again every minute."""
     now = timezone.now()
+    rows = circles_at_a_glance(circles_led(request.user), now)
     context = {
-        "rows": circles_at_a_glance(circles_led(request.user), now),
+        "rows": rows,
+        "calls": escalated_calls(rows),
         "now": now,
         "days": DAYS,
         "refresh_seconds": REFRESH_SECONDS,

@@ -6,6 +6,7 @@ The dashboard reads a fixed number of queries however many circles it shows
 of each carer for each visit that needs cover: the rules' own answer, not a copy of it.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,8 +22,9 @@ from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
 from people.models import CarerPreference, Client, Person, Preference
 from rota.familiarity import familiar_pairs
-from rota.models import Assignment, Shift
+from rota.models import Assignment, HelpRequest, HelpStatus, Shift
 from rota.rules import Rule, check_many
+from rota.services.help import OPEN
 
 DAYS = HORIZON.days
 # The rules a held place can come to break after it was taken: the holder should hand on.
@@ -68,6 +70,9 @@ class CircleRow:
     # The state the circle's last alert said it became, and when (None: never alerted).
     last_alert: str | None
     last_alert_at: datetime | None
+    # Calls for help of its clients that no carer has said yes to yet, oldest first: shown
+    # on the row whatever its cover figures say.
+    waiting: list[HelpRequest] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -80,8 +85,9 @@ class CircleRow:
 
 
 def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[CircleRow]:
-    """Each circle's next 14 days and continuity, worst first: four queries plus those of
-    capacities() and continuity()."""
+    """Each circle's next 14 days, continuity and calls for help waiting, worst first (a
+    client waiting for help first of all): five queries plus those of capacities() and
+    continuity()."""
     last = StateChange.objects.filter(circle=OuterRef("pk")).order_by("-at", "-pk")
     found = list(
         circles.annotate(
@@ -94,6 +100,9 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
     judged = capacities(found, now, end)
     by_day = _coverage_by_day([c.pk for c in found], now, end)
     kept = _continuity_by_circle(found, now)
+    waiting: dict[int, list[HelpRequest]] = {}
+    for request in waiting_for_help([c.pk for c in found], now):
+        waiting.setdefault(request.client.circle_id, []).append(request)
     rows = []
     for circle in found:
         capacity = judged[circle.pk]
@@ -114,10 +123,75 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
                 continuity=kept[circle.pk],
                 last_alert=circle.last_to,
                 last_alert_at=circle.last_at,
+                waiting=waiting.get(circle.pk, []),
             )
         )
-    rows.sort(key=lambda row: (-row.state.severity, row.circle.name, row.circle.pk))
+    rows.sort(
+        key=lambda row: (not row.waiting, -row.state.severity, row.circle.name, row.circle.pk)
+    )
     return rows
+
+
+# --- calls for help -----------------------------------------------------------------------------
+
+# A phone number inside free text such as "Sian (daughter) 07700 900123".
+PHONE_NUMBER = re.compile(r"\+?\d[\d ()-]{5,}\d")
+
+
+@dataclass(frozen=True)
+class LeaderCall:
+    """A call for help escalated to the team leaders, as their pages pin it: the client's
+    "who to phone" in pieces, each (words, number to dial or ""), so the numbers are
+    tap-to-call links."""
+
+    request: HelpRequest
+    who_to_phone: list[tuple[str, str]]
+
+    @property
+    def raised_by_dial(self) -> str:
+        """The number to dial for whoever raised it, "" if none is known."""
+        raised_by = self.request.raised_by
+        return dial(raised_by.phone) if raised_by else ""
+
+
+def waiting_for_help(circle_ids: Sequence[int], now: datetime) -> list[HelpRequest]:
+    """Calls for help of these circles' clients no carer has said yes to, their visit not
+    over, oldest first: one query."""
+    return list(
+        HelpRequest.objects.filter(
+            client__circle_id__in=circle_ids, status__in=OPEN, shift__end__gt=now
+        )
+        .select_related("client__circle", "raised_by", "acknowledged_by", "shift")
+        .order_by("raised_at", "pk")
+    )
+
+
+def escalated_calls(rows: Sequence[CircleRow]) -> list[LeaderCall]:
+    """The calls waiting in these rows that went to the team leaders, oldest first: what the
+    leaders' pages pin at the top."""
+    escalated = (HelpStatus.ESCALATED, HelpStatus.ACKNOWLEDGED)
+    requests = [r for row in rows for r in row.waiting if r.status in escalated]
+    requests.sort(key=lambda r: (r.raised_at, r.pk))
+    return [LeaderCall(r, phone_pieces(r.client.who_to_phone)) for r in requests]
+
+
+def dial(number: str) -> str:
+    """A phone number as a tel: link takes it: digits, and a leading + if any."""
+    return re.sub(r"[^\d+]", "", number)
+
+
+def phone_pieces(text: str) -> list[tuple[str, str]]:
+    """`text` in pieces, each (words, the number to dial, or "" for words between numbers)."""
+    pieces: list[tuple[str, str]] = []
+    last = 0
+    for found in PHONE_NUMBER.finditer(text):
+        if found.start() > last:
+            pieces.append((text[last : found.start()], ""))
+        pieces.append((found.group(), dial(found.group())))
+        last = found.end()
+    if last < len(text):
+        pieces.append((text[last:], ""))
+    return pieces
 
 
 def _continuity_by_circle(circles: Sequence[Circle], now: datetime) -> dict[int, Continuity]:

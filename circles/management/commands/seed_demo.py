@@ -7,6 +7,7 @@ log-ins are printed once more.
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +18,6 @@ from people.models import Client, Person
 from rota import audit
 from rota.generation import roll_horizon
 from rota.models import Action, OutboxMessage
-
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
 class Command(BaseCommand):
@@ -75,7 +74,7 @@ class Command(BaseCommand):
         write("")
         write(f'Everyone\'s password is "{demo.PASSWORD}".')
         write("")
-        write(f"Coordinator and superuser, in the admin at {ADMIN_URL}")
+        write(f"Coordinator and superuser, in the admin at {settings.SITE_URL}/admin/")
         for person in Person.objects.filter(organisation=organisation, is_staff=True):
             write(f"  coordinator  {person.email}  ({person})")
         for person in Person.objects.filter(email=demo.SUPERUSER_EMAIL, is_superuser=True):
