@@ -247,14 +247,6 @@ def test_nothing_is_pushed_without_vapid_keys(settings, ana, anas_phone, push_se
     assert push_service.received == []
 
 
-def test_nothing_is_pushed_to_a_person_who_turned_it_off(vapid, ana, anas_phone, push_service):
-    ana.notify_by_push = False
-    ana.save(update_fields=["notify_by_push"])
-
-    assert help_now(ana) == 0
-    assert push_service.received == []
-
-
 # --- Opting a phone in and out -------------------------------------------------------------
 
 
