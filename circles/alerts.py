@@ -184,11 +184,11 @@ def ask_carers_for_help(request_id: int) -> int:
         notify.notify(
             carer,
             NotificationKind.HELP_NEEDED,
-            key=f"help-needed:{request.pk}",
+            key=notify.help_key(NotificationKind.HELP_NEEDED, request.pk),
             title=HELP_NEEDED_TITLE,
             body=HELP_NEEDED_BODY,
             params=params,
-            link=reverse("carer:my_shifts"),
+            link=reverse("carer:help", kwargs={"request_id": request.pk}),
             circle=shift.circle,
             urgent=True,
         )
@@ -227,7 +227,7 @@ def escalate(request_id: int) -> bool:
             notify.notify(
                 leader,
                 NotificationKind.HELP_ESCALATED,
-                key=f"help-escalated:{request.pk}",
+                key=notify.help_key(NotificationKind.HELP_ESCALATED, request.pk),
                 title=HELP_ESCALATED_TITLE,
                 body=HELP_ESCALATED_BODY,
                 params=params,

@@ -20,12 +20,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from circles import notify
-from circles.models import NotificationKind, Role
+from circles.models import Notification, NotificationKind, Role
 from circles.notify import Formatted
 from circles.permissions import members, speakers_for
 from people.models import Person
 from rota.familiarity import familiar_pairs
-from rota.models import Action, Assignment, AuditEvent, Shift, ShiftStatus, Swap
+from rota.models import Action, Assignment, AuditEvent, HelpRequest, Shift, ShiftStatus, Swap
 from rota.rules import check_many
 
 # An essential visit this close with nobody on it is told at once; other visits that need
@@ -57,6 +57,13 @@ COMING_TITLE = _("%(carer)s will visit %(client)s on %(when)s")
 COMING_BODY = _("%(carer)s knows %(client)s.")
 CARER_GONE_TITLE = _("%(carer)s can't come to %(client)s on %(when)s")
 CARER_GONE_BODY = _("The circle is finding someone else.")
+HELP_GOING_TITLE = _("%(carer)s is going to %(client)s")
+HELP_GOING_BODY = _("You are no longer needed for this call for help. Thank you.")
+HELP_GOING_FAMILY_BODY = _("%(carer)s said yes to the call for help.")
+HELP_CANCELLED_TITLE = _("%(client)s no longer needs help")
+HELP_CANCELLED_BODY = _("The call for help was cancelled. Thank you.")
+HELP_ON_IT_TITLE = _("%(leader)s is on %(client)s's call for help")
+HELP_ON_IT_BODY = _("You don't need to do anything unless they ask you.")
 NEW_FACE_TITLE = _("Someone new is coming to %(client)s: %(carer)s, on %(when)s")
 NEW_FACE_BODY = _("%(carer)s has not visited %(client)s recently. You can say if you'd rather not.")
 
@@ -336,12 +343,79 @@ def _cancelled(event: AuditEvent, letters: Letters) -> None:
         )
 
 
+def _help_answered(event: AuditEvent, letters: Letters) -> None:
+    """A carer said yes: the family hear who is going; the carers asked and the team leaders
+    told of it hear they are no longer needed."""
+    request = _help_request(event)
+    going = _assignment_for(event)
+    if going is None:
+        return
+    carer = going.carer.get_short_name()
+    letters.add(
+        speakers_for(request.client),
+        NotificationKind.VISIT_CHANGED,
+        request.shift,
+        HELP_GOING_TITLE,
+        HELP_GOING_FAMILY_BODY,
+        link=reverse("family:help_status", kwargs={"request_id": request.pk}),
+        carer=carer,
+    )
+    for kind, link in _help_links(request):
+        letters.add(
+            _told_of(request, kind, but=going.carer_id),
+            kind,
+            request.shift,
+            HELP_GOING_TITLE,
+            HELP_GOING_BODY,
+            link=link,
+            carer=carer,
+        )
+
+
+def _help_cancelled(event: AuditEvent, letters: Letters) -> None:
+    """Whoever was asked, is going, or was told as a team leader hears it is over."""
+    request = _help_request(event)
+    going = Person.objects.filter(pk__in=event.carer_ids).exclude(pk__in=[event.actor_id or 0])
+    letters.add(
+        going,
+        NotificationKind.SHIFT_CHANGED,
+        request.shift,
+        HELP_CANCELLED_TITLE,
+        HELP_CANCELLED_BODY,
+        link=reverse("carer:help", kwargs={"request_id": request.pk}),
+    )
+    for kind, link in _help_links(request):
+        letters.add(
+            _told_of(request, kind, but=event.actor_id, nor=event.carer_ids),
+            kind,
+            request.shift,
+            HELP_CANCELLED_TITLE,
+            HELP_CANCELLED_BODY,
+            link=link,
+        )
+
+
+def _help_acknowledged(event: AuditEvent, letters: Letters) -> None:
+    """A team leader is on it: the other leaders told of it know they need not act."""
+    request = _help_request(event)
+    leader = request.acknowledged_by
+    letters.add(
+        _told_of(request, NotificationKind.HELP_ESCALATED, but=event.actor_id),
+        NotificationKind.HELP_ESCALATED,
+        request.shift,
+        HELP_ON_IT_TITLE,
+        HELP_ON_IT_BODY,
+        link=reverse("leaders:circle", kwargs={"circle_id": request.shift.circle_id}),
+        leader=leader.get_short_name() if leader else "",
+    )
+
+
 # Whom each change tells, for every action there is: None where it tells nobody here.
 HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.CLAIM: _place_taken,
     Action.ASSIGN: _place_taken,
     Action.TAKE_OFFER: _place_taken,
-    Action.ACCEPT_HELP_REQUEST: _place_taken,
+    Action.ACCEPT_HELP_REQUEST: _help_answered,
     Action.OFFER: _offered,
     Action.PROPOSE_SWAP: _swap_proposed,
     Action.ACCEPT_SWAP: _swap_accepted,
@@ -356,13 +430,12 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.DECLINE_SWAP: _swap_declined,
     Action.WITHDRAW_OFFER: None,
     Action.WITHDRAW_SWAP: None,
+    Action.ACKNOWLEDGE_HELP_REQUEST: _help_acknowledged,
+    Action.CANCEL_HELP_REQUEST: _help_cancelled,
     # A call for help: the carers who could go are asked by circles.alerts after the change
-    # (ask_carers_for_help), the team leaders told of an unanswered one by its `escalate`;
-    # the other steps show on the pages only.
+    # (ask_carers_for_help), the team leaders told of an unanswered one by its `escalate`.
     Action.RAISE_HELP_REQUEST: None,
-    Action.ACKNOWLEDGE_HELP_REQUEST: None,
     Action.ESCALATE_HELP_REQUEST: None,
-    Action.CANCEL_HELP_REQUEST: None,
     # Not rota changes that anyone is told of: recorded for the trail only.
     Action.GENERATE_SHIFTS: None,
     Action.CHANGE_PLAN: None,
@@ -387,6 +460,34 @@ def _assignment_for(event: AuditEvent) -> Assignment | None:
         return places.filter(pk=_subject(event)).first()
     # accept_help_request: the help request's shift, its one carer.
     return places.filter(shift__help_request=event.subject_id, released_at__isnull=True).first()
+
+
+def _help_request(event: AuditEvent) -> HelpRequest:
+    return HelpRequest.objects.select_related(
+        "client", "shift__circle", "shift__client", "acknowledged_by"
+    ).get(pk=_subject(event))
+
+
+def _help_links(request: HelpRequest) -> list[tuple[NotificationKind, str]]:
+    """Who was told of a call for help, by the kind of what they were told, and where they
+    follow it: the carers asked, on its page; the team leaders, on the circle's page."""
+    return [
+        (NotificationKind.HELP_NEEDED, reverse("carer:help", kwargs={"request_id": request.pk})),
+        (
+            NotificationKind.HELP_ESCALATED,
+            reverse("leaders:circle", kwargs={"circle_id": request.shift.circle_id}),
+        ),
+    ]
+
+
+def _told_of(
+    request: HelpRequest, kind: NotificationKind, *, but: int | None, nor: Iterable[int] = ()
+) -> list[Person]:
+    """Those told of the call for help by a message of `kind` (circles.alerts keys them by
+    the request), but not `but` nor `nor`."""
+    told = Notification.objects.filter(key=notify.help_key(kind, request.pk))
+    people = Person.objects.filter(pk__in=told.values("person_id"), is_active=True)
+    return [p for p in people.order_by("pk") if p.pk != but and p.pk not in set(nor)]
 
 
 def _ask_for_cover(letters: Letters, shifts: list[Shift], *, skip: set[int]) -> None:

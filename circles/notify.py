@@ -34,6 +34,16 @@ GATHERED = NotificationKind.NEEDS_COVER
 GATHERED_TITLE = _("%(count)s messages about visits you could take")
 
 
+def help_key(kind: NotificationKind, request_id: int) -> str:
+    """The key of a message about a call for help: carers asked (help_needed) and team
+    leaders told (help_escalated) are found again by it when it is answered or cancelled."""
+    names = {
+        NotificationKind.HELP_NEEDED: "help-needed",
+        NotificationKind.HELP_ESCALATED: "help-escalated",
+    }
+    return f"{names[kind]}:{request_id}"
+
+
 def notify(
     person: Person,
     kind: NotificationKind,

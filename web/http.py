@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,12 +64,14 @@ def get_or_404(queryset: QuerySet[M], **lookup: object) -> M:
     return found
 
 
-def back_to(request: HttpRequest, default: str) -> str:
-    """Where a plain form post returns: the page it came from, if it is one of ours."""
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return back
-    return reverse(default)
+def back_to(request: HttpRequest, default: str, *, source: QueryDict | None = None) -> str:
+    """Where a plain form post returns, or a sign-in leads: the `next` page of the post (or
+    of `source`), if it is a path on this site; else the page named `default`."""
+    back = (request.POST if source is None else source).get("next", "")
+    ours = back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, request.is_secure()
+    )
+    return back if ours else reverse(default)
 
 
 def tell(request: HttpRequest, outcome: Outcome) -> None:

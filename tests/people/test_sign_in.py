@@ -17,6 +17,10 @@ def link_in(message) -> str:
     return re.search(r"http://testserver(/sign-in/link/go/\?sesame=\S+)", message.body).group(1)
 
 
+def token_in(link: str) -> str:
+    return re.search(r"sesame=([^&]+)", link).group(1)
+
+
 def test_a_person_signs_in_with_their_password(client, ana):
     response = client.post(
         "/sign-in/", {"username": "ana@example.org", "password": "a-long-test-password"}
@@ -44,7 +48,7 @@ def test_a_sign_in_link_is_emailed_and_works_once_after_pressing_the_button(clie
     assert "Sign me in" in page.content.decode()
     assert client.get("/me/").status_code == 302
 
-    token = link.split("sesame=")[1]
+    token = token_in(link)
     assert client.post("/sign-in/link/go/", {"sesame": token}).status_code == 302
     assert client.get("/me/").status_code == 200
 
@@ -57,7 +61,7 @@ def test_a_sign_in_link_is_emailed_and_works_once_after_pressing_the_button(clie
 def test_a_sign_in_link_expires_after_ten_minutes(client):
     PersonFactory(email="sian@example.org")
     client.post("/sign-in/link/", {"email": "sian@example.org"})
-    token = link_in(mail.outbox[0]).split("sesame=")[1]
+    token = token_in(link_in(mail.outbox[0]))
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         response = client.post("/sign-in/link/go/", {"sesame": token}, follow=True)
     assert "expired or was already used" in response.content.decode()
@@ -73,3 +77,30 @@ def test_a_malformed_address_is_told_plainly(client):
     response = client.post("/sign-in/link/", {"email": "not an address"})
     assert "valid email address" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_a_sign_in_link_leads_on_to_the_page_the_person_was_going_to(client):
+    PersonFactory(email="sian@example.org")
+    going_to = "/family/help/7/"
+    page = client.get(f"/sign-in/?next={going_to}")
+    assert f'href="/sign-in/link/?next={going_to}"' in page.text
+    client.post("/sign-in/link/", {"email": "sian@example.org", "next": going_to})
+    link = link_in(mail.outbox[0])
+    assert "next=%2Ffamily%2Fhelp%2F7%2F" in link
+
+    confirm = client.get(link)
+    assert f'name="next" value="{going_to}"' in confirm.text
+    token = token_in(link)
+    signed_in = client.post("/sign-in/link/go/", {"sesame": token, "next": going_to})
+    assert signed_in["Location"] == going_to
+
+
+@pytest.mark.parametrize("elsewhere", ["https://example.com/", "//example.com/", "null", ""])
+def test_a_sign_in_link_never_leads_off_the_site(client, elsewhere):
+    PersonFactory(email="sian@example.org")
+    client.post("/sign-in/link/", {"email": "sian@example.org", "next": elsewhere})
+    link = link_in(mail.outbox[0])
+    assert link.endswith("&next=%2F")
+    token = token_in(link)
+    signed_in = client.post("/sign-in/link/go/", {"sesame": token, "next": elsewhere})
+    assert signed_in["Location"] == "/"

@@ -131,3 +131,10 @@ def test_a_cancelled_call_for_help_cannot_be_accepted(ana, sian, request_for_gwe
 
     with refused("help_closed"):
         services.accept_help_request(request_for_gwen, ana, actor=ana)
+
+
+def test_once_its_visit_has_ended_nobody_may_accept_it(now, ana, request_for_gwen):
+    with time_machine.travel(request_for_gwen.shift.end, tick=False), refused("help_over") as no:
+        services.accept_help_request(request_for_gwen, ana, actor=ana)
+
+    assert no.value.message == "This call for help is over: its time has passed."

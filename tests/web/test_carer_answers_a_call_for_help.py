@@ -51,6 +51,30 @@ def test_the_call_is_pinned_at_the_top_of_every_carer_page(client, story, call, 
     assert f'<form method="post" action="{action}"' in response.text
 
 
+def test_the_swap_and_time_off_pages_pin_it_too(client, story, call):
+    mine = place(planned_visit(story.tom, at(1, 9)), story.ana)
+    absence = services.record_absence(story.ana, "holiday", at(4, 0), at(5, 0))
+    client.force_login(story.ana)
+
+    for url in [reverse("carer:swap", args=[mine.pk]), reverse("carer:absence", args=[absence.pk])]:
+        (card,) = help_cards(client.get(url))
+        assert "I can go" in card
+
+
+def test_on_the_call_s_own_page_it_is_not_pinned_twice(client, story, call):
+    other = services.raise_help_request(story.tom, actor=story.rhian)
+    client.force_login(story.ana)
+
+    page = client.get(reverse("carer:help", args=[call.pk]))
+
+    assert [c.split(" Since")[0] for c in help_cards(page)] == [
+        "Tom needs help now",
+        "Gwen needs help now",
+    ]
+    assert page.text.count(f'id="help-{call.pk}"') == 1
+    assert page.text.count(f'id="help-{other.pk}"') == 1
+
+
 def test_a_carer_who_may_not_go_does_not_see_it(client, story, call):
     Absence.objects.create(
         carer=story.ben, kind="sick", start=WEDNESDAY_NOON - timedelta(hours=1), end=at(1, 0)
@@ -64,6 +88,12 @@ def test_no_call_nothing_pinned(client, story):
     client.force_login(story.ana)
 
     assert help_cards(client.get(reverse("carer:my_shifts"))) == []
+
+
+def test_family_and_leaders_have_no_carer_page_for_it(client, story, call):
+    for person in (story.sian, story.rhian):
+        client.force_login(person)
+        assert client.get(reverse("carer:help", args=[call.pk])).status_code == 404
 
 
 def test_another_circles_carer_never_sees_it(client, story, call):

@@ -1,5 +1,7 @@
 """Signing in, landing on the right page, and each person's own settings."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -43,21 +45,24 @@ def home(request: Request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sign_in_link(request: HttpRequest) -> HttpResponse:
-    """Ask for a sign-in link by email: for people who will never keep a password."""
+    """Ask for a sign-in link by email: for people who will never keep a password. The link
+    leads on to the page they were going to (`next`), as a password sign-in does."""
     form = SignInLinkForm(request.POST or None)
+    going_to = back_to(request, "account:home", source=request.POST or request.GET)
     if request.method == "POST" and form.is_valid():
         person = Person.objects.filter(
             email__iexact=form.cleaned_data["email"], is_active=True
         ).first()
         if person is not None:
-            _send_link(request, person)
+            _send_link(request, person, going_to)
         # The same answer whether or not we know the address: nobody can probe for accounts.
         return render(request, "account/link_sent.html", {"email": form.cleaned_data["email"]})
-    return render(request, "account/link_request.html", {"form": form})
+    return render(request, "account/link_request.html", {"form": form, "next": going_to})
 
 
-def _send_link(request: HttpRequest, person: Person) -> None:
-    link = request.build_absolute_uri(reverse("account:sign_in_confirm") + get_query_string(person))
+def _send_link(request: HttpRequest, person: Person, going_to: str) -> None:
+    query = f"{get_query_string(person)}&{urlencode({'next': going_to})}"
+    link = request.build_absolute_uri(reverse("account:sign_in_confirm") + query)
     with translation.override(person.language):
         send_mail(
             subject=_("Your link to sign in to Care Circles"),
@@ -72,14 +77,18 @@ def sign_in_confirm(request: HttpRequest) -> HttpResponse:
     """The link opens a page with one button; only pressing it (a POST) signs in and uses
     the link up, so a mail scanner that follows links cannot spend it."""
     if request.method == "GET":
-        return render(request, "account/link_confirm.html", {"sesame": request.GET.get("sesame")})
+        context = {
+            "sesame": request.GET.get("sesame"),
+            "next": back_to(request, "account:home", source=request.GET),
+        }
+        return render(request, "account/link_confirm.html", context)
     person = get_user(request.POST.get("sesame", ""))
     if person is None:
         messages.error(request, _("That link has expired or was already used. Ask for a new one."))
         return redirect("account:sign_in_link")
     login(request, person, backend="sesame.backends.ModelBackend")
     translation.activate(person.language)
-    return redirect("account:home")
+    return redirect(back_to(request, "account:home"))
 
 
 @require_POST

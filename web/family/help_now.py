@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from circles.models import Notification
+from circles import notify
+from circles.models import Notification, NotificationKind
 from rota import services
 from rota.models import Assignment, HelpRequest, HelpStatus
 from web.family.access import access_client, access_help_request
@@ -99,7 +100,9 @@ def _status_context(help_request: HelpRequest) -> dict[str, object]:
     ]
     steps.sort(key=lambda step: step[1])
     # How many carers were asked: each was sent one message about this call.
-    asked = Notification.objects.filter(key=f"help-needed:{help_request.pk}").count()
+    asked = Notification.objects.filter(
+        key=notify.help_key(NotificationKind.HELP_NEEDED, help_request.pk)
+    ).count()
     over = help_request.shift.end <= timezone.now()
     return {
         "help_request": help_request,
