@@ -78,7 +78,7 @@ def topics_for(roles: Iterable[str], *, coordinator: bool = False) -> list[Topic
     Coordinators also hear of their people's checks running out."""
     wanted = {topic for role in roles for topic in TOPICS_OF_ROLE.get(role, [])}
     if coordinator:
-        wanted |= {Topic.ALERTS, Topic.CHECKS}
+        wanted.add(Topic.CHECKS)
     return [topic for topic in Topic if topic in wanted]
 
 

@@ -108,7 +108,11 @@ def test_the_topics_shown_are_those_of_the_persons_roles():
     ]
     assert topics_for([Role.FAMILY]) == [Topic.HELP, Topic.MY_VISITS]
     assert topics_for([Role.TEAM_LEADER]) == [Topic.HELP, Topic.ALERTS]
-    assert topics_for([], coordinator=True) == [Topic.ALERTS, Topic.CHECKS]
+    assert topics_for([Role.TEAM_LEADER], coordinator=True) == [
+        Topic.HELP,
+        Topic.ALERTS,
+        Topic.CHECKS,
+    ]
     assert topics_for([Role.FAMILY, Role.TEAM_LEADER]) == [
         Topic.HELP,
         Topic.MY_VISITS,

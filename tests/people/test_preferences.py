@@ -168,3 +168,12 @@ def test_reminders_are_turned_on_only_by_a_signed_in_post(client, ana):
     client.logout()
     assert client.post("/me/reminders/")["Location"].startswith("/sign-in/")
     assert not channels_for(ana, NotificationKind.VISIT_SOON)
+
+
+def test_a_coordinator_also_chooses_how_checks_running_out_reach_them(client, nerys, no_push):
+    client.force_login(nerys)
+    assert list(topics_shown(client.get("/me/").content.decode())) == [
+        "Calls for help",
+        "Circle alerts",
+        "Checks and training running out",
+    ]

@@ -105,6 +105,10 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# The settings kept on the person; channels are kept per topic (circles.channels).
+PERSON_FIELDS = ["language", "quiet_from", "quiet_until"]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: Request) -> HttpResponse:
@@ -139,9 +143,6 @@ def preferences(request: Request) -> HttpResponse:
     return render(
         request, "account/preferences.html", {"form": form, "push_offered": push_offered()}
     )
-
-
-PERSON_FIELDS = ["language", "quiet_from", "quiet_until"]
 
 
 @login_required
