@@ -220,6 +220,21 @@ class NotificationKind(models.TextChoices):
     UNFAMILIAR_CARER = "unfamiliar_carer", _("Someone new is coming")
     OFFER_UNTAKEN = "offer_untaken", _("Nobody has taken your offered visit yet")
     CREDENTIAL_EXPIRING = "credential_expiring", _("A check or training expires soon")
+    VISITS_TOMORROW = "visits_tomorrow", _("Your visits tomorrow")
+    VISIT_SOON = "visit_soon", _("Your next visit is in an hour")
+
+
+class Topic(models.TextChoices):
+    """The kinds of message as a person thinks of them, when choosing how each reaches them.
+    Every NotificationKind belongs to one (circles.channels.TOPIC_OF)."""
+
+    HELP = "help", _("Calls for help")
+    COVER = "cover", _("Visits needing cover")
+    SWAPS = "swaps", _("Swaps")
+    MY_VISITS = "my_visits", _("Changes to visits")
+    REMINDERS = "reminders", _("Reminders before my visits")
+    ALERTS = "alerts", _("Circle alerts")
+    CHECKS = "checks", _("Checks and training running out")
 
 
 class Notification(models.Model):
@@ -250,7 +265,13 @@ class Notification(models.Model):
     class Meta:
         verbose_name = _("notification")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["person", "-created_at"])]
+        indexes = [
+            models.Index(fields=["person", "-created_at"]),
+            # The unread count on every page: only the few unread rows are indexed.
+            models.Index(
+                fields=["person"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["person", "key"], name="notification_once_per_key"),
             choices_constraint("kind", NotificationKind, "notification_kind_valid"),
@@ -258,3 +279,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.title}"
+
+
+class ChannelChoice(models.Model):
+    """How one person takes one topic's messages beyond the app, where they changed it from
+    the topic's default (circles.channels.DEFAULTS). No row: the default.
+
+    A row per chosen topic, not columns on Person: the topics belong with the kinds of
+    message up here in circles, and a new topic needs no change to every person.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_choices"
+    )
+    topic = models.CharField(max_length=12, choices=Topic.choices)
+    email = models.BooleanField(_("email"))
+    push = models.BooleanField(_("phone"))
+
+    class Meta:
+        verbose_name = _("choice of channels")
+        verbose_name_plural = _("choices of channels")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "topic"], name="channelchoice_one_per_topic"),
+            choices_constraint("topic", Topic, "channelchoice_topic_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_topic_display()}"

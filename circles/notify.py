@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from circles.channels import Channels, channels_for, wanting
 from circles.models import Circle, Notification, NotificationKind
 from people.models import Person
 from people.push import send_push
@@ -124,28 +125,31 @@ def deliver(notification_id: int) -> bool:
     person = notification.person
     if not notification.urgent and in_quiet_hours(person, timezone.now()):
         return False  # deliver_pending sends it when their quiet hours are over
+    # Which channels the person chose for this kind (circles.channels); the app has it anyway.
+    channels = channels_for(person, notification.kind)
     if is_gathered(notification):
-        return deliver_gathered(person)
-    push(notification)
-    return person.notify_by_email and email(notification)
+        return deliver_gathered(person, channels)
+    if channels.push:
+        push(notification)
+    return channels.email and email(notification)
 
 
 def is_gathered(notification: Notification) -> bool:
     return notification.kind == GATHERED and not notification.urgent
 
 
-def deliver_gathered(person: Person) -> bool:
+def deliver_gathered(person: Person, channels: Channels) -> bool:
     """Everything routine waiting for the person, in one email and one push, unless one
     went out less than GATHER_MINUTES ago (deliver_pending sends it when that is over).
     Returns whether this call emailed."""
     if (
         settings.VAPID_PRIVATE_KEY
-        and person.notify_by_push
+        and channels.push
         and (pushed := _claim_gathered(person, "pushed_at"))
     ):
         title, body, link = _gathered_message(person, pushed)
         send_push(person, title=title, body=body, url=link)
-    if not person.notify_by_email:
+    if not channels.email:
         return False
     emailed = _claim_gathered(person, "emailed_at")
     if not emailed:
@@ -197,13 +201,9 @@ def _gathered_message(person: Person, notifications: list[Notification]) -> tupl
 def deliver_pending() -> int:
     """Send what is still due: routine messages that waited out quiet hours, and any whose
     delivery a crash or a down broker lost. Returns how many were emailed."""
-    due = Q(emailed_at__isnull=True, person__notify_by_email=True)
+    due = Q(emailed_at__isnull=True) & wanting("email")
     if settings.VAPID_PRIVATE_KEY:
-        due |= Q(
-            pushed_at__isnull=True,
-            person__notify_by_push=True,
-            person__push_subscriptions__isnull=False,
-        )
+        due |= Q(pushed_at__isnull=True, person__push_subscriptions__isnull=False) & wanting("push")
     pending = (
         Notification.objects.filter(due, created_at__gte=timezone.now() - STALE_AFTER)
         .values_list("pk", flat=True)
@@ -287,7 +287,7 @@ def push(notification: Notification) -> int:
     a nudge, and the app and the email carry the message.
     """
     person = notification.person
-    if not settings.VAPID_PRIVATE_KEY or not person.notify_by_push:
+    if not settings.VAPID_PRIVATE_KEY:
         return 0
     claimed = Notification.objects.filter(pk=notification.pk, pushed_at__isnull=True).update(
         pushed_at=timezone.now()

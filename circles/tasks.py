@@ -10,6 +10,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from circles import alerts, fanout, notify
+from circles import reminders as visit_reminders
 from circles.models import Circle
 from rota.models import Action, AuditEvent
 
@@ -74,6 +75,12 @@ def escalate_help_requests() -> int:
 def reminders() -> int:
     """Every hour: offered visits still untaken a day ahead, checks running out."""
     return alerts.remind_untaken_offers() + alerts.remind_expiring_credentials()
+
+
+@shared_task(**RETRIED)
+def remind_visits() -> int:
+    """Every few minutes: reminders before carers' visits, for those who turned them on."""
+    return visit_reminders.remind_visits()
 
 
 # A mail server that is down is retried too: nothing was sent, the claim was given back.

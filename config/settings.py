@@ -181,6 +181,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "circles.tasks.reminders",
         "schedule": crontab(minute=15),
     },
+    # Carers' own reminders: tomorrow's visits from 18:00, each visit an hour before.
+    "remind-visits": {
+        "task": "circles.tasks.remind_visits",
+        "schedule": 300.0,
+    },
     # Routine messages held back by quiet hours, and any a crash left unsent.
     "deliver-pending-notifications": {
         "task": "circles.tasks.deliver_pending",

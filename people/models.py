@@ -55,10 +55,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
         related_name="people",
         help_text=_("Staff with an organisation are its coordinators in the admin."),
     )
-    # How they like to hear from us (docs/design.md, Who hears what): the in-app list always; email
-    # and push as they choose; nothing routine in their quiet hours (urgent messages ignore them).
-    notify_by_email = models.BooleanField(_("send me emails"), default=True)
-    notify_by_push = models.BooleanField(_("send to my phone"), default=True)
+    # Nothing routine in their quiet hours; urgent messages ignore them. Which kinds of message
+    # also come by email and to their phone is their choice per topic (circles.channels).
     quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
     quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
     # The secret in this person's calendar feed address; a new one revokes the old address.

@@ -31,14 +31,15 @@ GONE = (404, 410)
 
 def send_push(person: Person, *, title: str, body: str, url: str, urgent: bool = False) -> int:
     """Send a message to each phone the person opted in; returns how many push services
-    took it. Nothing is sent without VAPID keys or when the person turned push off.
+    took it. Nothing is sent without VAPID keys; whether this message goes to the person's
+    phones at all is their choice per kind, asked by the caller (circles.notify).
 
     `title` and `body` are already in the person's language; `url` is where tapping the
     message leads, best a path on this site. A subscription that is gone is forgotten; any
     other failure is logged and that phone skipped, so one broken phone never stops the
     others (nor the email that goes with an alert).
     """
-    if not settings.VAPID_PRIVATE_KEY or not person.notify_by_push:
+    if not settings.VAPID_PRIVATE_KEY:
         return 0
     subscriptions = list(PushSubscription.objects.filter(person=person))
     if not subscriptions:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy
 
+from circles import channels
 from circles.models import Notification, Role
 from circles.permissions import active_memberships, clients_of
 from people.models import Person
@@ -57,8 +58,15 @@ def nav_for(person: Person) -> list[NavItem]:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """Context processor: the signed-in person's menu and how many messages are unread."""
+    """Context processor: the signed-in person's menu, how many messages are unread, and
+    whether they have reminders on (asked only by a page that shows the one-tap button)."""
     if not request.user.is_authenticated:
-        return {"nav": [], "unread": 0}
-    unread = Notification.objects.filter(person=request.user, read_at__isnull=True).count()
-    return {"nav": nav_for(request.user), "unread": unread}
+        return {"nav": [], "unread": 0, "reminders_on": False}
+    person = request.user
+    # One count over the few unread rows (a partial index): it is on every page.
+    unread = Notification.objects.filter(person=person, read_at__isnull=True).count()
+    return {
+        "nav": nav_for(person),
+        "unread": unread,
+        "reminders_on": SimpleLazyObject(lambda: channels.reminders_on(person)),
+    }

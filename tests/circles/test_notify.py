@@ -11,7 +11,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
 from circles import notify
-from circles.models import Notification, NotificationKind
+from circles.channels import Channels, choose, turn_on_reminders
+from circles.models import Notification, NotificationKind, Topic
 from people.models import Language
 from tests.factories import PersonFactory
 
@@ -129,14 +130,69 @@ def test_an_urgent_email_ignores_quiet_hours(time_machine, rhian):
     assert len(mail.outbox) == 1
 
 
-def test_nobody_is_emailed_who_turned_email_off(rhian):
-    rhian.notify_by_email = False
-    rhian.save()
+def test_nobody_is_emailed_who_turned_email_off_for_that_topic(rhian):
+    choose(rhian, {Topic.ALERTS: Channels(email=False, push=True)})
     notification = tell(rhian, urgent=True)
     assert notify.deliver(notification.pk) is False
     assert notify.deliver_pending() == 0
     assert mail.outbox == []
     assert Notification.objects.filter(person=rhian).exists()  # still in the app
+
+
+def test_email_turned_off_for_one_topic_still_comes_for_the_others(rhian):
+    choose(rhian, {Topic.ALERTS: Channels(email=False, push=True)})
+    help_escalated = notify.notify(
+        rhian,
+        NotificationKind.HELP_ESCALATED,
+        key="help-escalated:1",
+        title="Nobody has answered Gwen's call for help",
+        body="",
+        link="/leaders/",
+        urgent=True,
+    )
+    assert notify.deliver(help_escalated.pk) is True
+    assert [email.subject for email in mail.outbox] == ["Nobody has answered Gwen's call for help"]
+
+
+def test_held_back_messages_are_sent_later_only_by_the_channels_chosen(time_machine, rhian):
+    time_machine.move_to(LATE, tick=False)
+    choose(rhian, {Topic.ALERTS: Channels(email=False, push=False)})
+    tell(rhian)
+    tell(rhian, key="state-change:2")
+
+    time_machine.move_to(LATE.replace(hour=7) + timedelta(days=1), tick=False)
+    assert notify.deliver_pending() == 0
+    assert mail.outbox == []
+
+
+def test_nothing_is_pushed_to_a_person_who_turned_the_phone_off_for_that_topic(request, rhian):
+    service = request.getfixturevalue("push_service")
+    request.getfixturevalue("vapid")
+    Phone().subscribe(rhian, service.url("/push/rhian-phone"))
+    choose(rhian, {Topic.ALERTS: Channels(email=True, push=False)})
+    notification = tell(rhian, urgent=True)
+
+    notify.deliver(notification.pk)
+    notify.deliver_pending()
+
+    assert service.received == []
+    assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert notification.pushed_at is None
+
+
+def test_a_reminder_goes_only_by_the_channels_the_carer_turned_on(ana):
+    turn_on_reminders(ana, push=False)
+    reminder = notify.notify(
+        ana,
+        NotificationKind.VISIT_SOON,
+        key="visit-soon:1",
+        title="Your visit to Gwen starts at 08:00",
+        body="",
+        link="/shifts/",
+    )
+    assert notify.deliver(reminder.pk) is True
+    assert len(mail.outbox) == 1
 
 
 def test_stale_news_is_not_emailed_late(time_machine, rhian):

@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from py_vapid import Vapid
 
+from circles.channels import Channels, channels_for, choose
+from circles.models import NotificationKind, Topic
 from people.models import PushSubscription
 from people.push import PUSH_TTL, send_push
 from tests.factories import PersonFactory
@@ -245,14 +247,6 @@ def test_nothing_is_pushed_without_vapid_keys(settings, ana, anas_phone, push_se
     assert push_service.received == []
 
 
-def test_nothing_is_pushed_to_a_person_who_turned_it_off(vapid, ana, anas_phone, push_service):
-    ana.notify_by_push = False
-    ana.save(update_fields=["notify_by_push"])
-
-    assert help_now(ana) == 0
-    assert push_service.received == []
-
-
 # --- Opting a phone in and out -------------------------------------------------------------
 
 
@@ -272,8 +266,8 @@ def post_json(client, url: str, data) -> object:
     return client.post(url, json.dumps(data), content_type="application/json")
 
 
-def test_opting_in_stores_this_phone_and_turns_push_on(client):
-    ana = PersonFactory(notify_by_push=False)
+def test_opting_in_stores_this_phone(client, vapid):
+    ana = PersonFactory()
     client.force_login(ana)
     phone = Phone()
 
@@ -285,11 +279,28 @@ def test_opting_in_stores_this_phone_and_turns_push_on(client):
     assert stored.person == ana
     assert unb64url(stored.p256dh) == public_point(phone.key)
     assert unb64url(stored.auth) == phone.auth
-    ana.refresh_from_db()
-    assert ana.notify_by_push
 
 
-def test_opting_in_twice_keeps_one_subscription(client, ana):
+def test_opting_in_after_turning_the_phone_off_everywhere_turns_it_back_on(client, vapid, ana):
+    choose(ana, {topic: Channels(email=True, push=False) for topic in Topic})
+    client.force_login(ana)
+
+    post_json(client, "/push/subscribe/", browser_subscription(Phone(), FCM))
+
+    assert channels_for(ana, NotificationKind.HELP_NEEDED).push
+
+
+def test_a_site_without_vapid_keys_takes_no_phones(client, ana, settings):
+    settings.VAPID_PRIVATE_KEY = settings.VAPID_PUBLIC_KEY = ""
+    client.force_login(ana)
+
+    response = post_json(client, "/push/subscribe/", browser_subscription(Phone(), FCM))
+
+    assert response.status_code == 404
+    assert not PushSubscription.objects.exists()
+
+
+def test_opting_in_twice_keeps_one_subscription(client, ana, vapid):
     client.force_login(ana)
     phone = Phone()
 
@@ -299,7 +310,7 @@ def test_opting_in_twice_keeps_one_subscription(client, ana):
     assert PushSubscription.objects.filter(endpoint=FCM).count() == 1
 
 
-def test_a_phone_handed_to_someone_else_alerts_only_its_new_owner(client, ana):
+def test_a_phone_handed_to_someone_else_alerts_only_its_new_owner(client, ana, vapid):
     Phone().subscribe(ana, FCM)
     ben = PersonFactory()
     client.force_login(ben)
@@ -322,7 +333,9 @@ def test_a_phone_handed_to_someone_else_alerts_only_its_new_owner(client, ana):
         pytest.param(lambda s: [s], id="a list"),
     ],
 )
-def test_a_subscription_that_makes_no_sense_is_refused_and_nothing_stored(client, ana, change):
+def test_a_subscription_that_makes_no_sense_is_refused_and_nothing_stored(
+    client, ana, change, vapid
+):
     client.force_login(ana)
 
     response = post_json(client, "/push/subscribe/", change(browser_subscription(Phone(), FCM)))
@@ -332,7 +345,7 @@ def test_a_subscription_that_makes_no_sense_is_refused_and_nothing_stored(client
     assert not PushSubscription.objects.exists()
 
 
-def test_a_body_that_is_not_json_is_refused(client, ana):
+def test_a_body_that_is_not_json_is_refused(client, ana, vapid):
     client.force_login(ana)
 
     response = client.post("/push/subscribe/", "endpoint=x", content_type="text/plain")
@@ -341,7 +354,7 @@ def test_a_body_that_is_not_json_is_refused(client, ana):
     assert not PushSubscription.objects.exists()
 
 
-def test_opting_in_needs_a_signed_in_person_and_a_post(client, ana):
+def test_opting_in_needs_a_signed_in_person_and_a_post(client, ana, vapid):
     anonymous = post_json(client, "/push/subscribe/", browser_subscription(Phone(), FCM))
     client.force_login(ana)
     fetched = client.get("/push/subscribe/")
@@ -351,7 +364,7 @@ def test_opting_in_needs_a_signed_in_person_and_a_post(client, ana):
     assert not PushSubscription.objects.exists()
 
 
-def test_opting_in_is_protected_from_other_sites(ana):
+def test_opting_in_is_protected_from_other_sites(ana, vapid):
     from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)

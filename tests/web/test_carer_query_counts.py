@@ -48,8 +48,9 @@ def fill(story, n: int) -> dict:
 PAGES = {
     # page: (url, queries)
     # My shifts reads the carer's checks only when one of their visits needs one (rules'
-    # check_many, as check always has): Ana's own visits here need none.
-    "my_shifts": (lambda made: reverse("carer:my_shifts"), 6),
+    # check_many, as check always has): Ana's own visits here need none. One more asks
+    # whether she has reminders on, for the one-tap button.
+    "my_shifts": (lambda made: reverse("carer:my_shifts"), 7),
     "needs_cover": (lambda made: reverse("carer:needs_cover"), 9),
     "board": (lambda made: reverse("carer:board"), 10),
     "swap": (lambda made: reverse("carer:swap", args=[made["anas"][2].pk]), 9),

@@ -8,8 +8,10 @@ import pytest
 from django.core import mail
 
 from circles import alerts, notify
+from circles.channels import turn_on_reminders
 from circles.fanout import tell_people
 from circles.models import Notification, NotificationKind
+from circles.reminders import remind_visits
 from rota import services
 from rota.models import AuditEvent
 from tests.factories import CredentialFactory, CredentialTypeFactory
@@ -61,6 +63,11 @@ def every_kind(frozen_now, circle, gwen, tom, sian, ana, ben, cat, rhian, owain,
     alerts.ask_carers_for_help(call.pk)
     frozen_now.shift(timedelta(minutes=10))
     alerts.escalate_help_requests()
+    # Ana asked for reminders: at 18:00, tomorrow's visits, and her visit at 18:30.
+    turn_on_reminders(ana, push=False)
+    place(visit(tom, at(4, 18, 30), hours=0.5), ana)
+    frozen_now.move_to(at(4, 18))
+    remind_visits()
 
 
 def test_every_kind_of_message_is_made_with_a_link_its_reader_can_open(client, every_kind):

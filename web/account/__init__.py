@@ -23,6 +23,7 @@ urlpatterns = [
     path("sign-in/link/", views.sign_in_link, name="sign_in_link"),
     path("sign-in/link/go/", views.sign_in_confirm, name="sign_in_confirm"),
     path("me/", views.preferences, name="preferences"),
+    path("me/reminders/", views.reminders_on, name="reminders_on"),
     path("messages/", views.inbox, name="inbox"),
     path("language/", views.switch_language, name="switch_language"),
     # Each person's shifts in their phone's calendar, at a secret address.

@@ -1,8 +1,13 @@
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from circles.channels import Channels
+from circles.models import Topic
 from people.models import Language
 
 
@@ -13,10 +18,44 @@ class SignInLinkForm(forms.Form):
     )
 
 
+# What each topic brings, in a line under its name on the settings page.
+TOPIC_HINTS: dict[Topic, str | Promise] = {
+    Topic.HELP: _("Someone needs help now."),
+    Topic.COVER: _("Visits in your circle that you could take."),
+    Topic.SWAPS: _("A colleague offers to swap a visit with you."),
+    Topic.MY_VISITS: _("Who is coming, and visits changed or cancelled."),
+    Topic.REMINDERS: _(
+        "At 18:00 the evening before, the visits you have tomorrow; and each visit an hour "
+        "before it starts. Off until you turn them on."
+    ),
+    Topic.ALERTS: _("A circle you lead is not coping, or is coping again."),
+    Topic.CHECKS: _("A check or training running out within 30 days."),
+}
+# Changes to visits mean one thing to a carer and another to a family.
+CARERS_VISITS_HINT = _(
+    "Your visits taken by someone, no longer yours, not needed or cancelled; your offered "
+    "visit still untaken."
+)
+FAMILYS_VISITS_HINT = _("Who is coming, someone new, and visits cancelled.")
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    """One topic on the settings page: its name, what it brings, and its two boxes."""
+
+    topic: Topic
+    hint: str | Promise
+    email: forms.BoundField
+    push: forms.BoundField | None
+
+
 class PreferencesForm(forms.Form):
+    """Language, the channels of each topic the person hears of, and quiet hours.
+
+    The phone boxes are there only when the site can push (settings.VAPID_PRIVATE_KEY).
+    """
+
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    notify_by_email = forms.BooleanField(label=_("Send me emails"), required=False)
-    notify_by_push = forms.BooleanField(label=_("Send alerts to my phone"), required=False)
     quiet_from = forms.TimeField(
         label=_("Quiet hours from"),
         required=False,
@@ -26,6 +65,47 @@ class PreferencesForm(forms.Form):
     quiet_until = forms.TimeField(
         label=_("Quiet hours until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
+
+    def __init__(
+        self,
+        *args: Any,
+        topics: Sequence[Topic],
+        channels: dict[Topic, Channels],
+        push: bool,
+        hints: dict[Topic, str | Promise] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.topics, self.channels, self.push = list(topics), channels, push
+        self.hints = {**TOPIC_HINTS, **(hints or {})}
+        for topic in self.topics:
+            self.fields[f"{topic}_email"] = forms.BooleanField(
+                label=_("Email"), required=False, initial=channels[topic].email
+            )
+            if push:
+                self.fields[f"{topic}_push"] = forms.BooleanField(
+                    label=_("Phone"), required=False, initial=channels[topic].push
+                )
+
+    def topic_rows(self) -> Iterator[TopicRow]:
+        for topic in self.topics:
+            yield TopicRow(
+                topic=topic,
+                hint=self.hints[topic],
+                email=self[f"{topic}_email"],
+                push=self[f"{topic}_push"] if self.push else None,
+            )
+
+    def chosen_channels(self) -> dict[Topic, Channels]:
+        """The topics shown, as chosen; where the phone was not offered, it stays as it was."""
+        data = self.cleaned_data
+        return {
+            topic: Channels(
+                email=data[f"{topic}_email"],
+                push=data[f"{topic}_push"] if self.push else self.channels[topic].push,
+            )
+            for topic in self.topics
+        }
 
     def clean(self) -> dict[str, Any]:
         super().clean()

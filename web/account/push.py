@@ -18,13 +18,19 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from people.models import Person, PushSubscription
+from circles import channels
+from people.models import PushSubscription
 from web.http import Request
 
 HTTPS_ONLY = URLValidator(schemes=["https"])
 # The endpoint column is a URLField declared with its max_length (people.models).
 ENDPOINT_MAX_LENGTH = cast(int, PushSubscription._meta.get_field("endpoint").max_length)
 BASE64URL = re.compile(r"[A-Za-z0-9_-]{1,200}={0,2}")
+
+
+def push_offered() -> bool:
+    """Whether this site can push at all: without VAPID keys, phones are not offered."""
+    return bool(settings.VAPID_PRIVATE_KEY)
 
 
 @require_GET
@@ -38,6 +44,8 @@ def public_key(request: HttpRequest) -> JsonResponse:
 def subscribe(request: Request) -> JsonResponse:
     """Store this phone's subscription: {endpoint, keys: {p256dh, auth}} as the browser
     gives it. A phone that was someone else's before is theirs no longer."""
+    if not push_offered():
+        raise Http404  # the site cannot push: there is nothing to opt in to
     data = _json(request)
     keys = data.get("keys")
     if not isinstance(keys, dict):
@@ -51,8 +59,7 @@ def subscribe(request: Request) -> JsonResponse:
     PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"person": request.user, "p256dh": p256dh, "auth": auth}
     )
-    # Pressing "Send alerts to this phone" is a clear wish to have them.
-    Person.objects.filter(pk=request.user.pk, notify_by_push=False).update(notify_by_push=True)
+    channels.push_again(request.user)
     return JsonResponse({"message": _("Alerts will come to this phone.")}, status=201)
 
 

@@ -12,15 +12,24 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from sesame.utils import get_query_string, get_user
 
-from circles.models import Notification
+from circles import channels
+from circles.channels import topics_for
+from circles.models import Notification, Role, Topic
 from people.models import Language, Person
-from web.account.forms import PreferencesForm, SignInLinkForm
+from web.account.forms import (
+    CARERS_VISITS_HINT,
+    FAMILYS_VISITS_HINT,
+    PreferencesForm,
+    SignInLinkForm,
+)
+from web.account.push import push_offered
 from web.http import Request, back_to
-from web.navigation import nav_for
+from web.navigation import nav_for, roles_of
 
 
 @login_required
@@ -96,33 +105,68 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# The settings kept on the person; channels are kept per topic (circles.channels).
+PERSON_FIELDS = ["language", "quiet_from", "quiet_until"]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: Request) -> HttpResponse:
+    """Language, how each topic of message reaches the person, and quiet hours."""
     person = request.user
-    initial = {
-        field: getattr(person, field)
-        for field in ("language", "notify_by_email", "notify_by_push", "quiet_from", "quiet_until")
-    }
-    form = PreferencesForm(request.POST or None, initial=initial)
+    roles = roles_of(person)
+    hints: dict[Topic, str | Promise] = {}
+    if Role.CARER in roles:
+        hints[Topic.MY_VISITS] = CARERS_VISITS_HINT
+        if Role.FAMILY in roles:
+            hints[Topic.MY_VISITS] = f"{CARERS_VISITS_HINT} {FAMILYS_VISITS_HINT}"
+    elif Role.FAMILY in roles:
+        hints[Topic.MY_VISITS] = FAMILYS_VISITS_HINT
+    form = PreferencesForm(
+        request.POST or None,
+        initial={field: getattr(person, field) for field in PERSON_FIELDS},
+        topics=topics_for(roles, coordinator=person.is_coordinator),
+        channels=channels.choices_of(person),
+        push=push_offered(),
+        hints=hints,
+    )
     if request.method == "POST" and form.is_valid():
-        for field, value in form.cleaned_data.items():
-            setattr(person, field, value)
-        person.save(update_fields=list(form.cleaned_data))
+        for field in PERSON_FIELDS:
+            setattr(person, field, form.cleaned_data[field])
+        person.save(update_fields=PERSON_FIELDS)
+        channels.choose(person, form.chosen_channels())
         translation.activate(person.language)
         response = redirect("account:preferences")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language)
         messages.success(request, _("Saved."))
         return response
-    return render(request, "account/preferences.html", {"form": form})
+    return render(
+        request, "account/preferences.html", {"form": form, "push_offered": push_offered()}
+    )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
+def reminders_on(request: Request) -> HttpResponse:
+    """The one tap that turns on reminders before the person's visits, from their settings
+    or their shifts: by email, and to their phone where the site can push."""
+    channels.turn_on_reminders(request.user, push=push_offered())
+    messages.success(
+        request,
+        _(
+            "Reminders are on: your visits tomorrow at 18:00 the evening before, and each "
+            "visit an hour before. You can turn them off in My settings."
+        ),
+    )
+    return redirect(back_to(request, "account:preferences"))
+
+
+@login_required
+@require_GET
 def inbox(request: Request) -> HttpResponse:
-    """The person's messages, newest first; opening the page is not reading them all."""
+    """The person's messages, newest first. Opening the page reads them: those unread until
+    now are marked new this once, and the count in the menu goes."""
     mine = Notification.objects.filter(person=request.user)
-    if request.method == "POST":
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("account:inbox")
-    return render(request, "account/inbox.html", {"notifications": mine[:50]})
+    notifications = list(mine[:50])
+    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "account/inbox.html", {"notifications": notifications})
