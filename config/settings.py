@@ -71,6 +71,8 @@ TEMPLATES = [
                 # The calls for help pinned at the top of every carer page.
                 "web.carer.help_now.pinned",
             ],
+            # Phone numbers as tap-to-call links, in any template: {{ text|phone_links }}.
+            "builtins": ["web.phones"],
         },
     },
 ]

@@ -46,7 +46,7 @@ def test_on_the_day_itself_the_card_says_how_to_get_in_and_who_to_phone(client, 
     page = client.get(reverse("carer:my_shifts")).text
 
     assert page.count("Key safe by the back door: 1966.") == 1
-    assert page.count("Sian (daughter) 07700 900123") == 1
+    assert page.count('Sian (daughter) <a class="tel" href="tel:07700900123">07700 900123</a>') == 1
     assert page.index("Key safe") < page.index("Thursday tea")
 
 

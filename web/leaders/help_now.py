@@ -11,7 +11,6 @@ from rota import services
 from rota.models import HelpRequest
 from web.http import Outcome, Request, answer, attempt, back_to
 from web.leaders.access import access_help_request
-from web.leaders.queries import LeaderCall, phone_pieces
 
 
 @login_required
@@ -37,9 +36,8 @@ def acknowledge_help(request: Request, request_id: int) -> HttpResponse:
     )
 
 
-def _call(help_request: HelpRequest) -> LeaderCall:
+def _call(help_request: HelpRequest) -> HelpRequest:
     """The call's card as it stands now."""
-    fresh = HelpRequest.objects.select_related(
+    return HelpRequest.objects.select_related(
         "client__circle", "raised_by", "acknowledged_by", "shift"
     ).get(pk=help_request.pk)
-    return LeaderCall(fresh, phone_pieces(fresh.client.who_to_phone))

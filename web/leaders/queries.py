@@ -6,7 +6,6 @@ The dashboard reads a fixed number of queries however many circles it shows
 of each carer for each visit that needs cover: the rules' own answer, not a copy of it.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -134,25 +133,6 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
 
 # --- calls for help -----------------------------------------------------------------------------
 
-# A phone number inside free text such as "Sian (daughter) 07700 900123".
-PHONE_NUMBER = re.compile(r"\+?\d[\d ()-]{5,}\d")
-
-
-@dataclass(frozen=True)
-class LeaderCall:
-    """A call for help escalated to the team leaders, as their pages pin it: the client's
-    "who to phone" in pieces, each (words, number to dial or ""), so the numbers are
-    tap-to-call links."""
-
-    request: HelpRequest
-    who_to_phone: list[tuple[str, str]]
-
-    @property
-    def raised_by_dial(self) -> str:
-        """The number to dial for whoever raised it, "" if none is known."""
-        raised_by = self.request.raised_by
-        return dial(raised_by.phone) if raised_by else ""
-
 
 def waiting_for_help(circle_ids: Sequence[int], now: datetime) -> list[HelpRequest]:
     """Calls for help of these circles' clients no carer has said yes to, their visit not
@@ -166,32 +146,12 @@ def waiting_for_help(circle_ids: Sequence[int], now: datetime) -> list[HelpReque
     )
 
 
-def escalated_calls(rows: Sequence[CircleRow]) -> list[LeaderCall]:
+def escalated_calls(rows: Sequence[CircleRow]) -> list[HelpRequest]:
     """The calls waiting in these rows that went to the team leaders, oldest first: what the
     leaders' pages pin at the top."""
     escalated = (HelpStatus.ESCALATED, HelpStatus.ACKNOWLEDGED)
     requests = [r for row in rows for r in row.waiting if r.status in escalated]
-    requests.sort(key=lambda r: (r.raised_at, r.pk))
-    return [LeaderCall(r, phone_pieces(r.client.who_to_phone)) for r in requests]
-
-
-def dial(number: str) -> str:
-    """A phone number as a tel: link takes it: digits, and a leading + if any."""
-    return re.sub(r"[^\d+]", "", number)
-
-
-def phone_pieces(text: str) -> list[tuple[str, str]]:
-    """`text` in pieces, each (words, the number to dial, or "" for words between numbers)."""
-    pieces: list[tuple[str, str]] = []
-    last = 0
-    for found in PHONE_NUMBER.finditer(text):
-        if found.start() > last:
-            pieces.append((text[last : found.start()], ""))
-        pieces.append((found.group(), dial(found.group())))
-        last = found.end()
-    if last < len(text):
-        pieces.append((text[last:], ""))
-    return pieces
+    return sorted(requests, key=lambda r: (r.raised_at, r.pk))
 
 
 def _continuity_by_circle(circles: Sequence[Circle], now: datetime) -> dict[int, Continuity]:
