@@ -123,7 +123,7 @@ def deliver(notification_id: int) -> bool:
     if notification is None:
         return False
     person = notification.person
-    if not notification.urgent and in_quiet_hours(person, timezone.now()):
+    if not waits_for_no_one(notification) and in_quiet_hours(person, timezone.now()):
         return False  # deliver_pending sends it when their quiet hours are over
     # Which channels the person chose for this kind (circles.channels); the app has it anyway.
     channels = channels_for(person, notification.kind)
@@ -132,6 +132,12 @@ def deliver(notification_id: int) -> bool:
     if channels.push:
         push(notification)
     return channels.email and email(notification)
+
+
+def waits_for_no_one(notification: Notification) -> bool:
+    """Urgent messages ignore quiet hours; so does the reminder an hour before a visit,
+    which the person asked for and which is no use once the visit has begun."""
+    return notification.urgent or notification.kind == NotificationKind.VISIT_SOON
 
 
 def is_gathered(notification: Notification) -> bool:

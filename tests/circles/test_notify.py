@@ -11,6 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
 from circles import notify
+from circles.channels import turn_on_reminders
 from circles.channels import Channels, choose, turn_on_reminders
 from circles.models import Notification, NotificationKind, Topic
 from people.models import Language
@@ -128,6 +129,22 @@ def test_an_urgent_email_ignores_quiet_hours(time_machine, rhian):
     notification = tell(rhian, urgent=True)
     assert notify.deliver(notification.pk) is True
     assert len(mail.outbox) == 1
+
+
+def test_the_reminder_an_hour_before_a_visit_ignores_quiet_hours(time_machine, rhian):
+    turn_on_reminders(rhian, push=False)
+    time_machine.move_to(LATE.replace(hour=6) + timedelta(days=1), tick=False)
+    reminder = notify.notify(
+        rhian,
+        NotificationKind.VISIT_SOON,
+        key="visit-soon:1",
+        title=gettext_lazy("Your visit to %(client)s starts at %(start)s"),
+        body="",
+        params={"client": "Gwen", "start": "07:00"},
+        link="/shifts/",
+    )
+    assert notify.deliver(reminder.pk) is True
+    assert [m.subject for m in mail.outbox] == ["Your visit to Gwen starts at 07:00"]
 
 
 def test_nobody_is_emailed_who_turned_email_off_for_that_topic(rhian):
