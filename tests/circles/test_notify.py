@@ -11,7 +11,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
 from circles import notify
-from circles.channels import turn_on_reminders
 from circles.channels import Channels, choose, turn_on_reminders
 from circles.models import Notification, NotificationKind, Topic
 from people.models import Language
