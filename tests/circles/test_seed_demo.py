@@ -48,6 +48,9 @@ def test_seeds_a_mixed_organisation_once_and_prints_how_to_log_in() -> None:
         assert leaders.count() == 2
     # The same pair of team leaders supports both circles.
     assert Person.objects.filter(memberships__role=Role.TEAM_LEADER).distinct().count() == 2
+    # Everyone but the superuser is the organisation's, so its coordinator sees them in the
+    # admin and can put its carers on visits.
+    assert set(Person.objects.exclude(is_superuser=True)) == set(organisation.people.all())
 
     today = timezone.localdate()
     assert Credential.objects.filter(
