@@ -114,7 +114,9 @@ def test_a_team_leaders_pages_meet_the_policy(strict_phone, live_server, story):
 
 def test_the_coordinators_admin_meets_the_policy(strict_phone, live_server, story):
     page, console = strict_phone("nerys@example.org")
-    walk(page, console, live_server, ["/admin/"])
+    # The index, a list with dates to pick from, and a form with a search-as-you-type field.
+    paths = ["/admin/", "/admin/rota/shift/", "/admin/people/carerprofile/add/"]
+    walk(page, console, live_server, paths)
 
 
 def test_htmx_still_swaps_under_the_policy(strict_phone, live_server, story):
