@@ -315,6 +315,26 @@ def test_a_phone_cannot_name_an_address_inside_our_network(
 @pytest.mark.parametrize(
     "endpoint",
     [
+        "https://fcm.googleapis.com:99999/x",
+        "https://[::1/x",
+        "https://fcm.googleapis.com\\@127.0.0.1/x",
+        "https://xn--fcm-gla.googleapis.com/x",
+        "https://FCM.googleapis.com@10.0.0.1/x",
+    ],
+)
+def test_an_odd_endpoint_is_refused_in_plain_words(client, ana, vapid, endpoint):
+    client.force_login(ana)
+
+    response = post_json(client, "/push/subscribe/", browser_subscription(Phone(), endpoint))
+
+    assert response.status_code == 400
+    assert response.json()["message"]
+    assert not PushSubscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
         FCM,
         "https://updates.push.services.mozilla.com/wpush/v2/gAAAAA",
         "https://web.push.apple.com/QGuQyavXutnMejoHQ",
