@@ -29,6 +29,14 @@ def leads(person: Person, circle: Circle) -> bool:
     return active_memberships(person, Role.TEAM_LEADER).filter(circle=circle).exists()
 
 
+def coordinates(person: Person, other: Person) -> bool:
+    """A coordinator of the other person's organisation (or a superuser): who may read what
+    concerns that person but names no circle, such as time off across several circles."""
+    if person.is_superuser:
+        return True
+    return person.is_coordinator and person.organisation_id == other.organisation_id
+
+
 @rules.predicate
 def cares_in(person: Person, circle: Circle) -> bool:
     return active_memberships(person, Role.CARER).filter(circle=circle).exists()
