@@ -50,6 +50,25 @@ def speaks_for(person: Person, client: Client) -> bool:
     return active_memberships(person, Role.FAMILY).filter(client=client).exists()
 
 
+def leads_any(person: Person) -> bool:
+    """A team leader of some circle today, a coordinator, or a superuser: who the team
+    leaders' pages are for (each page then shows only the circles they lead)."""
+    if person.is_superuser or person.is_coordinator:
+        return True
+    return active_memberships(person, Role.TEAM_LEADER).exists()
+
+
+def cares_anywhere(person: Person) -> bool:
+    """A carer of some circle today: who the carers' pages and actions are for."""
+    return active_memberships(person, Role.CARER).exists()
+
+
+def speaks_for_anyone(person: Person) -> bool:
+    """The client, their representative or family, of some client: who the family pages
+    are for."""
+    return clients_of(person).exists()
+
+
 def circles_of(person: Person, role: str) -> QuerySet[Circle]:
     """The circles where the person has this role now: what their pages may show."""
     return Circle.objects.filter(

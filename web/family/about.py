@@ -2,7 +2,6 @@
 a say about new faces before they come ("no decisions about me without me")."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,13 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from people.models import CarerPreference, Client, Preference
 from rota import services
 from rota.familiarity import approve_new_face
-from web.family.access import access_carer, access_client, access_clients
+from web.family.access import access_carer, access_client, access_clients, family_required
 from web.family.forms import AboutMeForm
 from web.family.queries import carer_wishes, new_faces
 from web.http import Request, attempt, tell
 
 
-@login_required
+@family_required
 @require_GET
 def about(request: Request, client_id: int | None = None) -> HttpResponse:
     client, clients = access_clients(request.user, client_id)
@@ -27,7 +26,7 @@ def about(request: Request, client_id: int | None = None) -> HttpResponse:
     )
 
 
-@login_required
+@family_required
 @require_http_methods(["GET", "POST"])
 def edit_about(request: Request, client_id: int) -> HttpResponse:
     client = access_client(request.user, client_id)
@@ -43,7 +42,7 @@ def edit_about(request: Request, client_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@family_required
 @require_POST
 def fine_by_me(request: Request, client_id: int, carer_id: int) -> HttpResponse:
     """“That's fine”: the new carer may come; the prompt stops asking about them."""
@@ -64,7 +63,7 @@ def fine_by_me(request: Request, client_id: int, carer_id: int) -> HttpResponse:
     return _carers_changed(request, client)
 
 
-@login_required
+@family_required
 @require_POST
 def rather_not(request: Request, client_id: int, carer_id: int) -> HttpResponse:
     """“Rather not”: recorded, and the carer's visits to the client go back to the circle."""

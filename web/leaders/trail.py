@@ -6,7 +6,6 @@ names no circle (they care in several, and it released nothing) is shown only to
 coordinators of that carer's organisation: a leader elsewhere must not learn who is sick.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
@@ -19,13 +18,13 @@ from circles.trail import concerning, describe
 from people.models import Client, Person
 from rota.models import AuditEvent
 from web.http import Request
-from web.leaders.access import circles_led
+from web.leaders.access import circles_led, leader_required
 from web.leaders.forms import TrailFilter
 
 PER_PAGE = 50
 
 
-@login_required
+@leader_required
 @require_GET
 def trail(request: Request) -> HttpResponse:
     circles = circles_led(request.user).order_by("name", "pk")
