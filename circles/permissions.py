@@ -69,6 +69,24 @@ def speaks_for_anyone(person: Person) -> bool:
     return clients_of(person).exists()
 
 
+@rules.predicate
+def decides_for(person: Person, client: Client) -> bool:
+    """The client themselves or their representative: who says which carers are welcome and
+    what the client's likes and wishes say. Family see these and may suggest, no more."""
+    return person.pk in (client.person_id, client.representative_id)
+
+
+def deciders_for(client: Client) -> list[str]:
+    """The names of who decides for the client, for the family to ask: the client (when they
+    have their own log-in) and their representative."""
+    names = []
+    if client.person_id is not None:
+        names.append(client.preferred_name)
+    if client.representative is not None:
+        names.append(client.representative.get_short_name())
+    return names
+
+
 def circles_of(person: Person, role: str) -> QuerySet[Circle]:
     """The circles where the person has this role now: what their pages may show."""
     return Circle.objects.filter(
@@ -81,7 +99,8 @@ def clients_of(person: Person) -> QuerySet[Client]:
     family = active_memberships(person, Role.FAMILY).values("client_id")
     return (
         Client.objects.filter(Q(person=person) | Q(representative=person) | Q(pk__in=family))
-        .select_related("circle")
+        # The representative: named on the family pages as the one who decides.
+        .select_related("circle", "representative")
         .order_by("preferred_name")
     )
 

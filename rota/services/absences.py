@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circles.models import Membership, Role
-from circles.permissions import circles_of, leads, speaks_for
+from circles.permissions import circles_of, decides_for, leads
 from people.models import CarerPreference, Client, Person, Preference
 from rota.models import Absence, AbsenceKind, Action, Assignment, ReleaseReason
 from rota.recurrence import aware_local
@@ -118,7 +118,9 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
 def decline_carer(client: Client, carer: Person, *, actor: Person | None = None) -> Client:
     """The client would rather not have this carer: recorded, and their future visits to the
     client need cover."""
-    require_actor(actor, lambda a: speaks_for(a, client) or leads(a, client.circle))
+    # The client or their representative decides (or a team leader records what the
+    # client said); a relative may suggest it, not do it.
+    require_actor(actor, lambda a: decides_for(a, client) or leads(a, client.circle))
     now = timezone.now()
     preference, _created = CarerPreference.objects.update_or_create(
         client=client,
