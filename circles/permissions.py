@@ -73,7 +73,9 @@ def speaks_for_anyone(person: Person) -> bool:
 def decides_for(person: Person, client: Client) -> bool:
     """The client themselves or their representative: who says which carers are welcome and
     what the client's likes and wishes say. Family see these and may suggest, no more."""
-    return person.pk in (client.person_id, client.representative_id)
+    # Only ids that are set: a client with no log-in of their own is not "anyone with no id".
+    deciders = {pk for pk in (client.person_id, client.representative_id) if pk is not None}
+    return person.pk in deciders
 
 
 def deciders_for(client: Client) -> list[str]:
