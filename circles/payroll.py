@@ -140,9 +140,9 @@ def as_xlsx(rows: list[HoursRow], start: date, end: date) -> bytes:
             [_safe(row.employer), _safe(row.carer), _safe(row.email), row.kind, row.visits]
         )
         line = sheet.max_row
-        for column in range(1, 5):
+        for text_column in range(1, 5):
             # Written as text whatever it holds: openpyxl would store "=…" as a formula.
-            sheet.cell(row=line, column=column).data_type = "s"
+            sheet.cell(row=line, column=text_column).data_type = "s"
         hours = sheet.cell(row=line, column=6, value=row.hours)
         hours.number_format = "0.00"
     for column, width in zip("ABCDEF", (28, 28, 32, 30, 8, 8), strict=True):

@@ -20,7 +20,7 @@ ATTACK = "cmd|' /C calc'!A0"
 
 def row(start: str) -> HoursRow:
     return HoursRow(
-        employer=f"{start}HYPERLINK(\"http://evil.example\")",
+        employer=f'{start}HYPERLINK("http://evil.example")',
         carer=f"{start}{ATTACK}",
         email=f"{start}1+1@example.org",
         kind="Agency worker",
@@ -35,7 +35,7 @@ def test_the_csv_keeps_each_as_text(start):
     cells = list(csv.reader(io.StringIO(made.decode("utf-8-sig"), newline="")))[1]
 
     assert cells[:3] == [
-        f"'{start}HYPERLINK(\"http://evil.example\")",
+        f'\'{start}HYPERLINK("http://evil.example")',
         f"'{start}{ATTACK}",
         f"'{start}1+1@example.org",
     ]
@@ -50,7 +50,7 @@ def test_the_spreadsheet_keeps_each_as_text_and_holds_no_formula(start):
     # XML reads a carriage return back as a line feed.
     start = start.replace("\r", "\n")
     assert [c.value for c in cells[:3]] == [
-        f"'{start}HYPERLINK(\"http://evil.example\")",
+        f'\'{start}HYPERLINK("http://evil.example")',
         f"'{start}{ATTACK}",
         f"'{start}1+1@example.org",
     ]
