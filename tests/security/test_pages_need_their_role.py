@@ -6,7 +6,9 @@ time off is for carers."""
 import pytest
 from django.urls import reverse
 
-from tests.outcomes import nothing_changes
+from rota import services
+from rota.models import AbsenceKind
+from tests.outcomes import nothing_changes, refused
 from tests.stories import at, planned_visit
 
 LEADERS = ["leaders:dashboard", "leaders:trail", "leaders:payroll"]
@@ -82,3 +84,14 @@ def test_a_relative_cannot_take_a_carers_action(client, story):
         response = client.post(reverse("carer:take", args=[shift.pk]))
 
     assert response.status_code == 403
+
+
+def test_the_service_refuses_time_off_for_someone_who_is_no_carer(story):
+    with refused("not_a_carer"):
+        services.record_absence(
+            story.gwen_herself,
+            AbsenceKind.SICK,
+            at(4, 0),
+            at(5, 0),
+            actor=story.gwen_herself,
+        )
