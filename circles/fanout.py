@@ -440,6 +440,7 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.GENERATE_SHIFTS: None,
     Action.CHANGE_PLAN: None,
     Action.APPROVE_CARER: None,
+    Action.EDIT_PROFILE: None,
     Action.SEED_DEMO: None,
 }
 

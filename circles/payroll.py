@@ -98,9 +98,15 @@ def _header() -> list[str]:
     return [_("Employer"), _("Carer"), _("Email"), _("Kind of carer"), _("Visits"), _("Hours")]
 
 
+# What a spreadsheet reads as the start of a formula, or of a cell it then runs as one
+# (OWASP, "CSV injection"): a name or email beginning so is someone's attempt, or an accident.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe(text: str) -> str:
-    """A name a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """Text a spreadsheet would run as a formula is kept as text: an apostrophe first, which
+    spreadsheets read as "this is text", and which stays if the cell is typed in again."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def as_csv(rows: list[HoursRow]) -> bytes:
@@ -130,8 +136,15 @@ def as_xlsx(rows: list[HoursRow], start: date, end: date) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row.employer, row.carer, row.email, row.kind, row.visits, row.hours])
-        sheet.cell(row=sheet.max_row, column=6).number_format = "0.00"
+        sheet.append(
+            [_safe(row.employer), _safe(row.carer), _safe(row.email), row.kind, row.visits]
+        )
+        line = sheet.max_row
+        for text_column in range(1, 5):
+            # Written as text whatever it holds: openpyxl would store "=…" as a formula.
+            sheet.cell(row=line, column=text_column).data_type = "s"
+        hours = sheet.cell(row=line, column=6, value=row.hours)
+        hours.number_format = "0.00"
     for column, width in zip("ABCDEF", (28, 28, 32, 30, 8, 8), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"

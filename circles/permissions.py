@@ -29,6 +29,14 @@ def leads(person: Person, circle: Circle) -> bool:
     return active_memberships(person, Role.TEAM_LEADER).filter(circle=circle).exists()
 
 
+def coordinates(person: Person, other: Person) -> bool:
+    """A coordinator of the other person's organisation (or a superuser): who may read what
+    concerns that person but names no circle, such as time off across several circles."""
+    if person.is_superuser:
+        return True
+    return person.is_coordinator and person.organisation_id == other.organisation_id
+
+
 @rules.predicate
 def cares_in(person: Person, circle: Circle) -> bool:
     return active_memberships(person, Role.CARER).filter(circle=circle).exists()
@@ -40,6 +48,45 @@ def speaks_for(person: Person, client: Client) -> bool:
     if client.person_id == person.pk or client.representative_id == person.pk:
         return True
     return active_memberships(person, Role.FAMILY).filter(client=client).exists()
+
+
+def leads_any(person: Person) -> bool:
+    """A team leader of some circle today, a coordinator, or a superuser: who the team
+    leaders' pages are for (each page then shows only the circles they lead)."""
+    if person.is_superuser or person.is_coordinator:
+        return True
+    return active_memberships(person, Role.TEAM_LEADER).exists()
+
+
+def cares_anywhere(person: Person) -> bool:
+    """A carer of some circle today: who the carers' pages and actions are for."""
+    return active_memberships(person, Role.CARER).exists()
+
+
+def speaks_for_anyone(person: Person) -> bool:
+    """The client, their representative or family, of some client: who the family pages
+    are for."""
+    return clients_of(person).exists()
+
+
+@rules.predicate
+def decides_for(person: Person, client: Client) -> bool:
+    """The client themselves or their representative: who says which carers are welcome and
+    what the client's likes and wishes say. Family see these and may suggest, no more."""
+    # Only ids that are set: a client with no log-in of their own is not "anyone with no id".
+    deciders = {pk for pk in (client.person_id, client.representative_id) if pk is not None}
+    return person.pk in deciders
+
+
+def deciders_for(client: Client) -> list[str]:
+    """The names of who decides for the client, for the family to ask: the client (when they
+    have their own log-in) and their representative."""
+    names = []
+    if client.person_id is not None:
+        names.append(client.preferred_name)
+    if client.representative is not None:
+        names.append(client.representative.get_short_name())
+    return names
 
 
 def circles_of(person: Person, role: str) -> QuerySet[Circle]:
@@ -54,7 +101,8 @@ def clients_of(person: Person) -> QuerySet[Client]:
     family = active_memberships(person, Role.FAMILY).values("client_id")
     return (
         Client.objects.filter(Q(person=person) | Q(representative=person) | Q(pk__in=family))
-        .select_related("circle")
+        # The representative: named on the family pages as the one who decides.
+        .select_related("circle", "representative")
         .order_by("preferred_name")
     )
 

@@ -462,6 +462,23 @@ def _approve(event: AuditEvent, known: _Known) -> str:
     }
 
 
+def _edit_profile(event: AuditEvent, known: _Known) -> str:
+    """Which parts of the likes and wishes changed; what they now say is on the client's page
+    (and before → after in the event itself)."""
+    labels = {
+        "what_matters": _("what matters to them"),
+        "likes": _("likes"),
+        "dislikes": _("dislikes"),
+        "likes_to_give": _("what they like to give"),
+    }
+    parts = [str(labels.get(field, field)) for field in event.after]
+    return _("%(actor)s changed %(client)s's likes and wishes: %(parts)s.") % {
+        "actor": known.actor(event),
+        "client": known.client_name(event.client_id),
+        "parts": _names(parts),
+    }
+
+
 def _seed(event: AuditEvent, known: _Known) -> str:
     return _("The demo organisation was set up, with its rota.")
 
@@ -492,6 +509,7 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.CHANGE_PLAN: _change_plan,
     Action.SEED_DEMO: _seed,
     Action.APPROVE_CARER: _approve,
+    Action.EDIT_PROFILE: _edit_profile,
 }
 
 

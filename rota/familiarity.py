@@ -61,7 +61,7 @@ def familiar_pairs(pairs: Iterable[Pair], *, now: datetime | None = None) -> set
     return (preferred | visited) & wanted
 
 
-def approve_new_face(client: Client, carer: Person, *, actor: Person) -> None:
+def approve_new_face(client: Client, carer: Person, *, actor: Person | None) -> None:
     """The client (or someone speaking for them) says a new carer is fine to visit.
 
     Nothing on the rota changes and the carer does not become "preferred" (that would

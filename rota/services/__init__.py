@@ -6,6 +6,7 @@ rota.rules.Refused. With `actor` given, a change that person may not make is ref
 """
 
 from rota.services.absences import decline_carer, end_absence, end_membership, record_absence
+from rota.services.clients import approve_carer, edit_profile
 from rota.services.family import record_family_visit, withdraw_family_visit
 from rota.services.help import (
     accept_help_request,
@@ -20,6 +21,7 @@ from rota.services.swaps import accept_swap, decline_swap, propose_swap, withdra
 __all__ = [
     "accept_help_request",
     "accept_swap",
+    "approve_carer",
     "acknowledge_help_request",
     "assign",
     "cancel_help_request",
@@ -27,6 +29,7 @@ __all__ = [
     "claim",
     "decline_carer",
     "decline_swap",
+    "edit_profile",
     "end_absence",
     "end_membership",
     "expect_arrival",

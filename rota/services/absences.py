@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circles.models import Membership, Role
-from circles.permissions import circles_of, leads, speaks_for
+from circles.permissions import cares_anywhere, circles_of, decides_for, leads
 from people.models import CarerPreference, Client, Person, Preference
 from rota.models import Absence, AbsenceKind, Action, Assignment, ReleaseReason
 from rota.recurrence import aware_local
@@ -49,6 +49,9 @@ def record_absence(
     already under way goes to the circle as a help request instead."""
     require_aware(start, end)
     require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))
+    if not cares_anywhere(carer):
+        # Time off frees a carer's visits; a client or a relative has none to free.
+        raise Refused("not_a_carer", _("Only a carer in a circle can record time off."))
     if kind not in AbsenceKind.values:
         raise Refused("bad_kind", _("Choose holiday, sick, training or other."))
     require_end_after(start, end)
@@ -118,7 +121,9 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
 def decline_carer(client: Client, carer: Person, *, actor: Person | None = None) -> Client:
     """The client would rather not have this carer: recorded, and their future visits to the
     client need cover."""
-    require_actor(actor, lambda a: speaks_for(a, client) or leads(a, client.circle))
+    # The client or their representative decides (or a team leader records what the
+    # client said); a relative may suggest it, not do it.
+    require_actor(actor, lambda a: decides_for(a, client) or leads(a, client.circle))
     now = timezone.now()
     preference, _created = CarerPreference.objects.update_or_create(
         client=client,

@@ -93,7 +93,7 @@ def test_no_call_nothing_pinned(client, story):
 def test_family_and_leaders_have_no_carer_page_for_it(client, story, call):
     for person in (story.sian, story.rhian):
         client.force_login(person)
-        assert client.get(reverse("carer:help", args=[call.pk])).status_code == 404
+        assert client.get(reverse("carer:help", args=[call.pk])).status_code == 403
 
 
 def test_another_circles_carer_never_sees_it(client, story, call):

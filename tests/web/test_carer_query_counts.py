@@ -12,9 +12,10 @@ from tests.factories import CredentialFactory
 from tests.stories import WEDNESDAY_NOON, at, place, planned_visit
 from tests.web.pages import HTMX
 
-# What every signed-in page pays, whatever it shows: the session, the person, the menu
-# (roles held, and whether they speak for a client) and the count of unread messages.
-SIGNED_IN = 5
+# What every signed-in carer page pays, whatever it shows: the session, the person, whether
+# they are a carer at all (the door of the carer pages), the menu (roles held, and whether
+# they speak for a client) and the count of unread messages.
+SIGNED_IN = 6
 # What every carer page adds: the calls for help pinned at the top (none here).
 PINNED = 1
 # What rules.check_many reads about a carer for the calls for help they could answer.

@@ -146,7 +146,7 @@ def test_rather_not_records_the_wish_and_puts_her_visits_back_for_cover(client, 
 
 
 def test_with_htmx_the_answer_swaps_the_carers_part_in_place(client, story, week):
-    client.force_login(story.sian)
+    client.force_login(story.rhys)
     rather_not = reverse("family:rather_not", args=[story.gwen.pk, story.cat.pk])
 
     response = client.post(rather_not, headers=HTMX)

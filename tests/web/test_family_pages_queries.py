@@ -33,12 +33,13 @@ def fill_week(story, visits_a_day: int) -> None:
 
 
 PAGES = [
-    # session, person, clients, shifts with their carers and family visits (3),
-    # familiarity (2), a call for help, and the layout's menu and unread messages (2)
-    pytest.param(lambda: reverse("family:coming"), 11, id="who_is_coming"),
-    # session, person, clients, places, familiarity (2), approvals, wishes, and the
+    # session, person, whether they speak for anyone (the door of the family pages), clients,
+    # shifts with their carers and family visits (3), familiarity (2), a call for help, and
+    # the layout's menu and unread messages (2)
+    pytest.param(lambda: reverse("family:coming"), 12, id="who_is_coming"),
+    # session, person, the door, clients, places, familiarity (2), approvals, wishes, and the
     # layout (2)
-    pytest.param(lambda: reverse("family:about"), 10, id="likes_and_wishes"),
+    pytest.param(lambda: reverse("family:about"), 11, id="likes_and_wishes"),
 ]
 
 
@@ -58,12 +59,12 @@ def test_ill_be_with_and_its_preview(client, story, visits_a_day, django_assert_
     fill_week(story, visits_a_day)
     client.force_login(story.sian)
     url = reverse("family:with", args=[story.gwen.pk])
-    # session, person, client, family visits, and the layout (2)
-    with django_assert_num_queries(6):
-        client.get(url)
-    # the preview in place: session, person, client, what it frees, what still happens,
-    # and the layout's context (2), worked out even for a partial
+    # session, person, the door, client, family visits, and the layout (2)
     with django_assert_num_queries(7):
+        client.get(url)
+    # the preview in place: session, person, the door, client, what it frees, what still
+    # happens, and the layout's context (2), worked out even for a partial
+    with django_assert_num_queries(8):
         client.post(
             url,
             {"day": "2026-05-02", "start": "06:00", "end": "22:00"},
@@ -75,14 +76,14 @@ def test_help_status_and_its_poll(client, story, django_assert_num_queries):
     client.force_login(story.sian)
     request = services.raise_help_request(story.gwen, actor=story.sian)
     url = reverse("family:help_status", args=[request.pk])
-    # session, person, the request, how many carers were asked, and the layout (2)
-    with django_assert_num_queries(6):
+    # session, person, the door, the request, how many carers were asked, and the layout (2)
+    with django_assert_num_queries(7):
         client.get(url)
-    # the poll: session, person, the request, how many were asked, and the layout's
-    # context (2), worked out even for a partial
-    with django_assert_num_queries(6):
+    # the poll: session, person, the door, the request, how many were asked, and the
+    # layout's context (2), worked out even for a partial
+    with django_assert_num_queries(7):
         client.get(url, headers=HTMX)
     services.accept_help_request(request, story.ana, actor=story.ana)
     # and who said yes
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)

@@ -101,10 +101,10 @@ def test_another_clients_page_is_not_found(client, story, whose):
     assert response.status_code == 404
 
 
-def test_a_carer_with_no_client_of_their_own_has_no_family_page(client, story):
+def test_a_carer_with_no_client_of_their_own_is_refused_the_family_pages(client, story):
     client.force_login(story.ana)
 
-    assert client.get(reverse("family:coming")).status_code == 404
+    assert client.get(reverse("family:coming")).status_code == 403
 
 
 def test_someone_who_speaks_for_two_clients_switches_between_them(client, story):

@@ -121,10 +121,10 @@ def test_a_page_costs_the_same_for_few_and_many_changes(
         services.record_absence(story.cat, AbsenceKind.OTHER, at(10 + day, 1), at(10 + day, 2))
     client.force_login(story.rhian)
 
-    # The signed-in page (5); the filters' choices and whether there are several circles
-    # (4); the count and the page of events (2); then what they mention, a query a kind:
-    # places, offers, time off, visits, circles, clients, people (7).
-    with django_assert_num_queries(18):
+    # The signed-in leaders' page (6); the filters' choices and whether there are several
+    # circles (4); the count and the page of events (2); then what they mention, a query a
+    # kind: places, offers, time off, visits, circles, clients, people (7).
+    with django_assert_num_queries(19):
         response = client.get(reverse("leaders:trail"))
 
     assert (

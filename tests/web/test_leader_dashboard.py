@@ -57,10 +57,10 @@ def test_another_circles_page_is_not_found(client, story):
     assert not hillside_gap.assignments.exists()
 
 
-def test_a_carer_cannot_reach_the_circle_page(client, story):
+def test_a_carer_is_refused_the_circle_page(client, story):
     client.force_login(story.ana)
 
-    assert client.get(reverse("leaders:circle", args=[story.circle.pk])).status_code == 404
+    assert client.get(reverse("leaders:circle", args=[story.circle.pk])).status_code == 403
 
 
 def test_the_strip_shows_the_day_with_a_gap(client, story):

@@ -12,9 +12,10 @@ from rota import services
 from tests.factories import CircleFactory, ClientFactory, OrganisationFactory, PersonFactory, carer
 from tests.stories import MONDAY_MORNING, at, place, planned_visit
 
-# Session, person, the menu (roles held, whether they speak for a client) and unread
-# messages: every signed-in page pays these.
-SIGNED_IN = 5
+# Session, person, whether they lead a circle at all (the door of the leaders' pages), the
+# menu (roles held, whether they speak for a client) and unread messages: every signed-in
+# leaders' page pays these.
+SIGNED_IN = 6
 # The circles with their last alert; capacities' five (places, visits needing cover,
 # carers, hours held, time off); the strip; the circles' clients and their visits for
 # continuity; the calls for help waiting.

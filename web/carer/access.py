@@ -7,11 +7,15 @@ that does not exist, for full pages and htmx partials alike.
 from django.db.models import QuerySet
 
 from circles.models import Circle, Role
-from circles.permissions import circles_of
+from circles.permissions import cares_anywhere, circles_of
 from people.models import Person
 from rota.models import Absence, Assignment, HelpRequest, Shift, Swap
 from web.carer.queries import PLACE_FIELDS, swaps_of
 from web.http import get_or_404
+from web.roles import role_required
+
+# The carers' pages and actions: for carers of a circle today.
+carer_required = role_required(cares_anywhere)
 
 
 def my_circles(person: Person) -> QuerySet[Circle]:

@@ -1,6 +1,5 @@
 """Needs cover and the circle board: visits with a place to take, and taking one."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,11 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 from circles.models import Circle
 from rota import services
 from web.carer import queries
-from web.carer.access import access_circle, access_shift, my_circles
+from web.carer.access import access_circle, access_shift, carer_required, my_circles
 from web.http import Outcome, Request, answer, attempt, back_to
 
 
-@login_required
+@carer_required
 @require_GET
 def needs_cover(request: Request) -> HttpResponse:
     now = timezone.now()
@@ -27,7 +26,7 @@ def needs_cover(request: Request) -> HttpResponse:
     return render(request, "carer/needs_cover.html", context)
 
 
-@login_required
+@carer_required
 @require_POST
 def take(request: Request, shift_id: int) -> HttpResponse:
     """“I'll take it”: claim a free place, or one its holder is giving away."""
@@ -52,7 +51,7 @@ def take(request: Request, shift_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@carer_required
 @require_GET
 def board(request: Request, circle_id: int | None = None) -> HttpResponse:
     """The circle's next fortnight as the whole group sees it: gaps first, then each day."""

@@ -2,7 +2,6 @@
 may go, one page per call (where the message asking them links), “I can go”, “there in
 about 20 minutes”, and a carer at a visit calling for a second pair of hands."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from rota import services
 from rota.models import HelpRequest, HelpStatus
 from rota.services.help import ARRIVAL_MINUTES
 from web.carer import queries
-from web.carer.access import access_help_request, access_visit_held
+from web.carer.access import access_help_request, access_visit_held, carer_required
 from web.http import Outcome, Request, answer, attempt, redirect_with
 
 # The card of one call for help, on every carer page and on the call's own page.
@@ -39,7 +38,7 @@ def pinned(request: HttpRequest) -> dict[str, object]:
     }
 
 
-@login_required
+@carer_required
 @require_GET
 def help_call(request: Request, request_id: int) -> HttpResponse:
     """One call for help: “I can go” if the carer may, else who is going or what became of
@@ -47,7 +46,7 @@ def help_call(request: Request, request_id: int) -> HttpResponse:
     return render(request, "carer/help.html", {"call": _call(request, request_id), "page": True})
 
 
-@login_required
+@carer_required
 @require_POST
 def accept_help(request: Request, request_id: int) -> HttpResponse:
     """“I can go”: the first carer to say so gets the visit; anyone later is told, and
@@ -64,7 +63,7 @@ def accept_help(request: Request, request_id: int) -> HttpResponse:
     return _reply(request, help_request, outcome)
 
 
-@login_required
+@carer_required
 @require_POST
 def help_eta(request: Request, request_id: int) -> HttpResponse:
     """“There in about 20 minutes”, from the carer going."""
@@ -80,7 +79,7 @@ def help_eta(request: Request, request_id: int) -> HttpResponse:
     return _reply(request, help_request, outcome)
 
 
-@login_required
+@carer_required
 @require_POST
 def raise_help(request: Request, shift_id: int) -> HttpResponse:
     """“I need a second pair of hands”: the carer at a visit calls the circle for its client."""

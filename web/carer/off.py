@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
@@ -18,7 +17,7 @@ from rota import services
 from rota.models import Absence, AbsenceKind
 from rota.recurrence import aware_local
 from web.carer import queries
-from web.carer.access import access_absence
+from web.carer.access import access_absence, carer_required
 from web.forms import LocalForm, day_picker
 from web.http import Request, attempt
 
@@ -95,7 +94,7 @@ def _local_span(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, dateti
     return aware_local(first, time.min, tz), aware_local(last + timedelta(days=1), time.min, tz)
 
 
-@login_required
+@carer_required
 @require_http_methods(["GET", "POST"])
 def off(request: Request) -> HttpResponse:
     tz = queries.home_tz(request.user)
@@ -126,7 +125,7 @@ def off(request: Request) -> HttpResponse:
     return render(request, "carer/off.html", context)
 
 
-@login_required
+@carer_required
 @require_POST
 def sick_today(request: Request) -> HttpResponse:
     """Off sick from now to the end of today (local time): the second of two taps."""
@@ -153,7 +152,7 @@ def sick_today(request: Request) -> HttpResponse:
     return redirect("carer:absence", absence_id=outcome.value.pk)
 
 
-@login_required
+@carer_required
 @require_GET
 def absence(request: Request, absence_id: int) -> HttpResponse:
     """Time off, and which of the carer's visits went to the circle for cover."""

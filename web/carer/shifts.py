@@ -1,6 +1,5 @@
 """My shifts: the coming days, giving a visit away and keeping it after all."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rota import services
 from rota.models import Assignment, Offer, OfferStatus
 from web.carer import queries
-from web.carer.access import access_my_place
+from web.carer.access import access_my_place, carer_required
 from web.http import Outcome, Request, answer, attempt, back_to
 
 
@@ -26,7 +25,7 @@ def days_context(request: Request) -> dict[str, object]:
     }
 
 
-@login_required
+@carer_required
 @require_GET
 def my_shifts(request: Request) -> HttpResponse:
     now = timezone.now()
@@ -40,14 +39,14 @@ def my_shifts(request: Request) -> HttpResponse:
     return render(request, "carer/my_shifts.html", context)
 
 
-@login_required
+@carer_required
 @require_POST
 def give_away(request: Request, assignment_id: int) -> HttpResponse:
     """Offer the visit to the circle: it stays the carer's until someone takes it."""
     return _give_away_or_keep(request, assignment_id, give=True)
 
 
-@login_required
+@carer_required
 @require_POST
 def keep(request: Request, assignment_id: int) -> HttpResponse:
     """Withdraw the offer: the carer keeps the visit after all."""

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
@@ -13,12 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 from rota import services
 from rota.models import Swap, SwapStatus
 from web.carer import queries
-from web.carer.access import access_colleague_place, access_my_place, access_swap
+from web.carer.access import access_colleague_place, access_my_place, access_swap, carer_required
 from web.carer.shifts import days_context
 from web.http import Outcome, Request, answer, attempt, back_to
 
 
-@login_required
+@carer_required
 @require_GET
 def choose(request: Request, assignment_id: int) -> HttpResponse:
     """The colleagues' visits in the same circle that the carer could ask for in exchange."""
@@ -44,7 +43,7 @@ def choose(request: Request, assignment_id: int) -> HttpResponse:
     return render(request, "carer/swap.html", context)
 
 
-@login_required
+@carer_required
 @require_POST
 def propose(request: Request, assignment_id: int, other_id: int) -> HttpResponse:
     mine = access_my_place(request.user, assignment_id)
@@ -90,7 +89,7 @@ ANSWERS: dict[str, tuple[Callable[..., Swap], Callable[[Swap], str]]] = {
 }
 
 
-@login_required
+@carer_required
 @require_POST
 def answer_swap(request: Request, swap_id: int, how: str) -> HttpResponse:
     """Accept or decline a swap asked of the carer, or withdraw one they asked for."""

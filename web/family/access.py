@@ -4,10 +4,14 @@ they speak for, and whatever belongs to them (circles.permissions.clients_of).""
 from django.http import Http404
 
 from circles.models import Role
-from circles.permissions import clients_of
+from circles.permissions import clients_of, speaks_for_anyone
 from people.models import Client, Person
 from rota.models import FamilyVisit, HelpRequest
 from web.http import get_or_404
+from web.roles import role_required
+
+# The family pages: for whoever speaks for a client (the client too).
+family_required = role_required(speaks_for_anyone)
 
 
 def access_clients(person: Person, client_id: int | None = None) -> tuple[Client, list[Client]]:

@@ -2,18 +2,17 @@
 
 from datetime import timedelta
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from web.family.access import access_clients
+from web.family.access import access_clients, family_required
 from web.family.queries import coming_visits, current_help_request
 from web.http import Request
 
 
-@login_required
+@family_required
 @require_GET
 def who_is_coming(request: Request, client_id: int | None = None) -> HttpResponse:
     client, clients = access_clients(request.user, client_id)

@@ -44,7 +44,8 @@ class FamilyVisitForm(LocalForm):
 
 
 class AboutMeForm(forms.ModelForm):
-    """What a client wants others to know about them: not a rota change, saved as it is."""
+    """What a client wants others to know about them: saved by rota.services.edit_profile,
+    which keeps the change in the audit trail (the form never saves itself)."""
 
     class Meta:
         model = Client

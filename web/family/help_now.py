@@ -2,7 +2,6 @@
 danger, then a status page that follows the request as carers and team leaders answer."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from circles import notify
 from circles.models import Notification, NotificationKind
 from rota import services
 from rota.models import Assignment, HelpRequest, HelpStatus
-from web.family.access import access_client, access_help_request
+from web.family.access import access_client, access_help_request, family_required
 from web.family.queries import open_help_request
 from web.http import Request, attempt, tell
 
@@ -22,7 +21,7 @@ from web.http import Request, attempt, tell
 SETTLED = (HelpStatus.ACCEPTED, HelpStatus.CANCELLED)
 
 
-@login_required
+@family_required
 @require_http_methods(["GET", "POST"])
 def ask_for_help(request: Request, client_id: int) -> HttpResponse:
     client = access_client(request.user, client_id)
@@ -40,7 +39,7 @@ def ask_for_help(request: Request, client_id: int) -> HttpResponse:
     return redirect("family:help_status", request_id=outcome.value.pk)
 
 
-@login_required
+@family_required
 @require_GET
 def help_status(request: Request, request_id: int) -> HttpResponse:
     """The page polls itself every 10 seconds with htmx until the carer going says when they
@@ -58,7 +57,7 @@ def help_status(request: Request, request_id: int) -> HttpResponse:
     return render(request, "family/help_status.html", context)
 
 
-@login_required
+@family_required
 @require_POST
 def cancel_help(request: Request, request_id: int) -> HttpResponse:
     help_request = access_help_request(request.user, request_id)

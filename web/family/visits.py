@@ -1,7 +1,6 @@
 """“I'll be with Mum”: a family visit frees the visits it covers; withdrawn, they are back."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
@@ -12,13 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from people.models import Client
 from rota import services
 from rota.models import FamilyVisit, FamilyVisitStatus
-from web.family.access import access_client, access_family_visit
+from web.family.access import access_client, access_family_visit, family_required
 from web.family.forms import FamilyVisitForm
 from web.family.queries import upcoming_family_visits, window_preview
 from web.http import Request, attempt, tell
 
 
-@login_required
+@family_required
 @require_http_methods(["GET", "POST"])
 def be_with(request: Request, client_id: int) -> HttpResponse:
     """Step one shows what the window would free (in place with htmx); step two saves it."""
@@ -80,7 +79,7 @@ def _save(request: Request, client: Client, form: FamilyVisitForm) -> HttpRespon
     return redirect("family:with", client_id=client.pk)
 
 
-@login_required
+@family_required
 @require_POST
 def withdraw(request: Request, visit_id: int) -> HttpResponse:
     visit = access_family_visit(request.user, visit_id)

@@ -9,10 +9,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from circles.models import Circle, Role
-from circles.permissions import active_memberships, members
+from circles.permissions import active_memberships, leads_any, members
 from people.models import Client, Person
 from rota.models import HelpRequest, Shift
 from web.http import get_or_404
+from web.roles import role_required
+
+# The team leaders' pages: for team leaders, coordinators and superusers.
+leader_required = role_required(leads_any)
 
 
 def circles_led(person: Person) -> QuerySet[Circle]:

@@ -1,7 +1,6 @@
 """A circle's page: its visits that need cover and the leader stepping in (ask a carer, put
 a carer on it, cancel it), its thresholds, and each client's continuity."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -26,6 +25,7 @@ from web.leaders.access import (
     access_shift,
     circles_led,
     current_carers,
+    leader_required,
 )
 from web.leaders.forms import ThresholdsForm
 from web.leaders.queries import (
@@ -43,7 +43,7 @@ ASK_BODY = gettext_lazy(
 )
 
 
-@login_required
+@leader_required
 @require_GET
 def circle_page(request: Request, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id)
@@ -81,7 +81,7 @@ def _card_response(request: Request, shift: Shift, outcome: Outcome) -> HttpResp
     )
 
 
-@login_required
+@leader_required
 @require_POST
 def ask(request: Request, shift_id: int) -> HttpResponse:
     """ "Ask Ana": she is sent a notification, once, asking if she could take the visit."""
@@ -122,7 +122,7 @@ def _ask(shift: Shift, carer: Person, *, leader: Person) -> bool:
     return True
 
 
-@login_required
+@leader_required
 @require_POST
 def assign(request: Request, shift_id: int) -> HttpResponse:
     """ "Put Ana on it": the leader steps in, under the same rules as everyone."""
@@ -135,7 +135,7 @@ def assign(request: Request, shift_id: int) -> HttpResponse:
     return _card_response(request, shift, outcome)
 
 
-@login_required
+@leader_required
 @require_POST
 def cancel(request: Request, shift_id: int) -> HttpResponse:
     """Cancel the visit, saying why (the service refuses it without a reason)."""
@@ -152,7 +152,7 @@ def cancel(request: Request, shift_id: int) -> HttpResponse:
     return render(request, "leaders/circle.html#cancelled-card", context)
 
 
-@login_required
+@leader_required
 @require_POST
 def thresholds(request: Request, circle_id: int) -> HttpResponse:
     """Save the circle's thresholds, or say what is wrong and save nothing."""

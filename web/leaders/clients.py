@@ -1,7 +1,6 @@
 """A client's page for team leaders: continuity (who came, how familiar, which way it is
 going) and their visits that need cover."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,11 +8,11 @@ from django.views.decorators.http import require_GET
 
 from circles.continuity import continuity
 from web.http import Request
-from web.leaders.access import access_client
+from web.leaders.access import access_client, leader_required
 from web.leaders.queries import client_carers, uncovered_soon
 
 
-@login_required
+@leader_required
 @require_GET
 def client_page(request: Request, client_id: int) -> HttpResponse:
     client = access_client(request.user, client_id)

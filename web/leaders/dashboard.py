@@ -1,6 +1,5 @@
 """Every circle a team leader supports, on one screen, and the payroll hours export."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,13 +8,13 @@ from django.views.decorators.http import require_GET
 from circles import payroll
 from circles.payroll import PayrollForm, last_month
 from web.http import Request
-from web.leaders.access import circles_led
+from web.leaders.access import circles_led, leader_required
 from web.leaders.queries import DAYS, circles_at_a_glance, escalated_calls
 
 REFRESH_SECONDS = 60
 
 
-@login_required
+@leader_required
 @require_GET
 def dashboard(request: Request) -> HttpResponse:
     """State, cover over the next 14 days, essential gaps, headroom and the last alert of
@@ -36,7 +35,7 @@ def dashboard(request: Request) -> HttpResponse:
     return render(request, "leaders/dashboard.html", context)
 
 
-@login_required
+@leader_required
 @require_GET
 def payroll_hours(request: Request) -> HttpResponse:
     """Hours worked per paid carer in the leader's circles, as a file; the form again, with

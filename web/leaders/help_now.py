@@ -2,7 +2,6 @@
 top of the dashboard and of the circle's page, with the numbers to call, and “I'm on it” so
 the other leader knows."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,10 +9,10 @@ from django.views.decorators.http import require_POST
 from rota import services
 from rota.models import HelpRequest
 from web.http import Outcome, Request, answer, attempt, back_to
-from web.leaders.access import access_help_request
+from web.leaders.access import access_help_request, leader_required
 
 
-@login_required
+@leader_required
 @require_POST
 def acknowledge_help(request: Request, request_id: int) -> HttpResponse:
     """“I'm on it”: the other leaders see who is, and stop worrying about it."""

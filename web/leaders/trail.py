@@ -1,25 +1,30 @@
 """The audit trail for team leaders and coordinators: every rota change in their circles,
-filtered by circle, client, carer and dates, in words."""
+filtered by circle, client, carer and dates, in words.
 
-from django.contrib.auth.decorators import login_required
+A leader sees the events of the circles they lead, and no other. A carer's time off that
+names no circle (they care in several, and it released nothing) is shown only to the
+coordinators of that carer's organisation: a leader elsewhere must not learn who is sick.
+"""
+
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from circles.models import Circle, Role
+from circles.models import Circle, Membership, Role
+from circles.permissions import coordinates
 from circles.trail import concerning, describe
 from people.models import Client, Person
 from rota.models import AuditEvent
 from web.http import Request
-from web.leaders.access import circles_led
+from web.leaders.access import circles_led, leader_required
 from web.leaders.forms import TrailFilter
 
 PER_PAGE = 50
 
 
-@login_required
+@leader_required
 @require_GET
 def trail(request: Request) -> HttpResponse:
     circles = circles_led(request.user).order_by("name", "pk")
@@ -27,13 +32,16 @@ def trail(request: Request) -> HttpResponse:
         request.GET,
         circles=circles,
         clients=Client.objects.filter(circle__in=circles).order_by("full_name", "pk"),
-        carers=Person.objects.filter(memberships__circle__in=circles, memberships__role=Role.CARER)
-        .distinct()
-        .order_by("full_name", "pk"),
+        # Today's carers only: someone who has left is no longer this leader's business.
+        carers=Person.objects.filter(
+            pk__in=Membership.objects.current()
+            .filter(circle__in=circles, role=Role.CARER)
+            .values("person_id")
+        ).order_by("full_name", "pk"),
     )
     events = AuditEvent.objects.none()
     if form.is_valid():
-        events = _filtered(form, circles)
+        events = _filtered(form, circles, request.user)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -45,13 +53,15 @@ def trail(request: Request) -> HttpResponse:
     return render(request, "leaders/trail.html", context)
 
 
-def _filtered(form: TrailFilter, circles: QuerySet[Circle]) -> QuerySet[AuditEvent]:
+def _filtered(form: TrailFilter, circles: QuerySet[Circle], reader: Person) -> QuerySet[AuditEvent]:
     data = form.cleaned_data
     scope = Q(circle_id__in=circles.values("pk"))
     events = AuditEvent.objects.all()
     if data["carer"]:
-        # A carer's time off in several circles names none of them: it is theirs all the same.
-        scope |= Q(circle_id__isnull=True)
+        if coordinates(reader, data["carer"]):
+            # A carer's time off in several circles names none of them: their organisation's
+            # coordinator still needs to see it.
+            scope |= Q(circle_id__isnull=True)
         events = events.filter(Q(actor_id=data["carer"].pk) | Q(concerning(data["carer"].pk)))
     events = events.filter(scope)
     if data["circle"]:
