@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rota', '0007_help_request_expected_at'),
+        ('rota', '0008_audit_refuses_truncate'),
     ]
 
     operations = [
