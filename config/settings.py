@@ -123,7 +123,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The demo prints emails to its console; anywhere else they go to a mail server, never to a
+# log, since a sign-in link in a log would let whoever reads it in.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends."
+    + ("console.EmailBackend" if DEBUG else "smtp.EmailBackend"),
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Care Circles <rota@localhost>")
 # The SMTP server, when EMAIL_BACKEND is Django's SMTP backend.
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

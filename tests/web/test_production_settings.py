@@ -115,3 +115,10 @@ def test_htmx_runs_no_code_from_the_page_and_adds_no_style():
 
     assert '"allowEval": false' in html
     assert '"includeIndicatorStyles": false' in html
+
+
+def test_production_sends_email_to_a_mail_server_never_to_its_log():
+    # Printed mail would put sign-in links in the log; the demo (DEBUG) still prints it.
+    assert setting("EMAIL_BACKEND", **PRODUCTION) == "django.core.mail.backends.smtp.EmailBackend"
+    demo = {**PRODUCTION, "DEBUG": "true"}
+    assert setting("EMAIL_BACKEND", **demo) == "django.core.mail.backends.console.EmailBackend"
