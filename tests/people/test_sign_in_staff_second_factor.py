@@ -125,3 +125,10 @@ def test_a_link_made_before_someone_became_staff_does_not_sign_them_in(browser, 
     assert "expired or was already used" in response.text
     assert browser.get("/admin/").status_code == 302
     assert "_auth_user_id" not in browser.session
+
+
+def test_a_staff_member_without_the_code_asking_for_no_such_page_is_asked_for_it(browser, nerys):
+    browser.post("/sign-in/", {"username": "nerys@example.org", "password": PASSWORD})
+    response = browser.get("/no-such-page/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/code/")
