@@ -83,8 +83,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Signing in, second factor, throttling, sessions and passwords -----------------------------
-# (docs/design.md, Signing in and sessions.) Kept in one block: the security headers are set
-# elsewhere in this file.
+# (docs/design.md, Shape of the software: "Signing in and sessions".) Kept in one block: the
+# security headers are set elsewhere in this file.
 AUTH_USER_MODEL = "people.Person"
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
 AUTHENTICATION_BACKENDS = [
