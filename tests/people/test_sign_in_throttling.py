@@ -186,3 +186,25 @@ def test_behind_our_proxy_each_caller_is_counted_by_their_own_address(client, an
         HTTP_X_FORWARDED_FOR=OFFICE,
     )
     assert office.status_code == 302
+
+
+def test_a_carer_locked_out_by_wrong_passwords_can_still_sign_in_by_link(client, ana):
+    from sesame.utils import get_query_string
+
+    for _ in range(5):
+        sign_in(client, "ana@example.org", "guess")
+    locked = sign_in(client, "ana@example.org", RIGHT)
+    assert 'href="/sign-in/link/"' in locked.text
+    token = get_query_string(ana).split("sesame=", 1)[1]
+    client.post("/sign-in/link/go/", {"sesame": token}, REMOTE_ADDR=OFFICE)
+    assert signed_in(client)
+
+
+def test_expired_links_pressed_at_a_care_office_lock_nobody_out(client, ana):
+    from sesame.utils import get_query_string
+
+    for _ in range(20):
+        client.post("/sign-in/link/go/", {"sesame": "expired-or-made-up"}, REMOTE_ADDR=OFFICE)
+    token = get_query_string(ana).split("sesame=", 1)[1]
+    client.post("/sign-in/link/go/", {"sesame": token}, REMOTE_ADDR=OFFICE)
+    assert signed_in(client)

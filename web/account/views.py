@@ -3,7 +3,7 @@
 from celery import current_app
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, update_session_auth_hash
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from sesame.backends import ModelBackend as SesameBackend
 
 from circles import channels
 from circles.channels import topics_for
@@ -98,9 +99,10 @@ def sign_in_confirm(request: HttpRequest) -> HttpResponse:
             "keep_hint": KEEP_HINT,
         }
         return render(request, "account/link_confirm.html", context)
-    # Through authenticate() with the request, so that django-axes counts bad links from
-    # this address as it counts wrong passwords. Signing in spends the link (SESAME_ONE_TIME).
-    person = authenticate(request, sesame=request.POST.get("sesame", ""))
+    # Straight to django-sesame's check, not through authenticate() and so not through
+    # django-axes: the link is the way out of a wrong-password lockout (its page offers one),
+    # and a signed token cannot be guessed. Signing in spends the link (SESAME_ONE_TIME).
+    person = SesameBackend().authenticate(request, sesame=request.POST.get("sesame", ""))
     # Staff sign in with a password and a code: a link never signs them in, even one made
     # before they became staff.
     if person is None or person.is_staff:
