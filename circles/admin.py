@@ -14,7 +14,7 @@ from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.fields.related import RelatedField
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -26,8 +26,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from circles import payroll
-from circles.models import Circle, Membership, Organisation
+from circles.models import Circle, Membership, Organisation, Role
 from circles.payroll import PayrollForm, last_month
+from circles.permissions import members
 from people.models import Person
 from rota import services
 from rota.admin_forms import for_each
@@ -212,6 +213,7 @@ class ClientCount(TypedDict):
     """What CircleAdmin.get_queryset annotates each circle with."""
 
     client_count: int
+    leader_count: int
 
 
 class CircleMembershipInline(ScopedTabularInline):
@@ -251,6 +253,7 @@ class CircleAdmin(ScopedAdmin):
         "organisation",
         "timezone",
         "client_count",
+        "leader_count",
         "strained_below_percent",
         "not_coping_below_percent",
         "essential_gap_hours",
@@ -315,11 +318,41 @@ class CircleAdmin(ScopedAdmin):
         return TemplateResponse(request, "admin/circles/hours.html", context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(client_count=Count("clients"))
+        leaders = Membership.objects.current().filter(circle=OuterRef("pk"), role=Role.TEAM_LEADER)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                client_count=Count("clients"),
+                leader_count=Subquery(
+                    leaders.values("circle").annotate(n=Count("pk")).values("n")[:1]
+                ),
+            )
+        )
 
     @admin.display(description=_("clients"), ordering="client_count")
     def client_count(self, circle: "WithAnnotations[Circle, ClientCount]") -> int:
         return circle.client_count
+
+    @admin.display(description=_("team leaders"), ordering="leader_count")
+    def leader_count(self, circle: "WithAnnotations[Circle, ClientCount]") -> str:
+        return str(circle.leader_count) if circle.leader_count else gettext("none")
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        circle = self.get_object(request, object_id)
+        leaderless = circle is not None and not members(circle, Role.TEAM_LEADER).exists()
+        if request.method == "GET" and circle is not None and leaderless:
+            messages.warning(
+                request,
+                gettext(
+                    "%(circle)s has no team leader today: until it has one, its alerts go to "
+                    "the coordinators of %(organisation)s."
+                )
+                % {"circle": circle.name, "organisation": circle.organisation.name},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_list_filter(self, request: HttpRequest) -> list:
         # A coordinator has one organisation: filtering by it says nothing.

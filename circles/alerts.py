@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,8 +114,12 @@ def alert_for(stored: CircleState, live: CircleState) -> NotificationKind | None
     return None
 
 
-def team_leaders(circle: Circle) -> QuerySet[Person]:
-    return members(circle, Role.TEAM_LEADER)
+def who_answers_for(circle: Circle) -> list[Person]:
+    """Who hears a circle's alerts: its team leaders or, when it has none today, its
+    organisation's coordinators, so that a circle in trouble is never silent."""
+    return list(members(circle, Role.TEAM_LEADER)) or _coordinators({circle.organisation_id}).get(
+        circle.organisation_id, []
+    )
 
 
 def _alert_leaders(kind: NotificationKind, change: StateChange, judged: Capacity) -> None:
@@ -131,7 +135,7 @@ def _alert_leaders(kind: NotificationKind, change: StateChange, judged: Capacity
             # Formatted when rendered, so the day and month are in the leader's language.
             params["client"] = essential.client.full_name
             params["when"] = Formatted(timezone.localtime(essential.start, circle.tz), "D j M H:i")
-    for leader in team_leaders(circle):
+    for leader in who_answers_for(circle):
         notify.notify(
             leader,
             kind,
@@ -223,7 +227,7 @@ def escalate(request_id: int) -> bool:
             "minutes": settings.HELP_ESCALATE_MINUTES,
             "phone": request.client.who_to_phone or "—",
         }
-        for leader in team_leaders(circle):
+        for leader in who_answers_for(circle):
             notify.notify(
                 leader,
                 NotificationKind.HELP_ESCALATED,

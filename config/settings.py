@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,9 +19,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
-# The fallback key only exists so the demo runs with nothing set; production must set one.
-SECRET_KEY = env.str("SECRET_KEY", default="demo-only-not-secret" if DEBUG else environ.Env.NOTSET)
+# Off unless asked for: bin/demo and bin/test set DEBUG=true; production never does.
+DEBUG = env.bool("DEBUG", default=False)
+# The fallback key only exists for the demo and the tests (DEBUG on); production must set one.
+if not DEBUG and "SECRET_KEY" not in env:
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY (see .env.example), or DEBUG=true for the demo and the tests."
+    )
+SECRET_KEY = env.str("SECRET_KEY", default="demo-only-not-secret")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -32,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "csp",
     "django_htmx",
     "template_partials",
     "rules.apps.AutodiscoverRulesConfig",
@@ -42,12 +49,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every answer (settings below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "web.caching.NoStoreForSignedInMiddleware",
     "web.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -157,6 +167,8 @@ LOGOUT_REDIRECT_URL = "account:login"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+# "en" reads and writes dates the British way, day first (config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
@@ -269,7 +281,48 @@ LOGGING = {
     "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
 }
 
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# --- Browser hardening and push endpoints -------------------------------------------------------
+# Pages hold where vulnerable people live and how to get in. The browser is told to run only
+# our own scripts and styles (no inline ones, no eval: htmx is configured for that in
+# templates/base.html), to reach only us, and never to be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# In production the app sits behind a proxy that ends TLS and says so in X-Forwarded-Proto:
+# plain http is redirected, and browsers are told to use https only from then on.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Joining the browsers' preload list binds the whole domain for years: the domain's owner
+# decides, so it is off unless set, and the check that asks for it is quiet then.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+# Where a subscription may send us to POST alerts: the browsers' push services only.
+# "*.x" is any host under x. Tests add their own local service and allow its address.
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "web.push.apple.com",
+        "*.push.apple.com",
+        "*.notify.windows.com",
+    ],
+)
+# Never read from the environment: only the tests' push service on 127.0.0.1 needs it.
+PUSH_ALLOW_PRIVATE_ADDRESSES = False

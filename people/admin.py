@@ -246,6 +246,14 @@ class ClientAdmin(ScopedAdmin):
     ]
     inlines = [VisitPlanInline, CarerPreferenceInline]
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        # Whoever answers a call for help goes alone into a vulnerable person's home: a new
+        # client's emergency visits need the DBS check unless the coordinator says otherwise.
+        dbs = CredentialType.objects.filter(code=CredentialType.DBS).values_list("pk", flat=True)
+        initial.setdefault("emergency_credentials", list(dbs))
+        return initial
+
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         # The plans and their checks are saved now: bring their future visits in line.

@@ -179,6 +179,9 @@ class CarerProfile(models.Model):
 class CredentialType(models.Model):
     """A check or a piece of training: DBS check, moving and handling, medication..."""
 
+    # The criminal record check every carer who goes into someone's home should hold.
+    DBS = "dbs"
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.SlugField(_("code"), max_length=40, unique=True)
 

@@ -52,9 +52,11 @@ def email_for(name: str) -> str:
 
 
 class _Cast:
-    """Creates people once each; everyone shares one password hash (hashing is slow)."""
+    """Creates people once each, as the organisation's people (so its coordinator sees and
+    manages them in the admin); everyone shares one password hash (hashing is slow)."""
 
-    def __init__(self) -> None:
+    def __init__(self, organisation: Organisation) -> None:
+        self.organisation = organisation
         self.password = make_password(PASSWORD)
         self.people: dict[str, Person] = {}
 
@@ -67,6 +69,7 @@ class _Cast:
                     "short_name": name.split(" ")[0],
                     "language": language,
                     "password": self.password,
+                    "organisation": self.organisation,
                     **fields,
                 },
             )
@@ -97,8 +100,8 @@ def build(today: date, rng: random.Random) -> Organisation:
         code: CredentialType.objects.get_or_create(code=code, defaults={"name": name})[0]
         for code, name in CREDENTIAL_TYPES.items()
     }
-    cast = _Cast()
-    cast.person(COORDINATOR, is_staff=True, organisation=organisation)
+    cast = _Cast(organisation)
+    cast.person(COORDINATOR, is_staff=True)
     if not Person.objects.filter(email=SUPERUSER_EMAIL).exists():
         Person.objects.create(
             email=SUPERUSER_EMAIL,

@@ -82,3 +82,19 @@ def test_family_of_a_client_in_the_circle_is_recorded(coordinator_client, circle
 
     assert page.status_code == 302
     assert Membership.objects.get(role=Role.FAMILY).client == gwen
+
+
+def test_a_circle_without_a_team_leader_is_pointed_out(coordinator_client, circle, rhian):
+    listed = coordinator_client.get(reverse("admin:circles_circle_changelist")).text
+    assert '<td class="field-leader_count">1</td>' in listed
+    page = coordinator_client.get(reverse("admin:circles_circle_change", args=[circle.pk])).text
+    assert "has no team leader" not in page
+
+    rhian.memberships.update(ended_on=circle.memberships.get(person=rhian).started_on)
+    listed = coordinator_client.get(reverse("admin:circles_circle_changelist")).text
+    assert '<td class="field-leader_count">none</td>' in listed
+    page = coordinator_client.get(reverse("admin:circles_circle_change", args=[circle.pk])).text
+    assert (
+        "Treforest has no team leader today: until it has one, its alerts go to the "
+        "coordinators of Valleys Care." in page
+    )

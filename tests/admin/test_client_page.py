@@ -1,12 +1,15 @@
 """On a client's page the coordinator writes their care plan and who they would rather
 (not) have; the rota follows the plan, and a second wish about the same carer is refused."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import CarerPreference, Client, Preference
+from people.models import CarerPreference, Client, CredentialType, Preference
 from rota.models import Shift, VisitPlan
+from tests.factories import CredentialTypeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +91,17 @@ def test_a_second_wish_about_the_same_carer_is_refused_not_an_error_page(
     assert page.status_code == 200
     assert "already exists" in page.text
     assert CarerPreference.objects.get(client=gwen, carer=ana).preference == "preferred"
+
+
+def test_a_new_clients_emergency_visits_need_the_dbs_check_unless_told_otherwise(
+    coordinator_client,
+):
+    dbs = CredentialTypeFactory(code=CredentialType.DBS, name="DBS check")
+    first_aid = CredentialTypeFactory(code="first-aid", name="First aid")
+    page = coordinator_client.get(reverse("admin:people_client_add")).text
+    assert f'name="emergency_credentials" value="{dbs.pk}"' in page
+    ticked = re.findall(
+        r'<input type="checkbox" name="emergency_credentials" value="(\d+)"[^>]*checked', page
+    )
+    assert ticked == [str(dbs.pk)]
+    assert str(first_aid.pk) in page

@@ -16,6 +16,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 WCAG = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+# The site's Content-Security-Policy would refuse the axe-core script these tests inject, so
+# their browsers skip it; test_content_security_policy.py walks the pages with it on.
+AXE_ALLOWED = {"bypass_csp": True}
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +56,11 @@ def phone_of(browser: Browser, live_server):
     contexts = []
 
     def signed_in(email: str, path: str = "", *, js: bool = True) -> Page:
-        contexts.append(browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=js))
+        contexts.append(
+            browser.new_context(
+                viewport=PHONE, locale="en-GB", java_script_enabled=js, **AXE_ALLOWED
+            )
+        )
         page = contexts[-1].new_page()
         sign_in(page, live_server, email)
         if path:
@@ -68,14 +75,16 @@ def phone_of(browser: Browser, live_server):
 @pytest.fixture
 def phone(browser: Browser) -> Page:
     """A phone-sized page with JavaScript on."""
-    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    context = browser.new_context(viewport=PHONE, locale="en-GB", **AXE_ALLOWED)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def phone_without_js(browser: Browser) -> Page:
-    context = browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=False)
+    context = browser.new_context(
+        viewport=PHONE, locale="en-GB", java_script_enabled=False, **AXE_ALLOWED
+    )
     yield context.new_page()
     context.close()
 

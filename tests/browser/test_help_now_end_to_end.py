@@ -27,7 +27,7 @@ from circles import notify
 from circles.alerts import ask_carers_for_help, escalate_help_requests
 from circles.models import Notification, NotificationKind
 from rota.models import HelpRequest, HelpStatus
-from tests.browser.conftest import PHONE, assert_accessible, assert_fits_the_phone
+from tests.browser.conftest import AXE_ALLOWED, PHONE, assert_accessible, assert_fits_the_phone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,7 +80,7 @@ def test_help_now_from_the_family_to_a_carer_and_to_the_team_leaders(
     assert email.subject == "Gwen needs help now"
     link = re.search(rf"{re.escape(settings.SITE_URL)}(/\S+)", email.body).group(1)
     assert link == reverse("carer:help", kwargs={"request_id": call.pk})
-    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    context = browser.new_context(viewport=PHONE, locale="en-GB", **AXE_ALLOWED)
     ana = context.new_page()
     ana.goto(f"{live_server.url}{link}")
     expect(ana.get_by_role("heading", name="Sign in")).to_be_visible()

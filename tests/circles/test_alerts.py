@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from celery.signals import before_task_publish
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from circles import alerts
@@ -177,3 +178,14 @@ def test_announcing_a_change_checks_its_circle(
 
     assert Circle.objects.get(pk=circle.pk).state == CircleState.NOT_COPING
     assert alerts_to(leaders[0]) == [NotificationKind.CIRCLE_WORSE]
+
+
+@pytest.mark.usefixtures("frozen_now")
+def test_a_circle_with_no_team_leader_alerts_its_coordinator_instead(circle, gwen, nerys):
+    planned_visit(gwen, at(5, 8), essential=True)
+
+    assert alerts.check_circle(circle) == CircleState.NOT_COPING
+
+    [alert] = Notification.objects.all()
+    assert (alert.person, alert.kind) == (nerys, NotificationKind.CIRCLE_WORSE)
+    assert alert.link == reverse("leaders:circle", kwargs={"circle_id": circle.pk})

@@ -48,6 +48,9 @@ def test_seeds_a_mixed_organisation_once_and_prints_how_to_log_in() -> None:
         assert leaders.count() == 2
     # The same pair of team leaders supports both circles.
     assert Person.objects.filter(memberships__role=Role.TEAM_LEADER).distinct().count() == 2
+    # Everyone but the superuser is the organisation's, so its coordinator sees them in the
+    # admin and can put its carers on visits.
+    assert set(Person.objects.exclude(is_superuser=True)) == set(organisation.people.all())
 
     today = timezone.localdate()
     assert Credential.objects.filter(
@@ -134,6 +137,8 @@ def _free(shift: Shift) -> bool:
 
 def test_the_seeded_demo_tells_nobody_more_than_a_handful_of_things() -> None:
     seed()
+    # In the leaders' Messages, but not sent on: nothing is printed before the log-ins.
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
     told = Counter(Notification.objects.values_list("person__email", flat=True))
     # The seeded rota is history, not news: at most the team leaders hear how the circles
     # start out.

@@ -2,7 +2,9 @@
 
 Browsers here reach no push service, so the test runs one of its own on 127.0.0.1 and is
 the phone too: it makes the subscription's key pair and auth secret as a browser would,
-and decrypts what arrives (RFC 8291, aes128gcm) with them.
+and decrypts what arrives (RFC 8291, aes128gcm) with them. The site takes no push service
+on a private address, so the tests that use theirs let it in by settings; and the machine
+resolves no names, so host names resolve by the `dns` fixture's table.
 """
 
 import base64
@@ -65,8 +67,31 @@ class PushService:
         return f"http://127.0.0.1:{self.server.server_port}{path}"
 
 
+FCM = "https://fcm.googleapis.com/fcm/send/dGhpcyBpcyBhIHRlc3Q:APA91bHk"
+# What the tests' DNS answers: a push service's name resolves to a public address.
+PUBLIC = "142.250.180.10"
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch) -> dict[str, list[str]]:
+    """Host name -> addresses, in place of the machine's resolver; any name not in the table
+    resolves to a public address, and a name mapped to [] does not resolve."""
+    table: dict[str, list[str]] = {"127.0.0.1": ["127.0.0.1"]}
+    monkeypatch.setattr(
+        "people.push.resolve", lambda host, port: table.get(host, [PUBLIC]), raising=True
+    )
+    return table
+
+
+def let_in_local_push_services(settings) -> None:
+    """The tests' own push service on 127.0.0.1, which speaks plain http, is let in."""
+    settings.PUSH_SERVICE_HOSTS = [*settings.PUSH_SERVICE_HOSTS, "127.0.0.1"]
+    settings.PUSH_ALLOW_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
-def push_service(monkeypatch):
+def push_service(monkeypatch, settings):
+    let_in_local_push_services(settings)
     service = PushService()
 
     class Handler(BaseHTTPRequestHandler):
@@ -247,6 +272,135 @@ def test_nothing_is_pushed_without_vapid_keys(settings, ana, anas_phone, push_se
     assert push_service.received == []
 
 
+# --- Push is no way into the network the site runs in ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "addresses"),
+    [
+        pytest.param("https://127.0.0.1/push", None, id="loopback"),
+        pytest.param("https://169.254.169.254/latest/meta-data/", None, id="cloud metadata"),
+        pytest.param("https://10.0.0.5/push", None, id="private"),
+        pytest.param("https://[::1]/push", None, id="ipv6 loopback"),
+        pytest.param("https://intranet.example.org/push", None, id="not a push service"),
+        pytest.param("https://fcm.googleapis.com.evil.example/x", None, id="look-alike host"),
+        pytest.param("https://evil-push.apple.com.example/x", None, id="look-alike suffix"),
+        pytest.param("https://user@fcm.googleapis.com/fcm/send/x", None, id="with a login"),
+        pytest.param("https://fcm.googleapis.com/fcm/send/x", ["10.1.2.3"], id="resolves private"),
+        pytest.param(
+            "https://fcm.googleapis.com/fcm/send/x", [PUBLIC, "127.0.0.1"], id="one loopback"
+        ),
+        pytest.param("https://fcm.googleapis.com/fcm/send/x", ["::ffff:192.168.0.1"], id="mapped"),
+        pytest.param("https://fcm.googleapis.com/fcm/send/x", ["fe80::1"], id="link-local"),
+        pytest.param("https://fcm.googleapis.com/fcm/send/x", ["240.0.0.1"], id="reserved"),
+        pytest.param("https://fcm.googleapis.com/fcm/send/x", [], id="does not resolve"),
+    ],
+)
+def test_a_phone_cannot_name_an_address_inside_our_network(
+    client, ana, vapid, dns, endpoint, addresses
+):
+    if addresses is not None:
+        dns["fcm.googleapis.com"] = addresses
+    client.force_login(ana)
+
+    response = post_json(client, "/push/subscribe/", browser_subscription(Phone(), endpoint))
+
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "This browser's alert service is not one we send alerts through."
+    )
+    assert not PushSubscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://fcm.googleapis.com:99999/x",
+        "https://[::1/x",
+        "https://fcm.googleapis.com\\@127.0.0.1/x",
+        "https://xn--fcm-gla.googleapis.com/x",
+        "https://FCM.googleapis.com@10.0.0.1/x",
+    ],
+)
+def test_an_odd_endpoint_is_refused_in_plain_words(client, ana, vapid, endpoint):
+    client.force_login(ana)
+
+    response = post_json(client, "/push/subscribe/", browser_subscription(Phone(), endpoint))
+
+    assert response.status_code == 400
+    assert response.json()["message"]
+    assert not PushSubscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        FCM,
+        "https://updates.push.services.mozilla.com/wpush/v2/gAAAAA",
+        "https://web.push.apple.com/QGuQyavXutnMejoHQ",
+        "https://api.push.apple.com/3/device/x",
+        "https://wns2-par02p.notify.windows.com/w/?token=BQYAAA",
+    ],
+)
+def test_the_browsers_own_push_services_are_taken(client, ana, vapid, endpoint):
+    client.force_login(ana)
+
+    response = post_json(client, "/push/subscribe/", browser_subscription(Phone(), endpoint))
+
+    assert response.status_code == 201
+    assert PushSubscription.objects.get().endpoint == endpoint
+
+
+def test_nothing_is_sent_to_a_name_that_now_resolves_inside_our_network(
+    vapid, ana, push_service, dns, settings, caplog
+):
+    """Stored while the name was public; by the time of the message it points inside."""
+    settings.PUSH_ALLOW_PRIVATE_ADDRESSES = False
+    Phone().subscribe(ana, "https://fcm.googleapis.com/fcm/send/x")
+    dns["fcm.googleapis.com"] = ["127.0.0.1"]
+
+    assert help_now(ana) == 0
+    assert "not a public push service" in caplog.text
+
+
+def test_a_stored_subscription_outside_the_push_services_gets_nothing(
+    vapid, ana, anas_phone, push_service, settings
+):
+    """Say one was stored before the site checked: the local service is no push service."""
+    settings.PUSH_SERVICE_HOSTS = ["fcm.googleapis.com"]
+
+    assert help_now(ana) == 0
+    assert push_service.received == []
+
+
+def test_a_push_service_that_redirects_is_not_followed(vapid, ana, push_service):
+    """A redirect could lead to plain http or inside the network: the message is dropped."""
+
+    class Redirecting(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(307)
+            self.send_header("Location", push_service.url("/push/inside"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        Phone().subscribe(ana, f"http://127.0.0.1:{server.server_port}/push/redirects")
+
+        assert help_now(ana) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert push_service.received == []  # nothing reached where the redirect pointed
+
+
 # --- Opting a phone in and out -------------------------------------------------------------
 
 
@@ -257,9 +411,6 @@ def browser_subscription(phone: Phone, endpoint: str) -> dict:
         "expirationTime": None,
         "keys": {"p256dh": b64url(public_point(phone.key)), "auth": b64url(phone.auth)},
     }
-
-
-FCM = "https://fcm.googleapis.com/fcm/send/dGhpcyBpcyBhIHRlc3Q:APA91bHk"
 
 
 def post_json(client, url: str, data) -> object:
@@ -310,13 +461,31 @@ def test_opting_in_twice_keeps_one_subscription(client, ana, vapid):
     assert PushSubscription.objects.filter(endpoint=FCM).count() == 1
 
 
-def test_a_phone_handed_to_someone_else_alerts_only_its_new_owner(client, ana, vapid):
-    Phone().subscribe(ana, FCM)
+def test_someone_elses_phone_cannot_be_taken_over_by_its_address(client, ana, vapid):
+    anas_phone = Phone()
+    anas_phone.subscribe(ana, FCM)
     ben = PersonFactory()
     client.force_login(ben)
 
-    post_json(client, "/push/subscribe/", browser_subscription(Phone(), FCM))
+    response = post_json(client, "/push/subscribe/", browser_subscription(Phone(), FCM))
 
+    assert response.status_code == 409
+    assert "someone else" in response.json()["message"]
+    kept = PushSubscription.objects.get(endpoint=FCM)
+    assert kept.person == ana
+    assert kept.auth == b64url(anas_phone.auth)  # nor are its keys replaced
+
+
+def test_a_phone_handed_on_is_the_new_owners_once_the_old_one_stops_its_alerts(client, ana, vapid):
+    Phone().subscribe(ana, FCM)
+    client.force_login(ana)
+    post_json(client, "/push/unsubscribe/", {"endpoint": FCM})
+    ben = PersonFactory()
+    client.force_login(ben)
+
+    response = post_json(client, "/push/subscribe/", browser_subscription(Phone(), FCM))
+
+    assert response.status_code == 201
     assert PushSubscription.objects.get(endpoint=FCM).person == ben
 
 

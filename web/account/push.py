@@ -7,19 +7,21 @@ import binascii
 import json
 import re
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from circles import channels
-from people.models import PushSubscription
+from people.models import Person, PushSubscription
+from people.push import is_safe_endpoint
 from web.http import Request
 
 HTTPS_ONLY = URLValidator(schemes=["https"])
@@ -43,7 +45,9 @@ def public_key(request: HttpRequest) -> JsonResponse:
 @require_POST
 def subscribe(request: Request) -> JsonResponse:
     """Store this phone's subscription: {endpoint, keys: {p256dh, auth}} as the browser
-    gives it. A phone that was someone else's before is theirs no longer."""
+    gives it. Only a known push service on a public address is taken (people.push), and
+    a phone that gets someone else's alerts stays theirs until they stop them: anyone who
+    learnt its address could otherwise take their alerts away."""
     if not push_offered():
         raise Http404  # the site cannot push: there is nothing to opt in to
     data = _json(request)
@@ -56,9 +60,21 @@ def subscribe(request: Request) -> JsonResponse:
             {"message": _("This browser sent something we can't use. Please try again.")},
             status=400,
         )
-    PushSubscription.objects.update_or_create(
-        endpoint=endpoint, defaults={"person": request.user, "p256dh": p256dh, "auth": auth}
-    )
+    if not is_safe_endpoint(endpoint):
+        return JsonResponse(
+            {"message": _("This browser's alert service is not one we send alerts through.")},
+            status=400,
+        )
+    if not _store(endpoint, request.user, p256dh=p256dh, auth=auth):
+        return JsonResponse(
+            {
+                "message": _(
+                    "This phone already gets alerts for someone else. They can stop them on "
+                    "their settings page; then try again."
+                )
+            },
+            status=409,
+        )
     channels.push_again(request.user)
     return JsonResponse({"message": _("Alerts will come to this phone.")}, status=201)
 
@@ -84,6 +100,24 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _store(endpoint: str, person: Person, *, p256dh: str, auth: str) -> bool:
+    """Store or renew the person's own subscription; False if it is someone else's."""
+    try:
+        with transaction.atomic():
+            mine = PushSubscription.objects.filter(endpoint=endpoint, person=person).update(
+                p256dh=p256dh, auth=auth
+            )
+            if not mine:
+                if PushSubscription.objects.filter(endpoint=endpoint).exists():
+                    return False
+                PushSubscription.objects.create(
+                    endpoint=endpoint, person=person, p256dh=p256dh, auth=auth
+                )
+    except IntegrityError:
+        return False  # someone else stored it in the same moment
+    return True
+
+
 def _json(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body)
@@ -92,7 +126,7 @@ def _json(request: HttpRequest) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _is_endpoint(value: object) -> bool:
+def _is_endpoint(value: object) -> TypeGuard[str]:
     if not isinstance(value, str) or len(value) > ENDPOINT_MAX_LENGTH:
         return False
     try:
@@ -102,7 +136,7 @@ def _is_endpoint(value: object) -> bool:
     return True
 
 
-def _is_key(value: object, length: int) -> bool:
+def _is_key(value: object, length: int) -> TypeGuard[str]:
     """A base64url string of `length` bytes, as browsers encode subscription keys."""
     if not isinstance(value, str) or not BASE64URL.fullmatch(value):
         return False

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circles import alerts, demo
-from circles.models import Circle, Membership, Organisation, Role
+from circles.models import Circle, Membership, Notification, Organisation, Role
 from people.models import Client, Person
 from rota import audit
 from rota.generation import roll_horizon
@@ -65,9 +65,15 @@ class Command(BaseCommand):
             # find nothing to do.
             OutboxMessage.objects.filter(sent_at__isnull=True).update(sent_at=timezone.now())
         # Each circle's state is judged once, as the first sweep would: the team leaders
-        # hear of a circle that starts out not coping, as they would in real life.
-        for circle in organisation.circles.all():
-            alerts.check_circle(circle)
+        # find a circle that starts out not coping in their Messages, as they would in real
+        # life. It is not sent on: a burst of emails would bury the log-ins printed next.
+        with transaction.atomic():
+            for circle in organisation.circles.all():
+                alerts.check_circle(circle)
+            now = timezone.now()
+            Notification.objects.filter(person__organisation=organisation).update(
+                emailed_at=now, pushed_at=now
+            )
         return organisation
 
     def _print_logins(self, organisation: Organisation) -> None:
