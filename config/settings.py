@@ -5,6 +5,7 @@ mail to the console. Every value is parsed by django-environ, which fails loudly
 on a malformed one.
 """
 
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -91,24 +92,78 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Signing in, second factor, throttling, sessions and passwords -----------------------------
+# (docs/design.md, Shape of the software: "Signing in and sessions".) Kept in one block: the
+# security headers are set elsewhere in this file.
 AUTH_USER_MODEL = "people.Person"
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account and address are refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",
 ]
+# The second factor is read from the session right after the person; then idle and
+# too-old sessions end, and staff who have not given their code are sent to give it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "web.account.sessions.SessionLimitsMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("web.account.sessions.SessionLimitsMiddleware") + 1,
+    "web.account.second_factor.StaffSecondFactorMiddleware",
+)
+# Last, so that it turns a refused sign-in into the "wait N minutes" page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 # Sign-in links for people who will never keep a password: good for ten minutes, once.
+# Staff never get one: they sign in with a password and a code (web/account/second_factor.py).
 SESAME_MAX_AGE = 600
 SESAME_ONE_TIME = True
+# Wrong passwords are counted per account and address together: a care office behind one
+# address is not locked out by one person's mistakes, and guessing one account's password
+# from many addresses is slowed on each. Each wrong try during a lockout starts it again.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # both sign-in forms, ours and the admin's
+AXES_CLIENT_IP_CALLABLE = "web.account.throttle.client_address"
+# How many proxies of our own stand in front of the app, each adding to X-Forwarded-For
+# (1 behind one TLS proxy). 0: the address is the connection's own (REMOTE_ADDR).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_USERNAME_CALLABLE = "web.account.throttle.username_of"
+AXES_LOCKOUT_CALLABLE = "web.account.throttle.locked_out"
+# Sign-in links emailed per address per hour, and per network address per hour; beyond
+# that the form answers as always and sends nothing.
+SIGN_IN_LINKS_PER_EMAIL = env.int("SIGN_IN_LINKS_PER_EMAIL", default=5)
+SIGN_IN_LINKS_PER_IP = env.int("SIGN_IN_LINKS_PER_IP", default=30)
+# The authenticator apps' name for this site.
+OTP_TOTP_ISSUER = "Care Circles"
+# A session ends 12 hours after signing in, or after 2 hours without a page; "keep me
+# signed in on this phone" stretches a carer's (never staff's) to 30 days on that phone.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_IDLE_SECONDS = 2 * 60 * 60
+SESSION_KEPT_SECONDS = 30 * 24 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account:login"
 LOGIN_REDIRECT_URL = "account:home"
 LOGOUT_REDIRECT_URL = "account:login"
+# --- end of signing in ------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]

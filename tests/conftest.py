@@ -11,13 +11,19 @@ Every person and place of tests/stories.py is a fixture of their own name (`gwen
 import os
 from datetime import datetime
 
+import django.test
 import pytest
 import redis
 import time_machine
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.stories import NAMES, WEDNESDAY_NOON, Cast
+from web.account import sessions
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -50,6 +56,44 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class Client(django.test.Client):
+    """The test client. force_login leaves the session as signing in does: its start
+    noted (web/account/sessions.py) and, for staff, the code from their authenticator
+    given, as they must before any page opens (web/account/second_factor.py). Tests of
+    those steps use django.test.Client itself."""
+
+    def force_login(self, user, backend=None) -> None:
+        super().force_login(user, backend)
+        session = self.session
+        now = timezone.now().timestamp()
+        session.update({sessions.SIGNED_IN_AT: now, sessions.SEEN_AT: now})
+        if user.is_staff:
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, confirmed=True, defaults={"name": "tests"}
+            )
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def admin_client(client: Client, admin_user) -> Client:
+    """pytest-django's, with the suite's client."""
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """The sign-in link counts (web/account/throttle.py) live in the cache: each test
+    starts with none."""
+    cache.clear()
 
 
 @pytest.fixture

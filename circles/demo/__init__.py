@@ -9,10 +9,18 @@ The people and their care plans are data, in `cast`; creating them and filling t
 is in `seed`.
 """
 
-from circles.demo.cast import CIRCLES, ORGANISATION, PASSWORD, SEED, SUPERUSER_EMAIL
-from circles.demo.seed import build, fill_rota
+from circles.demo.cast import (
+    AUTHENTICATOR_KEY,
+    CIRCLES,
+    ORGANISATION,
+    PASSWORD,
+    SEED,
+    SUPERUSER_EMAIL,
+)
+from circles.demo.seed import build, fill_rota, give_staff_authenticators
 
 __all__ = [
+    "AUTHENTICATOR_KEY",
     "CIRCLES",
     "ORGANISATION",
     "PASSWORD",
@@ -20,4 +28,5 @@ __all__ = [
     "SUPERUSER_EMAIL",
     "build",
     "fill_rota",
+    "give_staff_authenticators",
 ]

@@ -8,6 +8,10 @@ from people.models import CarerKind
 
 ORGANISATION = "Taff Valley Care"
 PASSWORD = "care-circles-demo"
+# The demo's staff (its coordinator and superuser) give a code from an authenticator app
+# after their password, as all staff do. Theirs is set up with this key, printed by
+# seed_demo: published, so for the demo only.
+AUTHENTICATOR_KEY = "DEMOCARECIRCLESDEMOCARECIRCLES22"
 EMAIL_DOMAIN = "demo.care-circles.test"
 SEED = 1966
 

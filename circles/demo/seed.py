@@ -2,15 +2,18 @@
 shifts under its rules (`fill_rota`)."""
 
 import random
+from base64 import b32decode
 from datetime import date, timedelta
 from typing import cast
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from circles.demo.cast import (
     AGENCY,
+    AUTHENTICATOR_KEY,
     CIRCLES,
     CLIENT_WITH_LOGIN,
     COORDINATOR,
@@ -71,6 +74,23 @@ class _Cast:
                 },
             )
         return self.people[name]
+
+
+def give_staff_authenticators() -> list[Person]:
+    """Set up the demo's published authenticator key for the demo's staff who have none yet,
+    so they can give a code after their password. Returns the demo's staff."""
+    staff = list(
+        Person.objects.filter(is_staff=True, email__endswith=f"@{EMAIL_DOMAIN}").order_by(
+            "-is_superuser", "email"
+        )
+    )
+    key = b32decode(AUTHENTICATOR_KEY).hex()
+    for person in staff:
+        if not TOTPDevice.objects.filter(user=person, confirmed=True).exists():
+            TOTPDevice.objects.create(
+                user=person, name="Demo authenticator", key=key, confirmed=True
+            )
+    return staff
 
 
 def build(today: date, rng: random.Random) -> Organisation:

@@ -147,3 +147,22 @@ def test_the_seeded_demo_tells_nobody_more_than_a_handful_of_things() -> None:
         Person.objects.filter(memberships__role=Role.TEAM_LEADER).values_list("email", flat=True)
     )
     assert set(told) <= leaders
+
+
+def test_the_demos_staff_can_give_a_code_from_the_printed_key(client) -> None:
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    printed = seed()
+    key = printed.split("for the demo only): ", 1)[1].splitlines()[0].replace(" ", "")
+    code = f"{TOTP(b32decode(key)).token():06d}"
+    signed_in = client.post(
+        "/sign-in/",
+        {"username": "admin" + DOMAIN, "password": "care-circles-demo"},
+    )
+    assert signed_in.status_code == 302
+    assert client.post("/sign-in/code/", {"code": code, "next": "/admin/"})["Location"] == (
+        "/admin/"
+    )
+    assert client.get("/admin/").status_code == 200

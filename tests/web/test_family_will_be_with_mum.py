@@ -134,8 +134,9 @@ def test_withdrawing_twice_changes_nothing_the_second_time(client, story, saturd
 
 def test_a_visit_under_way_cannot_be_withdrawn(client, story, saturday):
     family_visit = services.record_family_visit(story.sian, story.gwen, at(2, 14), at(2, 17))
-    client.force_login(story.sian)
     with time_machine.travel(at(2, 15), tick=False):
+        # Signed in that afternoon: a session from days before would have ended.
+        client.force_login(story.sian)
         page = client.get(with_page(client, story))
         with nothing_changes():
             response = client.post(reverse("family:withdraw", args=[family_visit.pk]), follow=True)

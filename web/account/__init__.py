@@ -5,23 +5,21 @@ their phone's calendar and alerts on their phone."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.account import calendar, push, views
+from web.account import calendar, push, second_factor, views
 
 app_name = "account"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="account/sign_in.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     # For people who will never keep a password: a one-time link by email.
     path("sign-in/link/", views.sign_in_link, name="sign_in_link"),
     path("sign-in/link/go/", views.sign_in_confirm, name="sign_in_confirm"),
+    # Staff: after the password, a code from their authenticator app.
+    path("sign-in/code/", second_factor.enter_code, name="second_factor"),
+    path("sign-in/authenticator/", second_factor.set_up_authenticator, name="authenticator"),
+    path("me/password/", views.change_password, name="change_password"),
     path("me/", views.preferences, name="preferences"),
     path("me/reminders/", views.reminders_on, name="reminders_on"),
     path("messages/", views.inbox, name="inbox"),

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -10,12 +11,42 @@ from circles.channels import Channels
 from circles.models import Topic
 from people.models import Language
 
+KEEP_LABEL = _("Keep me signed in on this phone")
+KEEP_HINT = _(
+    "For 30 days, on a phone that is yours alone. Not for staff accounts: they sign in every day."
+)
+
+
+class SignInForm(AuthenticationForm):
+    """Email and password, and whether to stay signed in on this phone."""
+
+    keep = forms.BooleanField(label=KEEP_LABEL, required=False, help_text=KEEP_HINT)
+
 
 class SignInLinkForm(forms.Form):
     email = forms.EmailField(
         label=_("Your email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
+
+
+class CodeForm(forms.Form):
+    """The six-digit code an authenticator app shows now."""
+
+    code = forms.CharField(
+        label=_("The code from your authenticator app"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit():
+            raise forms.ValidationError(_("The code is six digits."))
+        return code
 
 
 # What each topic brings, in a line under its name on the settings page.

@@ -1,35 +1,41 @@
 """Signing in, landing on the right page, and each person's own settings."""
 
-from urllib.parse import urlencode
-
+from celery import current_app
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.mail import send_mail
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from sesame.utils import get_query_string, get_user
+from sesame.backends import ModelBackend as SesameBackend
 
 from circles import channels
 from circles.channels import topics_for
 from circles.models import Notification, Role, Topic
-from people.models import Language, Person
+from people.models import Language
+from web.account import sessions, throttle
 from web.account.forms import (
     CARERS_VISITS_HINT,
     FAMILYS_VISITS_HINT,
+    KEEP_HINT,
+    KEEP_LABEL,
     PreferencesForm,
+    SignInForm,
     SignInLinkForm,
 )
 from web.account.push import push_offered
 from web.http import Request, back_to
 from web.navigation import nav_for, roles_of
+
+# people.tasks.send_sign_in_link, by name.
+SEND_LINK = "people.tasks.send_sign_in_link"
 
 
 @login_required
@@ -43,33 +49,42 @@ def home(request: Request) -> HttpResponse:
     return render(request, "account/nothing_yet.html")
 
 
+class SignInView(auth_views.LoginView):
+    """Email and password; "keep me signed in on this phone" stretches a carer's session."""
+
+    template_name = "account/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        keep_signed_in(self.request, form.cleaned_data["keep"])
+        return response
+
+
+def keep_signed_in(request: HttpRequest, keep: bool) -> None:
+    """Just signed in: the session starts now, and lasts 30 days on this phone when the
+    person asked for that, unless they are staff (web/account/sessions.py)."""
+    sessions.started(request, keep=keep and not request.user.is_staff)
+
+
 @require_http_methods(["GET", "POST"])
 def sign_in_link(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link by email: for people who will never keep a password. The link
-    leads on to the page they were going to (`next`), as a password sign-in does."""
+    leads on to the page they were going to (`next`), as a password sign-in does.
+
+    Whatever the address (known, unknown, staff, or asked for too often), the page does the
+    same work and gives the same answer, and the email goes from a worker after the answer:
+    nobody can probe for accounts, by the words or by the time taken."""
     form = SignInLinkForm(request.POST or None)
     going_to = back_to(request, "account:home", source=request.POST or request.GET)
     if request.method == "POST" and form.is_valid():
-        person = Person.objects.filter(
-            email__iexact=form.cleaned_data["email"], is_active=True
-        ).first()
-        if person is not None:
-            _send_link(request, person, going_to)
-        # The same answer whether or not we know the address: nobody can probe for accounts.
-        return render(request, "account/link_sent.html", {"email": form.cleaned_data["email"]})
+        email = form.cleaned_data["email"]
+        if throttle.may_send_link(email, throttle.client_address(request)):
+            # By name: the web does not import the jobs' modules.
+            transaction.on_commit(lambda: current_app.tasks[SEND_LINK].delay(email, going_to))
+        return render(request, "account/link_sent.html", {"email": email})
     return render(request, "account/link_request.html", {"form": form, "next": going_to})
-
-
-def _send_link(request: HttpRequest, person: Person, going_to: str) -> None:
-    query = f"{get_query_string(person)}&{urlencode({'next': going_to})}"
-    link = request.build_absolute_uri(reverse("account:sign_in_confirm") + query)
-    with translation.override(person.language):
-        send_mail(
-            subject=_("Your link to sign in to Care Circles"),
-            message=render_to_string("account/link_email.txt", {"person": person, "link": link}),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[person.email],
-        )
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,15 +95,40 @@ def sign_in_confirm(request: HttpRequest) -> HttpResponse:
         context = {
             "sesame": request.GET.get("sesame"),
             "next": back_to(request, "account:home", source=request.GET),
+            "keep_label": KEEP_LABEL,
+            "keep_hint": KEEP_HINT,
         }
         return render(request, "account/link_confirm.html", context)
-    person = get_user(request.POST.get("sesame", ""))
-    if person is None:
+    # Straight to django-sesame's check, not through authenticate() and so not through
+    # django-axes: the link is the way out of a wrong-password lockout (its page offers one),
+    # and a signed token cannot be guessed. Signing in spends the link (SESAME_ONE_TIME).
+    person = SesameBackend().authenticate(request, sesame=request.POST.get("sesame", ""))
+    # Staff sign in with a password and a code: a link never signs them in, even one made
+    # before they became staff.
+    if person is None or person.is_staff:
         messages.error(request, _("That link has expired or was already used. Ask for a new one."))
         return redirect("account:sign_in_link")
     login(request, person, backend="sesame.backends.ModelBackend")
+    keep_signed_in(request, request.POST.get("keep") == "on")
     translation.activate(person.language)
     return redirect(back_to(request, "account:home"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_password(request: Request) -> HttpResponse:
+    """A new password, checked against the site's rules (at least 12 characters, not a
+    common one). Someone who has only ever signed in by link has no old one to give."""
+    person = request.user
+    form_class = PasswordChangeForm if person.has_usable_password() else SetPasswordForm
+    form = form_class(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        # The person stays signed in here; their other sessions end.
+        update_session_auth_hash(request, person)
+        messages.success(request, _("Your password is changed."))
+        return redirect("account:preferences")
+    return render(request, "account/change_password.html", {"form": form})
 
 
 @require_POST

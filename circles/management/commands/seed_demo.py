@@ -33,6 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Seeded {organisation} in {time.monotonic() - began:.1f} s.")
         else:
             self.stdout.write(f"{organisation} is already there: nothing changed.")
+        demo.give_staff_authenticators()
         self._print_logins(organisation)
 
     def _seed(self) -> Organisation:
@@ -85,6 +86,10 @@ class Command(BaseCommand):
             write(f"  coordinator  {person.email}  ({person})")
         for person in Person.objects.filter(email=demo.SUPERUSER_EMAIL, is_superuser=True):
             write(f"  superuser    {person.email}")
+        key = " ".join(demo.AUTHENTICATOR_KEY[i : i + 4] for i in range(0, 32, 4))
+        write("After the password, staff give a code from an authenticator app. Add this key")
+        write(f"to one (published: for the demo only): {key}")
+        write(f"or, with oathtool: oathtool --totp -b {demo.AUTHENTICATOR_KEY}")
 
         members = Membership.objects.filter(circle__organisation=organisation).select_related(
             "person__carer_profile", "circle", "client"
