@@ -21,12 +21,14 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from circles.models import Circle, Membership, Organisation
 from circles.permissions import cares_anywhere, leads_any, speaks_for_anyone
@@ -78,6 +80,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "account:logout": (nothing, PUBLIC),
     "account:sign_in_link": (nothing, PUBLIC),
     "account:sign_in_confirm": (nothing, PUBLIC),
+    "account:second_factor": (nothing, OWN),
+    "account:authenticator": (nothing, OWN),
+    "account:change_password": (nothing, OWN),
     "account:preferences": (nothing, OWN),
     "account:reminders_on": (nothing, OWN),
     "account:inbox": (nothing, OWN),
@@ -151,6 +156,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
         OBJECT,
     ),
     "admin:circles_circle_hours": (nothing, OWN),
+    # A staff member's authenticator, as django-otp's admin shows it to a superuser.
+    "admin:otp_totp_totpdevice_config": (named(pk="authenticator"), OBJECT),
+    "admin:otp_totp_totpdevice_qrcode": (named(pk="authenticator"), OBJECT),
     "admin:rota_absence_record": (nothing, OWN),
     # A person's password, set by a coordinator (people.admin, Django's UserAdmin).
     "admin:auth_user_password_change": (named(id="ana"), OBJECT),
@@ -179,6 +187,11 @@ ADMIN_OBJECTS = {
     "people.credential": "anas_credential",
     "people.carerpreference": "preference",
     "people.client": "gwen",
+    # Sign-in records and staff's authenticators: for superusers only.
+    "axes.accessattempt": "access_attempt",
+    "axes.accesslog": "access_log",
+    "axes.accessfailurelog": "access_failure",
+    "otp_totp.totpdevice": "authenticator",
 }
 # Kinds of check and training are shared by every organisation (docs/design.md, People and
 # circles): any coordinator may open one.
@@ -272,6 +285,11 @@ def scene(story, frozen_now) -> SimpleNamespace:
     PushSubscription.objects.create(
         person=story.ana, endpoint="https://push.example/ana", p256dh="k" * 87, auth="a" * 22
     )
+    tried = {"username": "ana@example.org", "ip_address": "10.0.0.7", "user_agent": "phone"}
+    s.access_attempt = AccessAttempt.objects.create(**tried, failures_since_start=1)
+    s.access_log = AccessLog.objects.create(**tried)
+    s.access_failure = AccessFailureLog.objects.create(**tried)
+    s.authenticator = TOTPDevice.objects.create(user=story.nerys, name="Nerys's phone")
     return s
 
 
