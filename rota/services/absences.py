@@ -123,7 +123,7 @@ def decline_carer(client: Client, carer: Person, *, actor: Person | None = None)
     client need cover."""
     # The client or their representative decides (or a team leader records what the
     # client said); a relative may suggest it, not do it.
-    require_actor(actor, lambda a: decides_for(a, client) or leads(a, client.circle))
+    require_actor(actor, lambda a: decides_for(a, client))
     now = timezone.now()
     preference, _created = CarerPreference.objects.update_or_create(
         client=client,

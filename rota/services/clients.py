@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
-from circles.permissions import decides_for, leads
+from circles.permissions import decides_for
 from people.models import Client, Person
 from rota import audit
 from rota.familiarity import approve_new_face
@@ -24,8 +24,9 @@ PROFILE_FIELDS = ("what_matters", "likes", "dislikes", "likes_to_give")
 
 
 def may_decide(actor: Person, client: Client) -> bool:
-    """The client, their representative, or a team leader of the client's circle."""
-    return decides_for(actor, client) or leads(actor, client.circle)
+    """Only the client or their representative decides who visits them and what their page
+    says; family and team leaders see it and may suggest."""
+    return decides_for(actor, client)
 
 
 @service

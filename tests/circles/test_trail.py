@@ -147,12 +147,12 @@ def test_a_call_for_help_from_raised_to_dealt_with(story):
 
 def test_a_client_would_rather_not_and_a_carer_leaves(story):
     place(planned_visit(story.gwen, at(5, 8)), story.ben)
-    services.decline_carer(story.gwen, story.ben, actor=story.rhian)
+    services.decline_carer(story.gwen, story.ben, actor=story.rhys)
     membership = story.ana.memberships.get(circle=story.circle)
     services.end_membership(membership, at(31, 0).date(), actor=story.rhian)
 
     assert said("decline_carer") == (
-        "Rhian Lewis said Gwen would rather not have Ben Jones visit. 1 visit needs cover."
+        "Rhys Davies said Gwen would rather not have Ben Jones visit. 1 visit needs cover."
     )
     assert said("end_membership") == "Ana Price leaves Treforest on Sun 31 May 2026."
 

@@ -108,13 +108,15 @@ def test_saving_them_unchanged_records_nothing(client, story):
         client.post(reverse("family:edit_about", args=[story.gwen.pk]), same)
 
 
-def test_the_services_refuse_a_relative_too(story, cat_is_new):
+@pytest.mark.parametrize("who", ["sian", "rhian"])  # her daughter; a team leader of her circle
+def test_the_services_refuse_anyone_but_the_client_and_her_representative(story, cat_is_new, who):
+    actor = getattr(story, who)
     with refused("not_allowed"):
-        services.decline_carer(story.gwen, story.cat, actor=story.sian)
+        services.decline_carer(story.gwen, story.cat, actor=actor)
     with refused("not_allowed"):
-        services.approve_carer(story.gwen, story.cat, actor=story.sian)
+        services.approve_carer(story.gwen, story.cat, actor=actor)
     with refused("not_allowed"):
-        services.edit_profile(story.gwen, {"likes": "Nothing."}, actor=story.sian)
+        services.edit_profile(story.gwen, {"likes": "Nothing."}, actor=actor)
 
 
 def test_gwen_herself_answers_about_a_new_face(client, story, cat_is_new):
