@@ -123,28 +123,28 @@ def deliver(notification_id: int) -> bool:
     if notification is None:
         return False
     person = notification.person
-    if not waits_for_no_one(notification) and in_quiet_hours(person, timezone.now()):
+    if not _waits_for_no_one(notification) and in_quiet_hours(person, timezone.now()):
         return False  # deliver_pending sends it when their quiet hours are over
     # Which channels the person chose for this kind (circles.channels); the app has it anyway.
     channels = channels_for(person, notification.kind)
-    if is_gathered(notification):
-        return deliver_gathered(person, channels)
+    if _is_gathered(notification):
+        return _deliver_gathered(person, channels)
     if channels.push:
         push(notification)
     return channels.email and email(notification)
 
 
-def waits_for_no_one(notification: Notification) -> bool:
+def _waits_for_no_one(notification: Notification) -> bool:
     """Urgent messages ignore quiet hours; so does the reminder an hour before a visit,
     which the person asked for and which is no use once the visit has begun."""
     return notification.urgent or notification.kind == NotificationKind.VISIT_SOON
 
 
-def is_gathered(notification: Notification) -> bool:
+def _is_gathered(notification: Notification) -> bool:
     return notification.kind == GATHERED and not notification.urgent
 
 
-def deliver_gathered(person: Person, channels: Channels) -> bool:
+def _deliver_gathered(person: Person, channels: Channels) -> bool:
     """Everything routine waiting for the person, in one email and one push, unless one
     went out less than GATHER_MINUTES ago (deliver_pending sends it when that is over).
     Returns whether this call emailed."""
@@ -160,16 +160,9 @@ def deliver_gathered(person: Person, channels: Channels) -> bool:
     emailed = _claim_gathered(person, "emailed_at")
     if not emailed:
         return False
-    claimed_at = emailed[0].emailed_at
     title, body, link = _gathered_message(person, emailed)
-    try:
-        _email_message(person, title=title, body=body, link=link, urgent=False).send()
-    except Exception:
-        # Not sent: give the claims back so the retry sends them.
-        Notification.objects.filter(pk__in=[n.pk for n in emailed], emailed_at=claimed_at).update(
-            emailed_at=None
-        )
-        raise
+    message = _email_message(person, title=title, body=body, link=link, urgent=False)
+    _send_claimed(message, emailed)
     return True
 
 
@@ -248,16 +241,23 @@ def email(notification: Notification) -> bool:
         link=notification.link,
         urgent=notification.urgent,
     )
+    notification.emailed_at = claimed_at
+    _send_claimed(message, [notification])
+    return True
+
+
+def _send_claimed(message: EmailMultiAlternatives, claimed: list[Notification]) -> None:
+    """Send an email for notifications this worker has claimed (their `emailed_at` set);
+    if it fails, give the claims back so the retry sends them."""
     try:
         message.send()
     except Exception:
-        # Not sent: give the claim back so the retry sends it.
-        Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(
-            emailed_at=None
-        )
+        for notification in claimed:
+            Notification.objects.filter(
+                pk=notification.pk, emailed_at=notification.emailed_at
+            ).update(emailed_at=None)
+            notification.emailed_at = None
         raise
-    notification.emailed_at = claimed_at
-    return True
 
 
 def _email_message(
