@@ -35,7 +35,7 @@ def swapped_in(response, card: str, out_of_band: str) -> str:
     change also touches, and no page around them."""
     reply = response.text.strip()
     assert reply.startswith(card), reply[:80]
-    assert f'<div id="{out_of_band}" hx-swap-oob="true">' in reply
+    assert f'<div id="{out_of_band}" data-hx-swap-oob="true">' in reply
     assert "<html" not in reply
     return reply
 

@@ -1,6 +1,6 @@
 """With JavaScript on, htmx sends HX-Request and gets back only the card that changed (and,
 out of band, the one list the change also touches); without it, the same form post answers
-with a redirect and a message. Every hx-post sits on a real form with method="post"."""
+with a redirect and a message. Every data-hx-post sits on a real form with method="post"."""
 
 import re
 
@@ -70,11 +70,11 @@ def test_every_hx_post_sits_on_a_real_form(client, story, rota):
     ]
     for url in pages:
         page = client.get(url).text
-        hx_posts = re.findall(r"<(\w+)[^>]*\bhx-post=\"([^\"]+)\"[^>]*>", page)
+        hx_posts = re.findall(r"<(\w+)[^>]*\bdata-hx-post=\"([^\"]+)\"[^>]*>", page)
         assert hx_posts, url
         for tag, target in hx_posts:
             assert tag == "form", (url, tag)
-            assert f'method="post" action="{target}" hx-post="{target}"' in page
+            assert f'method="post" action="{target}" data-hx-post="{target}"' in page
 
 
 def test_a_plain_post_returns_to_the_page_it_came_from_but_never_elsewhere(client, story, rota):

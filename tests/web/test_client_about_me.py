@@ -152,7 +152,7 @@ def test_with_htmx_the_answer_swaps_the_carers_part_in_place(client, story, week
     response = client.post(rather_not, headers=HTMX)
 
     assert response.text.lstrip().startswith('<div id="new-faces">')
-    assert '<div id="wishes" hx-swap-oob="true">' in response.text
+    assert '<div id="wishes" data-hx-swap-oob="true">' in response.text
     assert "<html" not in response.text
     text = words(response.text)
     assert "Noted: Cat Morgan won't visit Gwen." in text

@@ -52,7 +52,7 @@ def test_confirming_asks_the_circle_and_shows_the_status(client, story):
     assert "Help for Gwen" in text
     assert "Asking carers" in text
     assert "12:00: the carers in Gwen's circle were asked." in text
-    assert 'hx-trigger="every 10s"' in response.text
+    assert 'data-hx-trigger="every 10s"' in response.text
 
 
 def test_pressing_twice_asks_once(client, story):
@@ -88,7 +88,7 @@ def test_status_shows_who_accepted(client, story):
     text = words(page.text)
     assert "Ana Price is going" in text
     assert "12:05: Ana Price said yes and is on the way." in text
-    assert 'hx-trigger="every 10s"' in page.text, "until Ana says when she will be there"
+    assert 'data-hx-trigger="every 10s"' in page.text, "until Ana says when she will be there"
     assert "If someone is in danger" not in text
 
 
@@ -105,7 +105,7 @@ def test_status_shows_when_the_carer_will_be_there_and_stops_asking(client, stor
     text = words(page.text)
     assert "Ana Price is going, there at about 12:25" in text
     assert "12:05: Ana Price said yes and is on the way, there at about 12:25." in text
-    assert 'hx-trigger="every 10s"' not in page.text, "nothing more to wait for"
+    assert 'data-hx-trigger="every 10s"' not in page.text, "nothing more to wait for"
 
 
 def test_status_says_how_many_carers_were_asked(client, story):
@@ -147,16 +147,16 @@ def test_the_htmx_poll_gets_just_the_status_and_nothing_when_nothing_changed(cli
     client.post(help_page(story))
     request = HelpRequest.objects.get()
     page = client.get(status_of(request))
-    poll_url = page.text.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    poll_url = page.text.split('data-hx-get="')[1].split('"')[0].replace("&amp;", "&")
 
     unchanged = client.get(poll_url, headers=HTMX)
     ask_carers_for_help(request.pk)
     asked = client.get(poll_url, headers=HTMX)
-    poll_url = asked.text.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    poll_url = asked.text.split('data-hx-get="')[1].split('"')[0].replace("&amp;", "&")
     with time_machine.travel(LATER, tick=False):
         services.accept_help_request(request, story.ana, actor=story.ana)
     accepted = client.get(poll_url, headers=HTMX)
-    poll_url = accepted.text.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    poll_url = accepted.text.split('data-hx-get="')[1].split('"')[0].replace("&amp;", "&")
     with time_machine.travel(LATER, tick=False):
         services.expect_arrival(request, 20, actor=story.ana)
     expected = client.get(poll_url, headers=HTMX)
@@ -168,7 +168,7 @@ def test_the_htmx_poll_gets_just_the_status_and_nothing_when_nothing_changed(cli
     assert "3 carers in Gwen's circle who could go were asked." in words(asked.text)
     assert "12:05: Ana Price said yes and is on the way." in words(accepted.text)
     assert "there at about 12:25." in words(expected.text)
-    assert "hx-trigger" not in expected.text, "the poll stops once Ana said when"
+    assert "data-hx-trigger" not in expected.text, "the poll stops once Ana said when"
 
 
 def test_help_no_longer_needed_cancels_it(client, story):

@@ -120,7 +120,7 @@ def test_htmx_refreshes_only_the_circles_every_minute(client, story):
     page = client.get(reverse("leaders:dashboard")).content.decode()
     part = client.get(reverse("leaders:dashboard"), headers=HTMX)
 
-    assert 'hx-trigger="every 60s"' in page
+    assert 'data-hx-trigger="every 60s"' in page
     # Without JavaScript the same page is one link away.
     assert f'href="{reverse("leaders:dashboard")}">Refresh now' in page
     part = part.content.decode()
