@@ -78,6 +78,15 @@ def decides_for(person: Person, client: Client) -> bool:
     return person.pk in deciders
 
 
+@rules.predicate
+def sets_up(person: Person, client: Client) -> bool:
+    """A coordinator of the client's organisation (or a superuser): who writes down, on the
+    admin's client page, what the client asked for when the client cannot do it themselves."""
+    if person.is_superuser:
+        return True
+    return person.is_coordinator and person.organisation_id == client.circle.organisation_id
+
+
 def deciders_for(client: Client) -> list[str]:
     """The names of who decides for the client, for the family to ask: the client (when they
     have their own log-in) and their representative."""

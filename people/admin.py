@@ -30,6 +30,7 @@ from people.models import (
 from rota.admin import apply_plan_changes
 from rota.forms import VisitPlanForm
 from rota.models import VisitPlan
+from rota.services.clients import PROFILE_FIELDS, edit_profile
 
 
 def _clean_unique_email(form: forms.ModelForm) -> str:
@@ -253,6 +254,20 @@ class ClientAdmin(ScopedAdmin):
         dbs = CredentialType.objects.filter(code=CredentialType.DBS).values_list("pk", flat=True)
         initial.setdefault("emergency_credentials", list(dbs))
         return initial
+
+    def save_model(self, request: HttpRequest, obj: Client, form, change: bool) -> None:
+        # Likes and wishes are the client's own words: changed here, they go through the same
+        # service as on the client's page, so the trail shows the coordinator wrote them down.
+        profile = {
+            field: form.cleaned_data[field]
+            for field in PROFILE_FIELDS
+            if change and field in form.changed_data
+        }
+        for field in profile:
+            setattr(obj, field, form.initial[field])
+        super().save_model(request, obj, form, change)
+        if profile:
+            edit_profile(obj, profile, actor=admin_user(request))
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

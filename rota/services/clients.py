@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
-from circles.permissions import decides_for
+from circles.permissions import decides_for, sets_up
 from people.models import Client, Person
 from rota import audit
 from rota.familiarity import approve_new_face
@@ -41,9 +41,10 @@ def approve_carer(client: Client, carer: Person, *, actor: Person | None = None)
 def edit_profile(
     client: Client, profile: Mapping[str, str], *, actor: Person | None = None
 ) -> Client:
-    """Change what the client's likes and wishes say. The trail keeps each changed field
+    """Change what the client's likes and wishes say: the client, their representative, or
+    the coordinator writing down what the client asked. The trail keeps each changed field
     before and after; saving it unchanged records nothing."""
-    require_actor(actor, lambda a: may_decide(a, client))
+    require_actor(actor, lambda a: may_decide(a, client) or sets_up(a, client))
     if set(profile) - set(PROFILE_FIELDS):
         raise Refused("not_profile", _("Only the likes and wishes can be changed here."))
     client = Client.objects.select_for_update().select_related("circle").get(pk=client.pk)

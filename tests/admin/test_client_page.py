@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import CarerPreference, Client, CredentialType, Preference
-from rota.models import Shift, VisitPlan
+from rota.models import Action, AuditEvent, Shift, VisitPlan
+from rota.services.clients import PROFILE_FIELDS
 from tests.factories import CredentialTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,10 @@ def client_page(client: Client, **rows) -> dict:
         "full_name": client.full_name,
         "preferred_name": client.preferred_name,
         "address": client.address,
+        **{
+            field: getattr(client, field)
+            for field in ("access_notes", "who_to_phone", *PROFILE_FIELDS)
+        },
         "plans-TOTAL_FORMS": "0",
         "plans-INITIAL_FORMS": "0",
         "carer_preferences-TOTAL_FORMS": "0",
@@ -105,3 +110,38 @@ def test_a_new_clients_emergency_visits_need_the_dbs_check_unless_told_otherwise
     )
     assert ticked == [str(dbs.pk)]
     assert str(first_aid.pk) in page
+
+
+def test_likes_written_on_the_clients_page_are_kept_in_the_trail_as_the_coordinators(
+    coordinator_client, gwen, nerys
+):
+    gwen.likes = "Radio Cymru."
+    gwen.save()
+
+    coordinator_client.post(
+        reverse("admin:people_client_change", args=[gwen.pk]),
+        client_page(gwen, likes="Radio Cymru and the crossword."),
+        follow=True,
+    )
+
+    gwen.refresh_from_db()
+    assert gwen.likes == "Radio Cymru and the crossword."
+    event = AuditEvent.objects.get(action=Action.EDIT_PROFILE)
+    assert event.actor_id == nerys.pk
+    assert event.client_id == gwen.pk
+    assert event.before == {"likes": "Radio Cymru."}
+    assert event.after == {"likes": "Radio Cymru and the crossword."}
+
+
+def test_saving_the_clients_page_without_touching_the_likes_records_no_change_to_them(
+    coordinator_client, gwen
+):
+    coordinator_client.post(
+        reverse("admin:people_client_change", args=[gwen.pk]),
+        client_page(gwen, full_name="Gwen Jones-Evans"),
+        follow=True,
+    )
+
+    gwen.refresh_from_db()
+    assert gwen.full_name == "Gwen Jones-Evans"
+    assert not AuditEvent.objects.filter(action=Action.EDIT_PROFILE).exists()
