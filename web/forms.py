@@ -7,6 +7,26 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+class DayField(forms.DateField):
+    """A day within a hundred years of today: a slip of the thumb (year 9999, year 1) gets a
+    message, not a calendar sum that runs off the end of time."""
+
+    REACH_YEARS = 100
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        this_year = timezone.localdate().year
+        first, last = this_year - self.REACH_YEARS, this_year + self.REACH_YEARS
+        if not first <= value.year <= last:
+            raise forms.ValidationError(
+                _("Choose a date between %(first)d and %(last)d.") % {"first": first, "last": last},
+                code="out_of_reach",
+            )
 
 
 def day_picker() -> forms.DateInput:

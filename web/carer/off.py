@@ -18,7 +18,7 @@ from rota.models import Absence, AbsenceKind
 from rota.recurrence import aware_local
 from web.carer import queries
 from web.carer.access import access_absence, carer_required
-from web.forms import LocalForm, day_picker
+from web.forms import DayField, LocalForm, day_picker
 from web.http import Request, attempt
 
 # Longer absences are arranged with the team leaders, not from a phone.
@@ -37,12 +37,12 @@ class TimeOffForm(LocalForm):
         initial=AbsenceKind.HOLIDAY,
         widget=forms.RadioSelect,
     )
-    first_day = forms.DateField(
+    first_day = DayField(
         label=gettext_lazy("First day off"),
         input_formats=["%Y-%m-%d"],
         widget=day_picker(),
     )
-    last_day = forms.DateField(
+    last_day = DayField(
         label=gettext_lazy("Last day off"),
         help_text=gettext_lazy("You are off all of this day too."),
         input_formats=["%Y-%m-%d"],

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circles.models import Circle
 from people.models import Client, Person
-from web.forms import day_picker
+from web.forms import DayField, day_picker
 
 
 class ThresholdsForm(forms.ModelForm):
@@ -51,12 +51,12 @@ class TrailFilter(forms.Form):
     carer = forms.ModelChoiceField(
         label=_("Carer"), queryset=Person.objects.none(), required=False, empty_label=_("All")
     )
-    since = forms.DateField(
+    since = DayField(
         label=_("From"),
         required=False,
         widget=day_picker(),
     )
-    until = forms.DateField(
+    until = DayField(
         label=_("To"),
         required=False,
         widget=day_picker(),
