@@ -1,7 +1,12 @@
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import translation
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class PersonLanguageMiddleware:
@@ -16,3 +21,28 @@ class PersonLanguageMiddleware:
             translation.activate(request.user.language)
             request.LANGUAGE_CODE = request.user.language
         return self.get_response(request)
+
+
+class SignInAgainMiddleware:
+    """When a session has ended while a page stays open, a tap that htmx sends would be
+    answered with the sign-in page swapped into one card. Instead the whole window goes to
+    sign in, and comes back afterwards to the page the person was on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or response.status_code != 302:
+            return response
+        sign_in = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response["Location"]).path != sign_in:
+            return response
+        # Back to the page on screen; a tap's own address answers only a POST.
+        back = htmx.current_url_abs_path or (
+            request.get_full_path()
+            if request.method == "GET"
+            else resolve_url(settings.LOGIN_REDIRECT_URL)
+        )
+        return HttpResponseClientRedirect(redirect_to_login(back, sign_in).url)
