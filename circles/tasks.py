@@ -3,15 +3,19 @@ circles.fanout or circles.notify. Each is idempotent and safe to run twice, or i
 workers at once.
 
 A committed rota change names `announce_change` in its outbox row by the task's name, so
-the rota never imports this module: the follow-ups of a change are decided up here.
+the rota never imports this module: the follow-ups of a change are decided up here, and
+go through the outbox too, so a broker that loses its queue loses none of them.
 """
 
-from celery import shared_task
-from django.db import OperationalError
+from typing import Any
+
+from celery import Task, shared_task
+from django.db import OperationalError, transaction
 
 from circles import alerts, fanout, notify
 from circles import reminders as visit_reminders
 from circles.models import Circle
+from rota import outbox
 from rota.models import Action, AuditEvent
 
 # A database that is briefly away (a restart, a failover) is retried, backing off.
@@ -23,31 +27,47 @@ RETRIED = {
 }
 
 
-@shared_task(**RETRIED)
-def announce_change(event_id: int) -> str:
+class FollowUp(Task):
+    """A task the outbox sends: once it has run, its outbox row is marked done, so the
+    relay sends again only what a lost queue or a killed worker left undone."""
+
+    def on_success(self, retval: Any, task_id: str, args: Any, kwargs: Any) -> None:
+        outbox.done(task_id)
+
+
+@shared_task(bind=True, base=FollowUp, **RETRIED)
+def announce_change(self: Task, event_id: int) -> str:
     """After a committed rota change: the follow-up of one audit event.
 
     The circle's state is checked, the carers and families concerned are told, and for a
-    call for help the carers who could go are asked. Each is idempotent, so announcing a
-    change twice is harmless.
+    call for help the carers who could go are asked: each put in the outbox in one
+    transaction with this task's row marked done, so they are asked for exactly once.
+    Each is idempotent too, so running one twice is harmless.
     """
     event = AuditEvent.objects.get(pk=event_id)
-    if event.circle_id is not None:
-        check_circle.delay(event.circle_id)
-    tell_people.delay(event.pk)
-    if event.action == Action.RAISE_HELP_REQUEST:
-        ask_carers_for_help.delay(event.subject_id)
+    with transaction.atomic():
+        if event.circle_id is not None:
+            outbox.enqueue(CHECK_CIRCLE, circle_id=event.circle_id)
+        outbox.enqueue(TELL_PEOPLE, event_id=event.pk)
+        if event.action == Action.RAISE_HELP_REQUEST:
+            outbox.enqueue(ASK_CARERS_FOR_HELP, request_id=event.subject_id)
+        outbox.done(self.request.id)
     return event.action
 
 
-@shared_task(**RETRIED)
+CHECK_CIRCLE = "circles.tasks.check_circle"
+TELL_PEOPLE = "circles.tasks.tell_people"
+ASK_CARERS_FOR_HELP = "circles.tasks.ask_carers_for_help"
+
+
+@shared_task(base=FollowUp, **RETRIED)
 def check_circle(circle_id: int) -> str:
     """After a committed rota change: the circle's state, alerting on a crossing."""
     circle = Circle.objects.filter(pk=circle_id).first()
     return alerts.check_circle(circle) if circle is not None else ""
 
 
-@shared_task(**RETRIED)
+@shared_task(base=FollowUp, **RETRIED)
 def tell_people(event_id: int) -> int:
     """After a committed rota change: the carers and families it concerns are told."""
     return fanout.tell_people(event_id)
@@ -59,7 +79,7 @@ def sweep() -> int:
     return alerts.sweep()
 
 
-@shared_task(**RETRIED)
+@shared_task(base=FollowUp, **RETRIED)
 def ask_carers_for_help(request_id: int) -> int:
     """After a call for help: ask the carers who could go now."""
     return alerts.ask_carers_for_help(request_id)

@@ -494,21 +494,25 @@ class AuditEvent(models.Model):
 class OutboxMessage(models.Model):
     """Follow-up work of a rota change, written in the change's own transaction.
 
-    It is sent to Celery after commit; anything a crash or a down broker left unsent is
-    picked up by the periodic relay, so no follow-up is lost and no request waits on Redis.
+    It is sent to Celery after commit and stays pending until the task has run (`done_at`):
+    what a crash, a down broker, a broker that lost its queue or a killed worker left
+    undone is sent again by the periodic relay, so no follow-up is lost and no request
+    waits on Redis.
     """
 
     task = models.CharField(max_length=100)
     kwargs = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
+    # When it was last handed to the broker, and when its task finished.
     sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]
         indexes = [
             models.Index(
-                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent"
+                fields=["created_at"], condition=Q(done_at__isnull=True), name="outbox_not_done"
             )
         ]
 

@@ -71,3 +71,6 @@ def test_a_claim_that_covers_the_last_gap_reaches_the_leader_through_the_worker(
     assert sorted(e.to[0] for e in mail.outbox) == sorted(p.email for p in leaders)
     note.refresh_from_db()
     assert note.emailed_at is not None
+    # The change and each follow-up it asked for ran, and the outbox knows: nothing to resend.
+    wait_for(lambda: not OutboxMessage.objects.filter(done_at__isnull=True).exists())
+    assert OutboxMessage.objects.count() == 3  # announce, check the circle, tell people

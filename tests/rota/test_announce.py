@@ -95,6 +95,62 @@ def test_a_down_broker_does_not_fail_the_change_and_the_relay_sends_it_later(
     assert [h["id"] for h in queued(broker)] == [f"outbox-{message.pk}"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_follow_up_the_broker_lost_with_its_queue_is_sent_again_until_it_has_run(
+    broker, free_visit, ana
+):
+    services.claim(free_visit, ana)
+    message = OutboxMessage.objects.get()
+    assert [h["id"] for h in queued(broker)] == [f"outbox-{message.pk}"]
+    broker.flushdb()  # Redis restarted: it keeps nothing on disk
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        assert outbox.relay() == 0  # handed over a minute ago: the worker may be busy
+    with time_machine.travel(timezone.now() + outbox.RESEND_AFTER + timedelta(minutes=1)):
+        assert outbox.relay() == 1
+    assert [h["id"] for h in queued(broker)] == [f"outbox-{message.pk}"]
+    message.refresh_from_db()
+    assert message.done_at is None and message.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_announcing_puts_its_follow_ups_in_the_outbox_and_marks_itself_done_once(
+    broker, free_visit, ana
+):
+    services.claim(free_visit, ana)
+    announce = OutboxMessage.objects.get()
+    broker.flushdb()
+
+    # The worker runs it (in this process, with the id the outbox gave it).
+    app.tasks[ANNOUNCE_CHANGE].apply(kwargs=announce.kwargs, task_id=f"outbox-{announce.pk}")
+
+    announce.refresh_from_db()
+    assert announce.done_at is not None
+    follow_ups = OutboxMessage.objects.exclude(pk=announce.pk)
+    assert sorted(m.task for m in follow_ups) == [
+        "circles.tasks.check_circle",
+        "circles.tasks.tell_people",
+    ]
+    assert sorted(h["id"] for h in queued(broker)) == sorted(f"outbox-{m.pk}" for m in follow_ups)
+
+    # Each follow-up, once run, is done; the relay sends nothing again, however late.
+    for message in follow_ups:
+        app.tasks[message.task].apply(kwargs=message.kwargs, task_id=f"outbox-{message.pk}")
+    assert not OutboxMessage.objects.filter(done_at__isnull=True).exists()
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert outbox.relay() == 0
+
+
+@pytest.mark.django_db
+def test_only_ids_the_outbox_gave_mark_a_row_done(free_visit, ana):
+    services.claim(free_visit, ana)
+    message = OutboxMessage.objects.get()
+    for task_id in (None, "", "d3b07384-d9a0", "outbox-", "outbox-x1", f"other-{message.pk}"):
+        assert outbox.done(task_id) is False
+    assert outbox.done(f"outbox-{message.pk}") is True
+    assert outbox.done(f"outbox-{message.pk}") is False  # the first time only
+
+
 class _down:
     """Point the Celery app at a port where nothing listens, and back again after."""
 

@@ -63,7 +63,9 @@ class Command(BaseCommand):
             # The seeded claims are history, not news: nobody is told of each one (that would
             # be a thousand emails). The outbox rows are closed, so their after-commit sends
             # find nothing to do.
-            OutboxMessage.objects.filter(sent_at__isnull=True).update(sent_at=timezone.now())
+            OutboxMessage.objects.filter(done_at__isnull=True).update(
+                sent_at=timezone.now(), done_at=timezone.now()
+            )
         # Each circle's state is judged once, as the first sweep would: the team leaders
         # find a circle that starts out not coping in their Messages, as they would in real
         # life. It is not sent on: a burst of emails would bury the log-ins printed next.
