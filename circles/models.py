@@ -241,8 +241,10 @@ class Notification(models.Model):
     """One message to one person: shown in the app, and sent by email or push as they chose.
 
     `key` names what it is about (e.g. "state-change:12"): one notification per person per
-    key, so a task that runs twice creates nothing twice. `emailed_at` and `pushed_at` are
-    claimed by conditional updates before sending, so nothing is sent twice either.
+    key, so a task that runs twice creates nothing twice. Each channel is claimed by a
+    conditional update before sending (`email_claimed_at`, `push_claimed_at`) and marked
+    sent after (`emailed_at`, `pushed_at`): a worker killed mid-send leaves a claim that
+    expires and is sent again, so nothing is lost, and nothing is sent twice in practice.
     """
 
     person = models.ForeignKey(
@@ -259,7 +261,9 @@ class Notification(models.Model):
     urgent = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    push_claimed_at = models.DateTimeField(null=True, blank=True)
     pushed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

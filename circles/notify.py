@@ -1,13 +1,17 @@
 """Telling a person something: once in the app, then by email and push as they chose.
 
 `notify` writes the in-app notification once per (person, key) in the person's language
-and asks for delivery after commit. `deliver` sends it by email and push, each claimed by a
-conditional update before sending so a retry or a second worker never sends it twice; a
-routine one waits out the person's quiet hours and `deliver_pending` sends it later.
+and asks for delivery after commit. `deliver` sends it by email and push: each is claimed by
+a conditional update, sent, then marked sent, so a retry or a second worker never sends it
+twice, and a worker killed mid-send leaves a claim that expires and `deliver_pending` sends
+again (with the same Message-ID, so a mail client can tell). A routine one waits out the
+person's quiet hours and `deliver_pending` sends it later.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from typing import Literal, TypeVar
+from urllib.parse import urlsplit
 
 from celery import current_app
 from django.conf import settings
@@ -29,6 +33,8 @@ from people.push import send_push
 DELIVER = "circles.tasks.deliver_notification"
 # Older than this, an undelivered notification is stale news: it stays in the app only.
 STALE_AFTER = timedelta(days=1)
+# A claim to send that was not marked sent within this long died with its worker.
+CLAIM_EXPIRES = timedelta(minutes=10)
 # Routine messages of this kind are gathered into one per person every GATHER_MINUTES.
 GATHERED = NotificationKind.NEEDS_COVER
 GATHERED_TITLE = _("%(count)s messages about visits you could take")
@@ -148,42 +154,64 @@ def _deliver_gathered(person: Person, channels: Channels) -> bool:
     """Everything routine waiting for the person, in one email and one push, unless one
     went out less than GATHER_MINUTES ago (deliver_pending sends it when that is over).
     Returns whether this call emailed."""
-    if (
-        settings.VAPID_PRIVATE_KEY
-        and channels.push
-        and (pushed := _claim_gathered(person, "pushed_at"))
-    ):
-        title, body, link = _gathered_message(person, pushed)
-        send_push(person, title=title, body=body, url=link)
+    if settings.VAPID_PRIVATE_KEY and channels.push:
+        pushed, claimed_at = _claim_gathered(person, "push")
+        if pushed:
+            title, body, link = _gathered_message(person, pushed)
+            _send_claimed(
+                "push",
+                pushed,
+                claimed_at,
+                lambda: send_push(person, title=title, body=body, url=link),
+            )
     if not channels.email:
         return False
-    emailed = _claim_gathered(person, "emailed_at")
+    emailed, claimed_at = _claim_gathered(person, "email")
     if not emailed:
         return False
     title, body, link = _gathered_message(person, emailed)
     message = _email_message(person, title=title, body=body, link=link, urgent=False)
-    _send_claimed(message, emailed)
+    message.extra_headers["Message-ID"] = _message_id(emailed)
+    _send_claimed("email", emailed, claimed_at, message.send)
     return True
 
 
-def _claim_gathered(person: Person, sent_field: str) -> list[Notification]:
-    """The person's routine messages not yet sent by this channel, claimed for one send;
-    none if one went out by it within GATHER_MINUTES. The person's row is locked, so two
-    workers never both send."""
+Channel = Literal["email", "push"]
+T = TypeVar("T")
+# Each channel's claim and its mark of having been sent.
+CLAIMED = {"email": "email_claimed_at", "push": "push_claimed_at"}
+SENT = {"email": "emailed_at", "push": "pushed_at"}
+
+
+def _claimable(channel: Channel, now: datetime) -> Q:
+    """Not yet sent by `channel`, and not being sent: never claimed, or a claim so old its
+    worker died."""
+    claimed = CLAIMED[channel]
+    return Q(**{f"{SENT[channel]}__isnull": True}) & (
+        Q(**{f"{claimed}__isnull": True}) | Q(**{f"{claimed}__lt": now - CLAIM_EXPIRES})
+    )
+
+
+def _claim_gathered(person: Person, channel: Channel) -> tuple[list[Notification], datetime]:
+    """The person's routine messages not yet sent by `channel`, claimed for one send, and
+    the claim's time; none if one went out by it within GATHER_MINUTES or is going out now.
+    The person's row is locked, so two workers never both send."""
     now = timezone.now()
     routine = Notification.objects.filter(
         person=person, kind=GATHERED, urgent=False, created_at__gte=now - STALE_AFTER
     )
+    sent, claimed = SENT[channel], CLAIMED[channel]
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()
         gather_since = now - timedelta(minutes=settings.GATHER_MINUTES)
-        if routine.filter(**{f"{sent_field}__gte": gather_since}).exists():
-            return []
-        waiting = list(routine.filter(**{f"{sent_field}__isnull": True}).order_by("created_at"))
-        Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(**{sent_field: now})
-    for notification in waiting:
-        setattr(notification, sent_field, now)
-    return waiting
+        recent = Q(**{f"{sent}__gte": gather_since}) | (
+            Q(**{f"{sent}__isnull": True}) & Q(**{f"{claimed}__gte": now - CLAIM_EXPIRES})
+        )
+        if routine.filter(recent).exists():
+            return [], now
+        waiting = list(routine.filter(_claimable(channel, now)).order_by("created_at", "pk"))
+        Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(**{claimed: now})
+    return waiting, now
 
 
 def _gathered_message(person: Person, notifications: list[Notification]) -> tuple[str, str, str]:
@@ -227,13 +255,10 @@ def in_quiet_hours(person: Person, moment: datetime) -> bool:
 
 
 def email(notification: Notification) -> bool:
-    """Email it unless it was emailed already. True if this call sent it."""
-    claimed_at = timezone.now()
-    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=claimed_at
-    )
-    if not claimed:
-        return False  # sent already, or being sent by another worker
+    """Email it unless it was emailed already or is being emailed. True if this call sent it."""
+    claimed_at = _claim(notification, "email")
+    if claimed_at is None:
+        return False
     message = _email_message(
         notification.person,
         title=notification.title,
@@ -241,23 +266,49 @@ def email(notification: Notification) -> bool:
         link=notification.link,
         urgent=notification.urgent,
     )
-    notification.emailed_at = claimed_at
-    _send_claimed(message, [notification])
+    message.extra_headers["Message-ID"] = _message_id([notification])
+    _send_claimed("email", [notification], claimed_at, message.send)
     return True
 
 
-def _send_claimed(message: EmailMultiAlternatives, claimed: list[Notification]) -> None:
-    """Send an email for notifications this worker has claimed (their `emailed_at` set);
-    if it fails, give the claims back so the retry sends them."""
+def _claim(notification: Notification, channel: Channel) -> datetime | None:
+    """Claim one notification's `channel` for this worker: the claim's time, or None if it
+    was sent already or another worker is sending it."""
+    now = timezone.now()
+    claimable = Notification.objects.filter(_claimable(channel, now), pk=notification.pk)
+    return now if claimable.update(**{CLAIMED[channel]: now}) else None
+
+
+def _send_claimed(
+    channel: Channel,
+    claimed: list[Notification],
+    claimed_at: datetime,
+    send: Callable[[], T],
+) -> T:
+    """Send what this worker claimed at `claimed_at`, then mark it sent; if sending fails,
+    give the claims back so the retry sends them. Returns what `send` returned."""
+    mine = Notification.objects.filter(
+        pk__in=[n.pk for n in claimed], **{CLAIMED[channel]: claimed_at}
+    )
     try:
-        message.send()
+        result = send()
     except Exception:
-        for notification in claimed:
-            Notification.objects.filter(
-                pk=notification.pk, emailed_at=notification.emailed_at
-            ).update(emailed_at=None)
-            notification.emailed_at = None
+        mine.update(**{CLAIMED[channel]: None})
         raise
+    sent_at = timezone.now()
+    mine.update(**{SENT[channel]: sent_at})
+    for notification in claimed:
+        setattr(notification, SENT[channel], sent_at)
+    return result
+
+
+def _message_id(notifications: Sequence[Notification]) -> str:
+    """The same Message-ID each time these notifications are emailed together: a retry
+    after a worker died mid-send is the same message to the mail clients."""
+    ids = [n.pk for n in notifications]
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    name = f"notification-{ids[0]}" if len(ids) == 1 else f"notifications-{ids[0]}-{ids[-1]}"
+    return f"<{name}.{len(ids)}@{domain}>"
 
 
 def _email_message(
@@ -295,15 +346,18 @@ def push(notification: Notification) -> int:
     person = notification.person
     if not settings.VAPID_PRIVATE_KEY:
         return 0
-    claimed = Notification.objects.filter(pk=notification.pk, pushed_at__isnull=True).update(
-        pushed_at=timezone.now()
-    )
-    if not claimed:
+    claimed_at = _claim(notification, "push")
+    if claimed_at is None:
         return 0
-    return send_push(
-        person,
-        title=notification.title,
-        body=notification.body,
-        url=notification.link,
-        urgent=notification.urgent,
+    return _send_claimed(
+        "push",
+        [notification],
+        claimed_at,
+        lambda: send_push(
+            person,
+            title=notification.title,
+            body=notification.body,
+            url=notification.link,
+            urgent=notification.urgent,
+        ),
     )

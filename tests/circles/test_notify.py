@@ -1,11 +1,13 @@
 """Notifications: once per person and subject, in the person's language, emailed once even
-when delivery runs twice, and routine ones held back by quiet hours (urgent ones not)."""
+when delivery runs twice, never lost by a worker killed mid-send, and routine ones held back
+by quiet hours (urgent ones not)."""
 
 import socket
 from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
@@ -107,6 +109,38 @@ def test_a_failed_send_is_sent_by_the_retry(settings, rhian):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert notify.deliver(notification.pk) is True
     assert len(mail.outbox) == 1
+
+
+class SentThenKilled(EmailBackend):
+    """The mail server took the email; then the worker was killed before it could say so."""
+
+    def send_messages(self, messages):
+        sent = super().send_messages(messages)
+        raise SystemExit(f"killed after sending {sent}")  # no `except Exception` catches it
+
+
+def test_an_email_whose_worker_died_mid_send_is_sent_again_once_with_the_same_message_id(
+    settings, time_machine, rhian
+):
+    time_machine.move_to(LATE.replace(hour=9), tick=False)
+    notification = tell(rhian, urgent=True)
+    settings.EMAIL_BACKEND = f"{__name__}.SentThenKilled"
+    with pytest.raises(SystemExit):
+        notify.deliver(notification.pk)
+    notification.refresh_from_db()
+    assert notification.emailed_at is None and notification.email_claimed_at is not None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notify.deliver_pending() == 0  # the claim may be a worker still sending
+    time_machine.shift(notify.CLAIM_EXPIRES + timedelta(minutes=1))
+    assert notify.deliver_pending() == 1
+    assert notify.deliver_pending() == 0
+
+    first, retry = mail.outbox
+    assert first.extra_headers["Message-ID"] == retry.extra_headers["Message-ID"]
+    assert first.extra_headers["Message-ID"] == f"<notification-{notification.pk}.1@127.0.0.1>"
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
 
 
 def test_quiet_hours_hold_back_a_routine_email_until_morning(time_machine, rhian):
@@ -296,6 +330,9 @@ def test_visits_to_take_are_gathered_into_one_email_each_half_hour(time_machine,
     assert "Gwen's visit on Mon 6 May 08:00 needs a carer" in gathered.body
     assert "http://127.0.0.1:8000/shifts/needs-cover/" in gathered.body
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    assert gathered.extra_headers["Message-ID"] == (
+        f"<notifications-{later[0].pk}-{later[1].pk}.2@127.0.0.1>"
+    )
 
 
 def test_an_urgent_visit_to_take_is_not_held_back_to_be_gathered(time_machine, rhian):
