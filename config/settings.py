@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: whether this request's change was saved, for the page shown if it fails after.
+    "web.outage.SavedChangeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header on every answer (settings below).
     "csp.middleware.CSPMiddleware",

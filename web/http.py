@@ -21,6 +21,7 @@ from django_htmx.middleware import HtmxDetails
 
 from people.models import Person
 from rota.rules import Refusal
+from web import outage
 
 M = TypeVar("M", bound=Model)
 
@@ -52,6 +53,8 @@ def attempt(change: Callable[[], object], done: str) -> Outcome:
         value = change()
     except Refusal as refusal:
         return Outcome(refusals=refusal.messages)
+    # Committed: should drawing the answer fail now, the person is still told it is saved.
+    outage.saved.set(done)
     return Outcome(note=done, value=value)
 
 

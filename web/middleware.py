@@ -8,6 +8,8 @@ from django.shortcuts import resolve_url
 from django.utils import translation
 from django_htmx.http import HttpResponseClientRedirect
 
+from web.outage import remember_language
+
 
 class PersonLanguageMiddleware:
     """Pages speak the signed-in person's language (English or Welsh), whatever the
@@ -17,10 +19,14 @@ class PersonLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            translation.activate(request.user.language)
-            request.LANGUAGE_CODE = request.user.language
-        return self.get_response(request)
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        language = request.user.language
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        remember_language(request, response, request.user.language)
+        return response
 
 
 class SignInAgainMiddleware:
