@@ -3,9 +3,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from web.outage import remember_language
@@ -52,3 +53,31 @@ class SignInAgainMiddleware:
             else resolve_url(settings.LOGIN_REDIRECT_URL)
         )
         return HttpResponseClientRedirect(redirect_to_login(back, sign_in).url)
+
+
+class RefuseNulCharactersMiddleware:
+    """No one types a NUL character and PostgreSQL cannot store one: a request carrying it in
+    its address, its form or its JSON is answered in plain words, and no page sees it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _carries_nul(request):
+            return HttpResponseBadRequest(
+                _("Part of what was sent can't be stored. Please type it again."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    for data in (request.GET, request.POST):
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    if request.content_type == "application/json":
+        return b"\x00" in request.body or b"\\u0000" in request.body
+    return False

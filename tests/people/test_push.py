@@ -523,6 +523,20 @@ def test_a_body_that_is_not_json_is_refused(client, ana, vapid):
     assert not PushSubscription.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 5000 + "]" * 5000, '{"endpoint": "' + "x" * 10_000 + '"}'],
+    ids=["nested past the parser", "far too big"],
+)
+def test_json_no_subscription_could_be_is_refused_not_an_error_page(client, ana, vapid, body):
+    client.force_login(ana)
+
+    for url in ("/push/subscribe/", "/push/unsubscribe/"):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, url
+    assert not PushSubscription.objects.exists()
+
+
 def test_opting_in_needs_a_signed_in_person_and_a_post(client, ana, vapid):
     anonymous = post_json(client, "/push/subscribe/", browser_subscription(Phone(), FCM))
     client.force_login(ana)

@@ -84,6 +84,11 @@ def subscribe(request: Request) -> JsonResponse:
 def unsubscribe(request: Request) -> JsonResponse:
     """Forget this phone: only the person's own subscription, whatever is posted."""
     endpoint = _json(request).get("endpoint")
+    if not _is_endpoint(endpoint):
+        return JsonResponse(
+            {"message": _("This browser sent something we can't use. Please try again.")},
+            status=400,
+        )
     PushSubscription.objects.filter(person=request.user, endpoint=endpoint).delete()
     return JsonResponse({"message": _("Alerts will no longer come to this phone.")})
 
@@ -118,10 +123,17 @@ def _store(endpoint: str, person: Person, *, p256dh: str, auth: str) -> bool:
     return True
 
 
+# A subscription is a few hundred bytes of JSON; anything far bigger is not one.
+JSON_MAX_BYTES = 4096
+
+
 def _json(request: HttpRequest) -> dict[str, Any]:
+    body = request.body[: JSON_MAX_BYTES + 1]
+    if len(body) > JSON_MAX_BYTES:
+        return {}
     try:
-        data = json.loads(request.body)
-    except ValueError:
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
         return {}
     return data if isinstance(data, dict) else {}
 
