@@ -48,7 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: whether this request's change was saved, for the page shown if it fails after.
+    # Outermost: each request's id for its log lines, and whether its change was saved, for
+    # the page shown if it fails after.
+    "web.logs.RequestIdMiddleware",
     "web.outage.SavedChangeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header on every answer (settings below).
@@ -226,6 +228,8 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# The worker and beat log through LOGGING below, as the web does (JSON lines in production).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 # A broker that accepts connections but never answers must not hang a request.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -282,10 +286,20 @@ HELP_ESCALATE_MINUTES = env.int("HELP_ESCALATE_MINUTES", default=10)
 # this often; urgent messages go at once.
 GATHER_MINUTES = env.int("GATHER_MINUTES", default=30)
 
+# Production logs are JSON lines on stdout, each with its request's or task's id (web.logs);
+# the demo and the tests write plain lines a person reads.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "web.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per task run is noise when the demo runs every task in-process.
     "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
@@ -315,6 +329,8 @@ CONTENT_SECURITY_POLICY = {
 # plain http is redirected, and browsers are told to use https only from then on.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Health checks come from inside the network, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 # Joining the browsers' preload list binds the whole domain for years: the domain's owner

@@ -26,7 +26,10 @@ class PersonLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        remember_language(request, response, request.user.language)
+        # Their language now (the language switch may have changed it), unless they signed out.
+        if request.user.is_authenticated:
+            language = request.user.language
+        remember_language(request, response, language)
         return response
 
 

@@ -2,7 +2,6 @@
 when delivery runs twice, never lost by a worker killed mid-send, and routine ones held back
 by quiet hours (urgent ones not)."""
 
-import socket
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from tests.factories import PersonFactory
 
 # The push service on 127.0.0.1 and the site's VAPID keys, shared with people's push tests.
 from tests.people.test_push import Phone, push_service, vapid  # noqa: F401, I001
+from tests.ports import unused_port
 from tests.stories import LONDON
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_an_urgent_alert_is_pushed_to_the_phone_once_even_when_delivery_runs_twi
 def test_a_failed_send_is_sent_by_the_retry(settings, rhian):
     notification = tell(rhian, urgent=True)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _a_closed_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", unused_port()
 
     with pytest.raises(OSError):
         notify.deliver(notification.pk)
@@ -289,12 +289,6 @@ def test_a_welsh_speaker_is_written_to_in_welsh(rhian):
     html, _kind = mail.outbox[0].alternatives[0]
     assert '<html lang="cy">' in html
     assert translation.get_language() != "cy"  # and only while rendering
-
-
-def _a_closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def could_take(person, n, *, urgent=False):

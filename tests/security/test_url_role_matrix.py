@@ -74,6 +74,8 @@ def named(**fields: str) -> Kwargs:
 
 # Each pattern (by name, or by its route when it has none): what it names, and what it is.
 TABLE: dict[str, tuple[Kwargs, str]] = {
+    # Whether the web reaches the database and broker, for whatever watches it.
+    "healthz": (nothing, PUBLIC),
     # Everyone's own pages (web.account).
     "account:home": (nothing, OWN),
     "account:login": (nothing, PUBLIC),
@@ -348,7 +350,10 @@ def everything(stranger: Person | None, own: bool) -> dict[str, object]:
 
 
 def signs_in(response: HttpResponse) -> bool:
+    """Sent to sign in: by a redirect, or, for htmx, by taking the whole window there."""
     login_pages = (reverse("account:login"), reverse("admin:login"))
+    if response.has_header("HX-Redirect"):
+        return response["HX-Redirect"].startswith(login_pages) and not response.content
     return response.status_code == 302 and response["Location"].startswith(login_pages)
 
 

@@ -3,7 +3,6 @@ never a bare "Server Error (500)"; and a change that was saved just before the d
 is never shown as lost. The database is really unreachable here: the connection is pointed
 at a port where nothing listens."""
 
-import socket
 from contextlib import ExitStack, contextmanager
 
 import pytest
@@ -14,16 +13,11 @@ from django.urls import reverse
 
 from rota import services
 from rota.models import Assignment
+from tests.ports import unused_port
 from tests.stories import at, planned_visit
 from tests.web.pages import HTMX, words
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -31,7 +25,7 @@ def database_away():
     """From now on every query finds no database; afterwards it is back."""
     real = connection.settings_dict["PORT"], connection.settings_dict["HOST"]
     connection.close()
-    connection.settings_dict["HOST"], connection.settings_dict["PORT"] = "127.0.0.1", closed_port()
+    connection.settings_dict["HOST"], connection.settings_dict["PORT"] = "127.0.0.1", unused_port()
     try:
         yield
     finally:

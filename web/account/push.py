@@ -128,6 +128,8 @@ JSON_MAX_BYTES = 4096
 
 
 def _json(request: HttpRequest) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        return {}  # a form's body was read as the form's fields; it is no subscription anyway
     body = request.body[: JSON_MAX_BYTES + 1]
     if len(body) > JSON_MAX_BYTES:
         return {}
