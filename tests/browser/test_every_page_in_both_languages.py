@@ -1,5 +1,6 @@
 """Every main page of each role, in English and in Welsh, on a 390×844 phone: the page says
-its language, axe-core finds no WCAG 2.2 AA violation, and nothing scrolls sideways.
+its language, axe-core finds no WCAG 2.2 AA violation, and nothing scrolls sideways. The
+server's answers are kept on the way, and test_html_is_valid.py checks they are valid HTML.
 
 On the way, the carer's *My shifts* and the family page are photographed for the README
 (docs/screenshots/), so the pictures there are always the app as the tests saw it."""
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from rota import services
+from rota.models import AbsenceKind
 from tests.browser.conftest import assert_accessible, assert_fits_the_phone, sign_in
 from tests.stories import in_days, place, planned_visit
 
@@ -20,13 +23,22 @@ EVERYONE = ["/messages/", "/me/", "/calendar/"]
 
 @pytest.fixture
 def story(story):
-    """Treforest with a week of visits: Ana has some, one needs cover, one is Ben's."""
+    """Treforest with a week of visits: Ana has some, one needs cover, one is Ben's, which he
+    gives away; Ana is off for a day next week, and Sian has called for help for Gwen (so
+    the trail and everyone's messages have something in them)."""
     gwen, tom = story.gwen, story.tom
-    place(planned_visit(gwen, in_days(1, 8), title="Gwen's breakfast"), story.ana)
-    place(planned_visit(gwen, in_days(1, 12), title="Gwen's lunch"), story.ben)
+    story.anas_breakfast = place(
+        planned_visit(gwen, in_days(1, 8), title="Gwen's breakfast"), story.ana
+    )
+    bens_lunch = place(planned_visit(gwen, in_days(1, 12), title="Gwen's lunch"), story.ben)
     place(planned_visit(tom, in_days(2, 9), title="Tom's walk"), story.ana)
     planned_visit(gwen, in_days(2, 16), title="Gwen's tablets", essential=True)
     place(planned_visit(gwen, in_days(3, 18), title="Gwen's supper"), story.cat)
+    services.offer(bens_lunch, actor=story.ben)
+    story.anas_day_off = services.record_absence(
+        story.ana, AbsenceKind.HOLIDAY, in_days(8, 0), in_days(9, 0), actor=story.ana
+    )
+    story.help_request = services.raise_help_request(gwen, actor=story.sian)
     return story
 
 
@@ -54,7 +66,17 @@ def walk(page: Page, live_server, email: str, paths: list[str], photos=None) -> 
 
 
 def test_a_carers_pages(live_server, phone, story):
-    paths = ["/shifts/", "/shifts/needs-cover/", "/shifts/board/", "/shifts/off/", *EVERYONE]
+    paths = [
+        "/shifts/",
+        "/shifts/needs-cover/",
+        "/shifts/board/",
+        f"/shifts/board/{story.circle.pk}/",
+        f"/shifts/mine/{story.anas_breakfast.pk}/swap/",
+        "/shifts/off/",
+        f"/shifts/off/{story.anas_day_off.pk}/",
+        f"/shifts/help/{story.help_request.pk}/",
+        *EVERYONE,
+    ]
     walk(phone, live_server, "ana@example.org", paths, photos={"/shifts/": "my-shifts.png"})
 
 
@@ -64,12 +86,27 @@ def test_a_family_members_pages(live_server, phone, story):
         "/family/",
         f"/family/{gwen}/with/",
         f"/family/{gwen}/help/",
+        f"/family/help/{story.help_request.pk}/",
         "/family/about/",
         *EVERYONE,
     ]
     walk(phone, live_server, "sian@example.org", paths, photos={"/family/": "family.png"})
 
 
+def test_a_clients_pages(live_server, phone, story):
+    gwen = story.gwen.pk
+    paths = ["/family/", f"/family/{gwen}/with/", "/family/about/", f"/family/{gwen}/about/edit/"]
+    walk(phone, live_server, "gwen@example.org", [*paths, *EVERYONE])
+
+
 def test_a_team_leaders_pages(live_server, phone, story):
-    paths = ["/leaders/", f"/leaders/circles/{story.circle.pk}/", *EVERYONE]
+    circle = story.circle.pk
+    paths = [
+        "/leaders/",
+        f"/leaders/circles/{circle}/",
+        f"/leaders/clients/{story.gwen.pk}/",
+        "/leaders/trail/",
+        "/leaders/payroll/",
+        *EVERYONE,
+    ]
     walk(phone, live_server, "rhian@example.org", paths)
