@@ -8,6 +8,8 @@ On the way, the carer's *My shifts* and the family page are photographed for the
 from pathlib import Path
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from rota import services
@@ -110,3 +112,38 @@ def test_a_team_leaders_pages(live_server, phone, story):
         *EVERYONE,
     ]
     walk(phone, live_server, "rhian@example.org", paths)
+
+
+def test_a_coordinators_pages(live_server, phone, story):
+    """Nerys gives her authenticator's code after her password, then walks the admin, in
+    her language (the admin has no language button: her setting decides). Django's admin is
+    not built for a phone, so only its language (and, last, its HTML) is checked; her own
+    pages are checked like everyone's."""
+    device = TOTPDevice.objects.create(user=story.nerys, name="phone", confirmed=True)
+    phone.goto(f"{live_server.url}/sign-in/")
+    phone.get_by_label("Email address").fill("nerys@example.org")
+    phone.get_by_label("Password").fill("a-long-test-password")
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url("**/sign-in/code/**")
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    phone.get_by_label("The code from your authenticator app").fill(f"{code:06d}")
+    phone.get_by_role("button", name="Carry on").click()
+    phone.wait_for_url(lambda url: "/sign-in/" not in url)
+    admin = [
+        "/admin/",
+        "/admin/rota/shift/",
+        f"/admin/rota/shift/{story.anas_breakfast.shift.pk}/change/",
+        "/admin/people/person/",
+        "/admin/people/person/add/",
+        f"/admin/people/client/{story.gwen.pk}/change/",
+        "/admin/rota/absence/",
+        f"/admin/circles/circle/hours/?circle={story.circle.pk}",
+    ]
+    for language in ("en", "cy"):
+        story.nerys.language = language
+        story.nerys.save(update_fields=["language"])
+        for path in admin:
+            assert phone.goto(f"{live_server.url}{path}").ok, path
+            expect(phone.locator("html")).to_have_attribute("lang", language)
+        for path in EVERYONE:
+            check(phone, f"{live_server.url}{path}", language)
