@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import BaseModelAdmin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -88,6 +89,23 @@ def scoped(site: admin.AdminSite, queryset: QuerySet, user: Person) -> QuerySet:
     return model_admin.scope_to_organisation(queryset, user.organisation_id)
 
 
+class ValidAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, writing valid HTML: its search box's language only when the
+    box speaks it (none for Welsh, which Django writes as lang="None"), and its empty
+    choice labelled as Django's other lists label it."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        if attrs.get("lang") is None:
+            del attrs["lang"]
+        return attrs
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        return super().create_option(
+            name, value, label or "---------", selected, index, subindex, attrs
+        )
+
+
 class OrganisationScoped(_AdminBase):
     """Shared by every admin page and inline of the project (mix in before Django's class)."""
 
@@ -115,6 +133,13 @@ class OrganisationScoped(_AdminBase):
         if queryset is None:
             queryset = db_field.remote_field.model._default_manager.using(db)
         return scoped(self.admin_site, queryset, admin_user(request))
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_use_admin(request.user)

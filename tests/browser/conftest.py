@@ -2,9 +2,17 @@
 the live test server; axe-core checks every page for WCAG 2.2 AA.
 
 Time is real here: a frozen clock would expire the browser's session cookie. So the cast
-(tests/stories.py) is made now, and the visits lie a few days ahead of today."""
+(tests/stories.py) is made now, and the visits lie a few days ahead of today.
 
+Every HTML answer the live server gives the browsers is kept, as the server sent it, in the
+session's `served_pages` folder; test_html_is_valid.py, run last, has the Nu HTML checker read
+them all."""
+
+import hashlib
 import os
+import re
+import threading
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -19,6 +27,76 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 # The site's Content-Security-Policy would refuse the axe-core script these tests inject, so
 # their browsers skip it; test_content_security_policy.py walks the pages with it on.
 AXE_ALLOWED = {"bypass_csp": True}
+
+
+# An htmx answer is a piece of a page: the checker reads it inside this page, the piece
+# starting on line 2, so the lines it names are the piece's own plus one. (No heading here:
+# the piece's own would then skip levels; that it has no h1 is only a warning.)
+FRAGMENT_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    "<title>A piece of a page, for htmx</title></head><body>\n{}\n</body></html>\n"
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The HTML check reads the pages the browser tests were served, so it runs after them."""
+    last = [item for item in items if item.path.name == "test_html_is_valid.py"]
+    items[:] = [item for item in items if item not in last] + last
+
+
+@pytest.fixture(scope="session")
+def served_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder holding every HTML answer of this session's live server."""
+    return tmp_path_factory.mktemp("served_pages", numbered=False)
+
+
+class KeepsHtml:
+    """A WSGI app around the live server's that writes each HTML answer it gives to `folder`,
+    once per different body, named after the path asked for."""
+
+    def __init__(self, app, folder: Path) -> None:
+        self.app = app
+        self.folder = folder
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        answer: dict[str, str] = {}
+
+        def noting_start_response(status, headers, exc_info=None):
+            answer.update((name.lower(), value) for name, value in headers)
+            return start_response(status, headers, exc_info)
+
+        body_parts = self.app(environ, noting_start_response)
+        if not answer.get("content-type", "").startswith("text/html"):
+            return body_parts
+        try:
+            body = b"".join(body_parts)
+        finally:
+            # Closing the answer is what ends the request (and its database work) in Django.
+            if hasattr(body_parts, "close"):
+                body_parts.close()
+        self.keep(environ.get("PATH_INFO", "/"), body)
+        return [body]
+
+    def keep(self, path: str, body: bytes) -> None:
+        text = body.decode("utf-8")
+        if not text.strip():
+            return  # a redirect's empty body
+        if not text.lstrip().lower().startswith("<!doctype"):
+            text = FRAGMENT_PAGE.format(text)
+            path += "-htmx"
+        name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+        digest = hashlib.sha256(body).hexdigest()[:10]
+        with self.lock:
+            (self.folder / f"{name}.{digest}.html").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server, served_pages: Path):
+    """pytest-django's live server, keeping every HTML answer it gives (KeepsHtml)."""
+    server = live_server.thread.httpd
+    server.set_app(KeepsHtml(server.get_app(), served_pages))
+    return live_server
 
 
 @pytest.fixture(scope="session")

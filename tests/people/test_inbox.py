@@ -1,5 +1,7 @@
 """Each person's messages in the app, newest first, only their own."""
 
+import re
+
 import pytest
 
 from circles.models import Notification, NotificationKind
@@ -35,6 +37,17 @@ def test_a_person_sees_their_own_messages_the_unread_marked_new(client, ana, ben
     assert "Gwen&#x27;s visit on Mon 4 May 08:00 needs a carer" in page
     assert "Not for Ana" not in page
     assert words(page).count("New ") == 1
+
+
+def test_each_message_says_when_to_the_second_as_html_allows(client, ana):
+    """A <time datetime> may give at most three digits of a second: messages give none."""
+    note(ana, "a", "One")  # made now, to the microsecond
+    client.force_login(ana)
+
+    page = client.get("/messages/").content.decode()
+
+    [moment] = re.findall(r'<time datetime="([^"]*)"', page)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", moment), moment
 
 
 def test_opening_the_messages_reads_them_so_the_count_goes(client, ana, ben):

@@ -130,3 +130,14 @@ def test_a_page_costs_the_same_for_few_and_many_changes(
     assert (
         response.content.decode().count("<tr>") == 4 * days + 1
     )  # a row per change, and the header
+
+
+def test_each_change_says_when_to_the_second_as_html_allows(client, story):
+    """A <time datetime> may give at most three digits of a second: the trail gives none."""
+    with time_machine.travel(at(4, 10).replace(microsecond=123456), tick=False):
+        services.claim(planned_visit(story.gwen, at(8, 8)), story.ana, actor=story.ana)
+    client.force_login(story.rhian)
+
+    page = client.get(reverse("leaders:trail")).content.decode()
+
+    assert re.findall(r'<time datetime="([^"]*)"', page) == ["2026-05-04T10:00:00+0100"]
