@@ -446,6 +446,7 @@ class Action(models.TextChoices):
     WITHDRAW_SWAP = "withdraw_swap", _("Withdrew a swap request")
     RECORD_ABSENCE = "record_absence", _("Recorded time off")
     END_ABSENCE = "end_absence", _("Changed when time off ends")
+    END_ABSENCE_EARLY = "end_absence_early", _("Back early from time off")
     DECLINE_CARER = "decline_carer", _("Would rather not have a carer")
     END_MEMBERSHIP = "end_membership", _("Left the circle")
     RECORD_FAMILY_VISIT = "record_family_visit", _("Family will be with a client")

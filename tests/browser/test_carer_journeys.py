@@ -83,11 +83,14 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(phone_of, story):
     expect(ben.locator("#my-days").get_by_text("Tom's breakfast")).to_be_visible()
     expect(ben.locator("#my-days").get_by_text("Gwen's shopping")).to_have_count(0)
 
-    # Ana is ill: two taps from My shifts.
+    # Ana is ill: from My shifts, "I'm off", "I'm sick today", and the page asks first.
     ana.get_by_role("link", name="My shifts", exact=True).click()
     ana.get_by_role("link", name="I'm off (sick, holiday, training)").click()
     looks_right(ana)
-    ana.get_by_role("button", name="I'm sick today").click()
+    ana.get_by_role("link", name="I'm sick today").click()
+    expect(ana.get_by_role("heading", name="Sick today?")).to_be_visible()
+    looks_right(ana)
+    ana.get_by_role("button", name="Yes, I'm sick today").click()
     expect(
         ana.get_by_role("heading", name="Visits that went to the circle for cover")
     ).to_be_visible()

@@ -135,10 +135,13 @@ class TimeOff:
 @dataclass(frozen=True)
 class ReleasedPlace:
     """A place the carer's time off gave to the circle for cover; `was_under_way`: the visit
-    had already started when they said so."""
+    had already started when they said so; `back`: it is theirs again (they came back early);
+    `why`: why it did not come back, in words."""
 
     place: Assignment
     was_under_way: bool
+    back: bool = False
+    why: str | None = None
 
 
 @dataclass(frozen=True)
