@@ -322,10 +322,17 @@ class Swap(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(offered=F("wanted")), name="swap_two_assignments"),
             choices_constraint("status", SwapStatus, "swap_status_valid"),
+            # One open proposal per visit, on either side: a carer asks one colleague at a
+            # time for their visit, and a visit is asked for by one colleague at a time.
             models.UniqueConstraint(
-                fields=["offered", "wanted"],
+                fields=["offered"],
                 condition=Q(status=SwapStatus.PROPOSED),
-                name="swap_one_open_per_pair",
+                name="swap_one_open_per_offered",
+            ),
+            models.UniqueConstraint(
+                fields=["wanted"],
+                condition=Q(status=SwapStatus.PROPOSED),
+                name="swap_one_open_per_wanted",
             ),
         ]
 

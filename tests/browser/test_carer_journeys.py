@@ -68,7 +68,11 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(phone_of, story):
     looks_right(ana)
 
     # Ask Ben to swap Tom's breakfast for his Gwen's shopping.
+    # She chooses Ben first, then one of his visits that fits with hers.
     ana.locator(f"#place-{story.anas.pk}").get_by_role("link", name="Swap…").click()
+    looks_right(ana)
+    ana.get_by_role("link", name="Ben Jones").click()
+    expect(ana.get_by_role("heading", name="Ben Jones's visits that fit yours")).to_be_visible()
     looks_right(ana)
     choice = ana.locator(f"#choice-{story.bens.pk}")
     choice.get_by_role("button", name="Ask Ben to swap").click()

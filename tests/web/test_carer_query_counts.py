@@ -54,7 +54,8 @@ PAGES = {
     "my_shifts": (lambda made: reverse("carer:my_shifts"), 7),
     "needs_cover": (lambda made: reverse("carer:needs_cover"), 9),
     "board": (lambda made: reverse("carer:board"), 10),
-    "swap": (lambda made: reverse("carer:swap", args=[made["anas"][2].pk]), 9),
+    # The place she is not already asking a colleague to swap (that page lists nothing).
+    "swap": (lambda made: reverse("carer:swap", args=[made["anas"][1].pk]), 10),
     "off": (lambda made: reverse("carer:off"), 2),
 }
 
