@@ -40,6 +40,8 @@ NOT_NEEDED_TITLE = _("Your visit to %(client)s on %(when)s is not needed")
 NOT_NEEDED_BODY = _("Family will be with %(client)s then.")
 BACK_ON_TITLE = _("Your visit to %(client)s on %(when)s is back on")
 BACK_ON_BODY = _("Family can't be with %(client)s after all, so the visit is yours again.")
+NO_LONGER_NEEDED_TITLE = _("%(client)s's visit on %(when)s no longer needs a carer")
+NO_LONGER_NEEDED_BODY = _("%(carer)s is back and will do it after all. Thank you.")
 CANCELLED_TITLE = _("The visit to %(client)s on %(when)s is cancelled")
 CANCELLED_BODY = _("The reason given: %(reason)s")
 TAKEN_TITLE = _("%(carer)s took your visit to %(client)s on %(when)s")
@@ -324,6 +326,43 @@ def _back_on(event: AuditEvent, letters: Letters) -> None:
     _ask_for_cover(letters, list(shifts.values()), skip={a.carer_id for a in restored})
 
 
+def _back_early(event: AuditEvent, letters: Letters) -> None:
+    """A carer back early from time off: the family hear who is coming after all, and the
+    carers asked to cover those visits hear they are no longer needed."""
+    restored = list(
+        Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
+            pk__in=event.after.get("restored", [])
+        )
+    )
+    if not restored:
+        return
+    _tell_family_who_is_coming(letters, restored)
+    # Whoever the time off (or its extension) asked to cover its visits.
+    asked_by = AuditEvent.objects.filter(
+        subject_type=event.subject_type,
+        subject_id=_subject(event),
+        action__in=[Action.RECORD_ABSENCE, Action.END_ABSENCE],
+    )
+    asked_before = Person.objects.filter(
+        pk__in=Notification.objects.filter(
+            key__in=[f"change:{pk}" for pk in asked_by.values_list("pk", flat=True)],
+            kind=NotificationKind.NEEDS_COVER,
+        ).values("person_id"),
+        is_active=True,
+    ).exclude(pk__in=event.carer_ids)
+    asked = list(asked_before.order_by("pk"))
+    for assignment in restored:
+        letters.add(
+            asked,
+            NotificationKind.VISIT_CHANGED,
+            assignment.shift,
+            NO_LONGER_NEEDED_TITLE,
+            NO_LONGER_NEEDED_BODY,
+            link=reverse("carer:needs_cover"),
+            carer=assignment.carer.get_short_name(),
+        )
+
+
 def _cancelled(event: AuditEvent, letters: Letters) -> None:
     shift = Shift.objects.select_related("client", "circle").get(pk=_subject(event))
     carers = Person.objects.filter(pk__in=event.carer_ids)
@@ -421,6 +460,7 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.ACCEPT_SWAP: _swap_accepted,
     Action.RECORD_ABSENCE: _places_released,
     Action.END_ABSENCE: _places_released,
+    Action.END_ABSENCE_EARLY: _back_early,
     Action.DECLINE_CARER: _places_released,
     Action.END_MEMBERSHIP: _places_released,
     Action.RECORD_FAMILY_VISIT: _places_released,

@@ -296,6 +296,19 @@ def _swap(event: AuditEvent, known: _Known) -> str:
 def _absence(event: AuditEvent, known: _Known) -> str:
     tz = known.tz(event)
     carer = _first_carer(event, known)
+    if event.action == Action.END_ABSENCE_EARLY:
+        sentence = _("%(carer)s is back early: their time off ended %(end)s.") % {
+            "carer": carer,
+            "end": _moment(event.after.get("end"), tz),
+        }
+        restored = len(event.after.get("restored", []))
+        if restored:
+            sentence += " " + ngettext(
+                "%(count)d visit came back to them.",
+                "%(count)d visits came back to them.",
+                restored,
+            ) % {"count": restored}
+        return sentence + _recorded_by(event, known)
     if event.action == Action.END_ABSENCE:
         return _("%(carer)s's time off now ends %(end)s (it was %(before)s).") % {
             "carer": carer,
@@ -495,6 +508,7 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.WITHDRAW_SWAP: _swap,
     Action.RECORD_ABSENCE: _absence,
     Action.END_ABSENCE: _absence,
+    Action.END_ABSENCE_EARLY: _absence,
     Action.RECORD_FAMILY_VISIT: _family,
     Action.WITHDRAW_FAMILY_VISIT: _family,
     Action.RAISE_HELP_REQUEST: _help,

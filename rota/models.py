@@ -322,10 +322,17 @@ class Swap(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(offered=F("wanted")), name="swap_two_assignments"),
             choices_constraint("status", SwapStatus, "swap_status_valid"),
+            # One open proposal per visit, on either side: a carer asks one colleague at a
+            # time for their visit, and a visit is asked for by one colleague at a time.
             models.UniqueConstraint(
-                fields=["offered", "wanted"],
+                fields=["offered"],
                 condition=Q(status=SwapStatus.PROPOSED),
-                name="swap_one_open_per_pair",
+                name="swap_one_open_per_offered",
+            ),
+            models.UniqueConstraint(
+                fields=["wanted"],
+                condition=Q(status=SwapStatus.PROPOSED),
+                name="swap_one_open_per_wanted",
             ),
         ]
 
@@ -446,6 +453,7 @@ class Action(models.TextChoices):
     WITHDRAW_SWAP = "withdraw_swap", _("Withdrew a swap request")
     RECORD_ABSENCE = "record_absence", _("Recorded time off")
     END_ABSENCE = "end_absence", _("Changed when time off ends")
+    END_ABSENCE_EARLY = "end_absence_early", _("Back early from time off")
     DECLINE_CARER = "decline_carer", _("Would rather not have a carer")
     END_MEMBERSHIP = "end_membership", _("Left the circle")
     RECORD_FAMILY_VISIT = "record_family_visit", _("Family will be with a client")

@@ -5,7 +5,13 @@ its outbox row together. A rule's refusal raises rota.rules.RuleBroken; any othe
 rota.rules.Refused. With `actor` given, a change that person may not make is refused too.
 """
 
-from rota.services.absences import decline_carer, end_absence, end_membership, record_absence
+from rota.services.absences import (
+    decline_carer,
+    end_absence,
+    end_absence_early,
+    end_membership,
+    record_absence,
+)
 from rota.services.clients import approve_carer, edit_profile
 from rota.services.family import record_family_visit, withdraw_family_visit
 from rota.services.help import (
@@ -31,6 +37,7 @@ __all__ = [
     "decline_swap",
     "edit_profile",
     "end_absence",
+    "end_absence_early",
     "end_membership",
     "expect_arrival",
     "offer",

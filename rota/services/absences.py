@@ -11,10 +11,11 @@ from circles.permissions import cares_anywhere, circles_of, decides_for, leads
 from people.models import CarerPreference, Client, Person, Preference
 from rota.models import Absence, AbsenceKind, Action, Assignment, ReleaseReason
 from rota.recurrence import aware_local
-from rota.rules import Refused
+from rota.rules import Refused, check
 from rota.services._base import (
     changed,
     lock_shifts,
+    place,
     release,
     require_actor,
     require_aware,
@@ -41,6 +42,14 @@ def _release_all(
     return released
 
 
+def releases(carer: Person, start: datetime, end: datetime, now: datetime) -> QuerySet[Assignment]:
+    """The places time off from start to end releases: held, in the period, not finished by
+    now (a visit already over counts as done). The page that asks first shows the same."""
+    return Assignment.objects.filter(
+        carer=carer, released_at__isnull=True, start__lt=end, end__gt=max(start, now)
+    )
+
+
 @service
 def record_absence(
     carer: Person, kind: str, start: datetime, end: datetime, *, actor: Person | None = None
@@ -57,11 +66,7 @@ def record_absence(
     require_end_after(start, end)
     now = timezone.now()
     absence = Absence.objects.create(carer=carer, kind=kind, start=start, end=end)
-    # Visits already over count as done; only those not finished by now are released.
-    places = Assignment.objects.filter(
-        carer=carer, released_at__isnull=True, start__lt=end, end__gt=max(start, now)
-    )
-    released = _release_all(places, ReleaseReason.ABSENCE, now)
+    released = _release_all(releases(carer, start, end, now), ReleaseReason.ABSENCE, now)
     absence.released.set(released)
     for assignment in released:
         if assignment.shift.has_started(now) and assignment.shift.end > now:
@@ -113,6 +118,53 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
         carers=[carer],
         before={"end": before.isoformat()},
         after={"end": end.isoformat()},
+    )
+    return absence
+
+
+@service
+def end_absence_early(absence: Absence, *, actor: Person | None = None) -> Absence:
+    """“I'm better”: time off under way ends now, and the visits it released that nobody has
+    taken since come back to the carer, each only where the rules still allow (the visit may
+    have started, been cancelled or been taken meanwhile); the others stay with the circle."""
+    absence = Absence.objects.select_for_update().select_related("carer").get(pk=absence.pk)
+    carer = absence.carer
+    require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))
+    now = timezone.now()
+    if absence.end <= now:
+        raise Refused("already_over", _("This time off is already over."))
+    if absence.start >= now:
+        raise Refused("not_started", _("This time off has not started yet."))
+    before = absence.end
+    # Ended first, so the rules no longer see the carer as off when each visit is judged.
+    absence.end = now
+    absence.save(update_fields=["end"])
+    originals = list(
+        absence.released.filter(release_reason=ReleaseReason.ABSENCE).order_by("start", "pk")
+    )
+    shifts = lock_shifts(old.shift_id for old in originals)
+    restored: list[Assignment] = []
+    not_restored: list[Assignment] = []
+    for old in originals:
+        shift = shifts[old.shift_id]
+        # Only a free place comes back: one someone is giving away is theirs to hand on.
+        free = shift.assignments.filter(released_at__isnull=True).count() < shift.carers_needed
+        if shift.is_live and free and not check(carer, shift, now=now):
+            restored.append(place(shift, carer))
+        else:
+            not_restored.append(old)
+    changed(
+        Action.END_ABSENCE_EARLY,
+        absence,
+        actor=actor,
+        circle_id=_circle_of(carer, originals),
+        carers=[carer],
+        before={"end": before.isoformat()},
+        after={
+            "end": now.isoformat(),
+            "restored": [a.pk for a in restored],
+            "not_restored": [a.pk for a in not_restored],
+        },
     )
     return absence
 

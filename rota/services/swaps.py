@@ -1,5 +1,6 @@
 """Swaps: carer A offers their shift X for carer B's shift Y; whole or not at all."""
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,11 +36,26 @@ def propose_swap(
         raise Refused("other_circle", _("You can only swap within your circle."))
     for shift in (x, y):
         require_live(shift)
-    if Swap.objects.filter(offered=mine, wanted=theirs, status=SwapStatus.PROPOSED).exists():
+    open_swaps = Swap.objects.filter(status=SwapStatus.PROPOSED)
+    if open_swaps.filter(offered=mine, wanted=theirs).exists():
         raise Refused("already_proposed", _("You have already proposed this swap."))
+    if open_swaps.filter(offered=mine).exists():
+        raise _already_asking()
+    if open_swaps.filter(wanted=theirs).exists():
+        raise _asked_by_someone_else(theirs)
     # The proposer's side is checked now; both sides are checked again at acceptance.
     require_rules(mine.carer, y, giving_up=mine, taking_over=theirs)
-    swap = Swap.objects.create(offered=mine, wanted=theirs)
+    try:
+        with transaction.atomic():
+            swap = Swap.objects.create(offered=mine, wanted=theirs)
+    except IntegrityError as error:
+        # The database has the last word on one open proposal per visit.
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if constraint == "swap_one_open_per_offered":
+            raise _already_asking() from error
+        if constraint == "swap_one_open_per_wanted":
+            raise _asked_by_someone_else(theirs) from error
+        raise
     changed(
         Action.PROPOSE_SWAP,
         swap,
@@ -49,6 +65,24 @@ def propose_swap(
         after={"offered": mine.pk, "wanted": theirs.pk},
     )
     return swap
+
+
+def _already_asking() -> Refused:
+    return Refused(
+        "already_asking",
+        _(
+            "You have already asked a colleague to swap this visit. Withdraw that in My shifts "
+            "to ask someone else."
+        ),
+    )
+
+
+def _asked_by_someone_else(theirs: Assignment) -> Refused:
+    return Refused(
+        "asked_by_someone_else",
+        _("Someone else has just asked %(name)s for this visit. Choose another one.")
+        % {"name": theirs.carer.get_short_name()},
+    )
 
 
 @service

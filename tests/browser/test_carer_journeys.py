@@ -68,7 +68,11 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(phone_of, story):
     looks_right(ana)
 
     # Ask Ben to swap Tom's breakfast for his Gwen's shopping.
+    # She chooses Ben first, then one of his visits that fits with hers.
     ana.locator(f"#place-{story.anas.pk}").get_by_role("link", name="Swap…").click()
+    looks_right(ana)
+    ana.get_by_role("link", name="Ben Jones").click()
+    expect(ana.get_by_role("heading", name="Ben Jones's visits that fit yours")).to_be_visible()
     looks_right(ana)
     choice = ana.locator(f"#choice-{story.bens.pk}")
     choice.get_by_role("button", name="Ask Ben to swap").click()
@@ -83,11 +87,14 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(phone_of, story):
     expect(ben.locator("#my-days").get_by_text("Tom's breakfast")).to_be_visible()
     expect(ben.locator("#my-days").get_by_text("Gwen's shopping")).to_have_count(0)
 
-    # Ana is ill: two taps from My shifts.
+    # Ana is ill: from My shifts, "I'm off", "I'm sick today", and the page asks first.
     ana.get_by_role("link", name="My shifts", exact=True).click()
     ana.get_by_role("link", name="I'm off (sick, holiday, training)").click()
     looks_right(ana)
-    ana.get_by_role("button", name="I'm sick today").click()
+    ana.get_by_role("link", name="I'm sick today").click()
+    expect(ana.get_by_role("heading", name="Sick today?")).to_be_visible()
+    looks_right(ana)
+    ana.get_by_role("button", name="Yes, I'm sick today").click()
     expect(
         ana.get_by_role("heading", name="Visits that went to the circle for cover")
     ).to_be_visible()

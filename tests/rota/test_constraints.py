@@ -165,12 +165,12 @@ def test_a_swap_exchanges_two_different_assignments():
         Swap.objects.create(offered=assignment, wanted=assignment)
 
 
-def test_a_carer_proposes_the_same_swap_only_once_at_a_time():
+def test_a_visit_is_in_one_open_swap_proposal_at_a_time():
     offered = AssignmentFactory(shift=ShiftFactory(start=TEN, end=TEN + HOUR))
     wanted = AssignmentFactory(shift=ShiftFactory(start=TEN + 2 * HOUR, end=TEN + 3 * HOUR))
     Swap.objects.create(offered=offered, wanted=wanted, status=SwapStatus.DECLINED)
     Swap.objects.create(offered=offered, wanted=wanted)
-    with database_refuses("swap_one_open_per_pair"):
+    with database_refuses("swap_one_open_per_offered"):
         Swap.objects.create(offered=offered, wanted=wanted)
 
 

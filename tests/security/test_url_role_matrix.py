@@ -113,6 +113,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "carer:off": (nothing, OWN),
     "carer:sick_today": (nothing, OWN),
     "carer:absence": (named(absence_id="absence"), OBJECT),
+    "carer:better": (named(absence_id="absence"), OBJECT),
     "carer:help": (named(request_id="help_request"), OBJECT),
     "carer:accept_help": (named(request_id="help_request"), OBJECT),
     "carer:help_eta": (named(request_id="help_request"), OBJECT),

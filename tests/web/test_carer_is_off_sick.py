@@ -1,11 +1,28 @@
-"""Ana wakes up ill at noon: two taps (“I'm off”, “I'm sick today”) and the rest of today's
-visits go to the circle for cover; the page lists them. Tomorrow's stay hers."""
+"""Ana wakes up ill at noon: “I'm off”, “I'm sick today”, and the page asks first, listing
+the visits that will go to the circle; “Yes, I'm sick today” releases the rest of today's.
+Tomorrow's stay hers. Feeling better later, “I'm better” gives back those nobody took."""
 
+import time_machine
 from django.urls import reverse
 
 from rota.models import Absence, AbsenceKind, HelpRequest, ReleaseReason
-from tests.outcomes import released_because, still_held
+from tests.outcomes import holders, nothing_changes, released_because, still_held
 from tests.stories import WEDNESDAY_NOON, at, place, planned_visit
+from tests.web.pages import words
+
+
+def test_sick_today_asks_first_listing_the_visits_it_will_release(client, story):
+    place(planned_visit(story.gwen, at(29, 8, month=4), title="Gwen's breakfast"), story.ana)
+    place(planned_visit(story.gwen, at(29, 16, month=4), title="Gwen's tea"), story.ana)
+    place(planned_visit(story.tom, at(30, 8, month=4), title="Tom's breakfast"), story.ana)
+    client.force_login(story.ana)
+
+    with nothing_changes():
+        asked = words(client.get(reverse("carer:sick_today")).text)
+
+    assert "This visit will go to the circle for cover: 16:00–17:00 Gwen (Gwen's tea)" in asked
+    assert "breakfast" not in asked
+    assert "Yes, I'm sick today" in asked and "No, go back" in asked
 
 
 def test_sick_today_releases_the_rest_of_todays_visits_and_lists_them(client, story):
@@ -67,3 +84,40 @@ def test_nothing_to_release_says_so(client, story):
     response = client.post(reverse("carer:sick_today"), follow=True)
 
     assert "None: you had no visits in that time." in response.text
+
+
+def test_im_better_gives_back_the_visits_nobody_took(client, story):
+    teatime = place(planned_visit(story.gwen, at(29, 16, month=4), title="Gwen's tea"), story.ana)
+    bedtime = place(planned_visit(story.tom, at(29, 21, month=4), title="Tom's bedtime"), story.ana)
+    client.force_login(story.ana)
+    client.post(reverse("carer:sick_today"))
+    absence = Absence.objects.get(carer=story.ana)
+    client.force_login(story.ben)
+    client.post(reverse("carer:take", args=[bedtime.shift.pk]))
+    client.force_login(story.ana)
+
+    with time_machine.travel(at(29, 14, month=4), tick=False):
+        before = words(client.get(reverse("carer:absence", args=[absence.pk])).text)
+        assert "I'm better" in before
+        response = client.post(reverse("carer:better", args=[absence.pk]), follow=True)
+        page = words(response.text)
+
+    assert "Welcome back." in page
+    assert holders(teatime.shift) == [story.ana] and holders(bedtime.shift) == [story.ben]
+    assert "16:00–17:00 Gwen Gwen's tea Yours again" in page
+    assert "21:00–22:00 Tom Tom's bedtime This visit has just been taken" in page
+    assert "I'm better" not in page
+    absence.refresh_from_db()
+    assert absence.end == at(29, 14, month=4)
+
+
+def test_better_a_second_time_is_told_plainly(client, story):
+    client.force_login(story.ana)
+    client.post(reverse("carer:sick_today"))
+    absence = Absence.objects.get(carer=story.ana)
+    with time_machine.travel(at(29, 14, month=4), tick=False):
+        client.post(reverse("carer:better", args=[absence.pk]))
+        with nothing_changes():
+            again = client.post(reverse("carer:better", args=[absence.pk]), follow=True)
+
+    assert "This time off is already over." in again.text

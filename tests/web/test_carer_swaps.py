@@ -7,7 +7,7 @@ from django.urls import reverse
 from rota.models import Assignment, ReleaseReason, Swap, SwapStatus
 from tests.outcomes import nothing_changes
 from tests.stories import at, place, planned_visit
-from tests.web.pages import HTMX, swapped_in
+from tests.web.pages import HTMX, swapped_in, words
 
 
 @pytest.fixture
@@ -30,7 +30,9 @@ def swap(client, story, anas, bens):
 
 def test_ana_proposes_and_ben_accepts(client, story, anas, bens):
     client.force_login(story.ana)
-    choices = client.get(reverse("carer:swap", args=[anas.pk])).text
+    whom = words(client.get(reverse("carer:swap", args=[anas.pk])).text)
+    assert "Ben Jones · 1 visit that fits" in whom
+    choices = client.get(reverse("carer:swap", args=[anas.pk]), {"with": story.ben.pk}).text
     assert "Tom&#x27;s supper" in choices
     assert "Ask Ben to swap" in choices
 
@@ -125,23 +127,53 @@ def test_a_swap_the_rules_refuse_says_why_beside_the_button(client, story, anas,
     assert not Swap.objects.exists()
 
 
-def test_the_choices_narrow_to_one_colleague(client, story, anas, bens):
+def test_choosing_starts_from_the_colleague_then_their_visits_nearest_first(
+    client, story, anas, bens
+):
     place(planned_visit(story.tom, at(2, 18), title="Cat's Saturday"), story.cat)
+    place(planned_visit(story.gwen, at(1, 9), title="Cat's Friday"), story.cat)
     client.force_login(story.ana)
     url = reverse("carer:swap", args=[anas.pk])
 
-    everyone = client.get(url).text
-    only_cat = client.get(url, {"with": story.cat.pk}).text
+    whom = words(client.get(url).text)
+    only_cat = words(client.get(url, {"with": story.cat.pk}).text)
 
-    assert "Tom&#x27;s supper" in everyone and "Cat&#x27;s Saturday" in everyone
-    assert "Cat&#x27;s Saturday" in only_cat and "Tom&#x27;s supper" not in only_cat
+    assert "Supper" not in whom and "Saturday" not in whom
+    assert "Ben Jones · 1 visit that fits" in whom and "Cat Morgan · 2 visits that fit" in whom
+    assert "Cat Morgan's visits that fit yours" in only_cat
+    assert only_cat.index("Cat's Friday") < only_cat.index("Cat's Saturday")
+    assert "Tom's supper" not in only_cat
 
 
-def test_a_visit_ana_could_not_swap_for_says_why_instead_of_a_button(client, story, anas, bens):
+def test_a_visit_that_does_not_fit_is_not_offered(client, story, anas, bens):
+    # Ana is already at Gwen's when Tom's supper is: she could not do both.
     place(planned_visit(story.gwen, at(1, 18), title="Gwen's supper"), story.ana)
     client.force_login(story.ana)
+    url = reverse("carer:swap", args=[anas.pk])
 
-    page = client.get(reverse("carer:swap", args=[anas.pk])).text
+    whom = words(client.get(url).text)
+    bens_visits = client.get(url, {"with": story.ben.pk}).text
 
-    assert "It overlaps your visit to Gwen, Fri 1 May 18:00 to 19:00." in page
-    assert reverse("carer:propose_swap", args=[anas.pk, bens.pk]) not in page
+    assert "Ben Jones" not in whom
+    assert "No colleague has a visit you could swap for in that time." in whom
+    assert reverse("carer:propose_swap", args=[anas.pk, bens.pk]) not in bens_visits
+
+
+def test_a_second_asker_for_bens_visit_is_told_plainly(client, story, anas, bens, swap):
+    cats = place(planned_visit(story.tom, at(30, 9, month=4), title="Tom's breakfast"), story.cat)
+    client.force_login(story.cat)
+    whom = words(client.get(reverse("carer:swap", args=[cats.pk])).text)
+    assert "Ben Jones" not in whom
+
+    with nothing_changes():
+        response = client.post(reverse("carer:propose_swap", args=[cats.pk, bens.pk]), follow=True)
+
+    assert "Someone else has just asked Ben for this visit. Choose another one." in response.text
+
+
+def test_a_visit_already_offered_in_a_swap_says_whom_she_asked(client, story, anas, swap):
+    client.force_login(story.ana)
+
+    page = words(client.get(reverse("carer:swap", args=[anas.pk])).text)
+
+    assert "You have asked Ben Jones to swap this visit." in page

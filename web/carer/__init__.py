@@ -33,6 +33,7 @@ urlpatterns = [
     path("off/", off.off, name="off"),
     path("off/sick-today/", off.sick_today, name="sick_today"),
     path("off/<int:absence_id>/", off.absence, name="absence"),
+    path("off/<int:absence_id>/better/", off.better, name="better"),
     # Calls for help: the messages asking carers link to "help".
     path("help/<int:request_id>/", help_now.help_call, name="help"),
     path("help/<int:request_id>/go/", help_now.accept_help, name="accept_help"),

@@ -1,4 +1,5 @@
-"""I'm off: sick today in two taps, or a holiday, training or other time off as days."""
+"""I'm off: sick today (asked first, showing the visits it will release), or a holiday,
+training or other time off as days; and "I'm better", ending time off early."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,12 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rota import services
-from rota.models import Absence, AbsenceKind
+from rota.models import Absence, AbsenceKind, Action, Assignment, AuditEvent
 from rota.recurrence import aware_local
+from rota.services.absences import releases
 from web.carer import queries
-from web.carer.access import access_absence, carer_required
+from web.carer.access import PLACE_FIELDS, access_absence, carer_required
+from web.carer.reasons import first_reasons
 from web.forms import DayField, LocalForm, day_picker
-from web.http import Request, attempt
+from web.http import Request, attempt, tell
 
 # Longer absences are arranged with the team leaders, not from a phone.
 LONGEST = timedelta(days=366)
@@ -126,9 +129,10 @@ def off(request: Request) -> HttpResponse:
 
 
 @carer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sick_today(request: Request) -> HttpResponse:
-    """Off sick from now to the end of today (local time): the second of two taps."""
+    """Off sick from now to the end of today (local time). Asked first: the page lists the
+    visits that will go to the circle, and only its button records it."""
     tz = queries.home_tz(request.user)
     now = timezone.now()
     today = timezone.localtime(now, tz).date()
@@ -139,6 +143,10 @@ def sick_today(request: Request) -> HttpResponse:
     if already is not None:
         messages.info(request, _("You have already told the circle you are off sick today."))
         return redirect("carer:absence", absence_id=already.pk)
+    if request.method == "GET":
+        places = releases(request.user, now, end, now).select_related(*PLACE_FIELDS)
+        context = {"places": list(places.order_by("start", "pk")), "now": now}
+        return render(request, "carer/sick_today.html", context)
     outcome = attempt(
         lambda: services.record_absence(
             request.user, AbsenceKind.SICK, now, end, actor=request.user
@@ -155,14 +163,61 @@ def sick_today(request: Request) -> HttpResponse:
 @carer_required
 @require_GET
 def absence(request: Request, absence_id: int) -> HttpResponse:
-    """Time off, and which of the carer's visits went to the circle for cover."""
+    """Time off, which of the carer's visits went to the circle for cover, and, while it is
+    under way, "I'm better": after it, which visits are theirs again and why not the others."""
     absence = access_absence(request.user, absence_id)
-    places = absence.released.select_related("shift__circle", "shift__client", "shift__plan")
+    now = timezone.now()
+    places = list(absence.released.select_related(*PLACE_FIELDS).order_by("start", "pk"))
+    ended_early = AuditEvent.objects.filter(
+        action=Action.END_ABSENCE_EARLY, subject_type="rota.absence", subject_id=absence.pk
+    ).exists()
+    back = set(
+        Assignment.objects.filter(
+            carer=request.user,
+            released_at__isnull=True,
+            shift_id__in=[p.shift_id for p in places],
+        ).values_list("shift_id", flat=True)
+    )
+    # Why a visit did not come back: the rules' words, asked now, for those not yet started.
+    still_to_come = [p.shift for p in places if p.shift_id not in back and p.start > now]
+    why = first_reasons(request.user, still_to_come, now=now) if ended_early else {}
     released = [
         # A visit already under way when they said so went to the circle as a call for help.
-        queries.ReleasedPlace(place, was_under_way=place.start <= absence.created_at)
-        for place in places.order_by("start", "pk")
+        queries.ReleasedPlace(
+            place,
+            was_under_way=place.start <= absence.created_at,
+            back=place.shift_id in back,
+            why=why.get(place.shift_id) or _not_back(place, back, ended_early, now),
+        )
+        for place in places
     ]
     time_off = queries.TimeOff(absence, span_words(absence, queries.home_tz(request.user)))
-    context = {"time_off": time_off, "released": released}
+    context = {
+        "time_off": time_off,
+        "released": released,
+        "under_way": absence.start < now < absence.end,
+    }
     return render(request, "carer/absence.html", context)
+
+
+def _not_back(place: Assignment, back: set[int], ended_early: bool, now: datetime) -> str | None:
+    """Why a released visit did not come back when the rules themselves found nothing: it
+    was cancelled or freed, or someone is giving their place away (theirs to hand on)."""
+    if not ended_early or place.shift_id in back or place.start <= now:
+        return None
+    if not place.shift.is_live:
+        return _("This visit is not needed any more.")
+    return _("Someone else has this visit now.")
+
+
+@carer_required
+@require_POST
+def better(request: Request, absence_id: int) -> HttpResponse:
+    """“I'm better”: the time off ends now; visits nobody has taken come back."""
+    absence = access_absence(request.user, absence_id)
+    outcome = attempt(
+        lambda: services.end_absence_early(absence, actor=request.user),
+        _("Welcome back. The visits nobody had taken are yours again, as listed here."),
+    )
+    tell(request, outcome)
+    return redirect("carer:absence", absence_id=absence.pk)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from circles.models import Circle, Role
 from circles.permissions import circles_of
@@ -135,10 +136,13 @@ class TimeOff:
 @dataclass(frozen=True)
 class ReleasedPlace:
     """A place the carer's time off gave to the circle for cover; `was_under_way`: the visit
-    had already started when they said so."""
+    had already started when they said so; `back`: it is theirs again (they came back early);
+    `why`: why it did not come back, in words."""
 
     place: Assignment
     was_under_way: bool
+    back: bool = False
+    why: str | None = None
 
 
 @dataclass(frozen=True)
@@ -347,9 +351,11 @@ def one_choice(mine: Assignment, place_id: int, *, now: datetime) -> SwapChoice 
 
 
 class Proposed(TypedDict):
-    """What _colleagues_places adds to each place: the carer already asked for it."""
+    """What _colleagues_places adds to each place: the carer already asked for it, or someone
+    else has (one open proposal per visit)."""
 
     proposed: bool
+    asked_by_other: bool
 
 
 def _colleagues_places(
@@ -375,7 +381,12 @@ def _colleagues_places(
         .annotate(
             proposed=Exists(
                 Swap.objects.filter(offered=mine, wanted=OuterRef("pk"), status=SwapStatus.PROPOSED)
-            )
+            ),
+            asked_by_other=Exists(
+                Swap.objects.filter(wanted=OuterRef("pk"), status=SwapStatus.PROPOSED).exclude(
+                    offered=mine
+                )
+            ),
         )
         .order_by("start", "pk")
     )
@@ -469,4 +480,12 @@ def _shape_choices(
     """Each choice with why the carer may not have it in exchange for `mine` (the rule's
     words), or None."""
     reasons = swap_reasons(mine, choices, now=now)
-    return [SwapChoice(choice, choice.proposed, reasons.get(choice.pk)) for choice in choices]
+    asked = _("Someone else has asked for this visit already.")
+    return [
+        SwapChoice(
+            choice,
+            choice.proposed,
+            reasons.get(choice.pk) or (asked if choice.asked_by_other else None),
+        )
+        for choice in choices
+    ]

@@ -1,6 +1,9 @@
-"""Swaps: choose a colleague's visit to ask for, and answer or withdraw a proposal."""
+"""Swaps: choose a colleague, then one of their visits that fits, to ask for; and answer or
+withdraw a proposal."""
 
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -9,6 +12,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from people.models import Person
 from rota import services
 from rota.models import Swap, SwapStatus
 from web.carer import queries
@@ -17,26 +21,45 @@ from web.carer.shifts import days_context
 from web.http import Outcome, Request, answer, attempt, back_to
 
 
+@dataclass(frozen=True)
+class Colleague:
+    """A colleague to ask, and how many of their visits fit with the carer's."""
+
+    person: Person
+    fitting: int
+
+
 @carer_required
 @require_GET
 def choose(request: Request, assignment_id: int) -> HttpResponse:
-    """The colleagues' visits in the same circle that the carer could ask for in exchange."""
+    """Start from the colleague: choose a person, then their visits that fit (the rules pass
+    for the carer taking it in exchange), nearest first. A fortnight of the whole circle's
+    visits would be far too long on a phone."""
     mine = access_my_place(request.user, assignment_id)
     now = timezone.now()
     if not mine.is_held or mine.start <= now:
         messages.error(request, _("This visit is no longer yours to swap."))
         return redirect("carer:my_shifts")
-    choices = queries.swap_choices(mine, now=now)
-    # A fortnight of a circle's visits is long on a phone: narrow it to one colleague.
-    colleagues = sorted({choice.place.carer for choice in choices}, key=str)
-    chosen = request.GET.get("with", "")
-    if chosen.isdigit():
-        choices = [choice for choice in choices if choice.place.carer_id == int(chosen)]
+    asking = (
+        Swap.objects.filter(offered=mine, status=SwapStatus.PROPOSED)
+        .select_related("wanted__carer")
+        .first()
+    )
+    fitting: list[queries.SwapChoice] = []
+    if asking is None:
+        fitting = [c for c in queries.swap_choices(mine, now=now) if c.reason is None]
+    counts = Counter(choice.place.carer for choice in fitting)
+    colleagues = [Colleague(p, counts[p]) for p in sorted(counts, key=str)]
+    chosen = next(
+        (c.person for c in colleagues if str(c.person.pk) == request.GET.get("with")), None
+    )
+    theirs = [choice for choice in fitting if choice.place.carer == chosen]
     context = {
         "mine": mine,
+        "asking": asking,
         "colleagues": colleagues,
-        "chosen": int(chosen) if chosen.isdigit() else None,
-        "days": queries.by_day(choices, lambda c: (c.place.start, c.place.shift.circle.tz), now),
+        "chosen": chosen,
+        "days": queries.by_day(theirs, lambda c: (c.place.start, c.place.shift.circle.tz), now),
         "back": request.get_full_path(),
         "ahead_days": queries.AHEAD.days,
     }
