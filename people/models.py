@@ -265,6 +265,11 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def is_themselves(self, person: Person) -> bool:
+        """Whether `person` is the client, signed in with their own log-in: their pages and
+        messages then speak to them ("who is coming to you"), never about them by name."""
+        return self.person_id is not None and self.person_id == person.pk
+
 
 class Preference(models.TextChoices):
     PREFERRED = "preferred", _("Preferred")

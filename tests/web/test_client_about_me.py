@@ -91,9 +91,9 @@ def test_only_the_new_face_is_asked_about(client, story, week):
     page = client.get(about(story))
 
     assert cards(page.text, "new-face") == [
-        "Cat Morgan New to Gwen. First visit: Friday 1 May at 08:00. And 1 more visit in the "
+        "Cat Morgan New to you. First visit: Friday 1 May at 08:00. And 1 more visit in the "
         "next 7 days. That's fine : Cat Morgan Rather not : Cat Morgan “Rather not” means Cat "
-        "Morgan won't visit Gwen, and the circle finds someone else."
+        "Morgan won't visit you, and the circle finds someone else."
     ]
 
 
@@ -104,7 +104,7 @@ def test_thats_fine_stops_the_asking_and_changes_nothing_on_the_rota(client, sto
 
     response = client.post(fine, follow=True)
 
-    assert "Thank you: Cat Morgan is welcome to visit Gwen." in words(response.text)
+    assert "Thank you: Cat Morgan is welcome to visit you." in words(response.text)
     assert cards(response.text, "new-face") == []
     assert approved_pairs([story.gwen.pk]) == {(story.gwen.pk, story.cat.pk)}
     approval = AuditEvent.objects.get(action="approve_carer")

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from circles.permissions import deciders_for, decides_for
 from people.models import CarerPreference, Client, Person, Preference
 from rota import services
-from web.family.access import access_carer, access_client, access_clients, family_required
+from web.family.access import (
+    access_carer,
+    access_client,
+    access_clients,
+    family_required,
+    naming,
+)
 from web.family.forms import AboutMeForm
 from web.family.queries import carer_wishes, new_faces
 from web.http import Request, attempt, redirect_with, tell
@@ -48,7 +54,7 @@ def edit_about(request: Request, client_id: int) -> HttpResponse:
     return render(
         request,
         "family/about_edit.html",
-        {"client": client, "form": form, "is_me": client.person_id == request.user.pk},
+        {**naming(request.user, client), "form": form},
     )
 
 
@@ -61,11 +67,14 @@ def fine_by_me(request: Request, client_id: int, carer_id: int) -> HttpResponse:
     _require_decides(request.user, client)
     faces = {face.carer.pk for face in new_faces(client, timezone.now())}
     if carer.pk in faces:
-        outcome = attempt(
-            lambda: services.approve_carer(client, carer, actor=request.user),
-            _("Thank you: %(carer)s is welcome to visit %(client)s.")
-            % {"carer": carer, "client": client.preferred_name},
-        )
+        if client.is_themselves(request.user):
+            done = _("Thank you: %(carer)s is welcome to visit you.") % {"carer": carer}
+        else:
+            done = _("Thank you: %(carer)s is welcome to visit %(client)s.") % {
+                "carer": carer,
+                "client": client.preferred_name,
+            }
+        outcome = attempt(lambda: services.approve_carer(client, carer, actor=request.user), done)
         tell(request, outcome)
     else:
         messages.info(
@@ -127,8 +136,7 @@ def _carers_changed(request: Request, client: Client) -> HttpResponse:
 
 def _carers_context(request: Request, client: Client) -> dict[str, object]:
     return {
-        "client": client,
-        "is_me": client.person_id == request.user.pk,
+        **naming(request.user, client),
         "decides": decides_for(request.user, client),
         "deciders": _deciders(client),
         "new_faces": new_faces(client, timezone.now()),
