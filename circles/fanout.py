@@ -271,9 +271,9 @@ def _places_released(event: AuditEvent, letters: Letters) -> None:
     """Absences, a carer leaving or not wanted, a family visit: the places go to the circle,
     and the family hear who will not be coming (not of visits freed by a family visit)."""
     released = list(
-        Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
-            pk__in=event.after.get("released", [])
-        )
+        Assignment.objects.select_related(
+            "carer", "shift__client", "shift__circle", "shift__plan"
+        ).filter(pk__in=event.after.get("released", []))
     )
     for assignment in released:
         if assignment.carer_id == event.actor_id:
@@ -456,6 +456,8 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.CHANGE_PLAN: None,
     Action.APPROVE_CARER: None,
     Action.EDIT_PROFILE: None,
+    Action.PREFER_CARER: None,
+    Action.CLEAR_CARER_WISH: None,
     Action.SEED_DEMO: None,
 }
 
