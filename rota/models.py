@@ -465,6 +465,8 @@ class Action(models.TextChoices):
     CHANGE_PLAN = "change_plan", _("Changed a care plan")
     APPROVE_CARER = "approve_carer", _("Said a new carer is welcome")
     EDIT_PROFILE = "edit_profile", _("Changed a client's likes and wishes")
+    PREFER_CARER = "prefer_carer", _("Would rather have a carer")
+    CLEAR_CARER_WISH = "clear_carer_wish", _("No longer minds which way about a carer")
     SEED_DEMO = "seed_demo", _("Set up the demo")
 
 

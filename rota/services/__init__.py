@@ -6,7 +6,7 @@ rota.rules.Refused. With `actor` given, a change that person may not make is ref
 """
 
 from rota.services.absences import decline_carer, end_absence, end_membership, record_absence
-from rota.services.clients import approve_carer, edit_profile
+from rota.services.clients import approve_carer, clear_carer_wish, edit_profile, prefer_carer
 from rota.services.family import record_family_visit, withdraw_family_visit
 from rota.services.help import (
     accept_help_request,
@@ -27,6 +27,7 @@ __all__ = [
     "cancel_help_request",
     "cancel_shift",
     "claim",
+    "clear_carer_wish",
     "decline_carer",
     "decline_swap",
     "edit_profile",
@@ -34,6 +35,7 @@ __all__ = [
     "end_membership",
     "expect_arrival",
     "offer",
+    "prefer_carer",
     "propose_swap",
     "raise_help_request",
     "record_absence",
