@@ -1,8 +1,9 @@
 """How many messages people get: after the demo is seeded, and after one client's "rather
 not" releases a carer's visits (the demo's largest such release).
 
-Counts per person, in the app (notifications) and by email, with follow-ups and delivery run
-in-process as in the demo; then, half an hour on, what the periodic delivery sends.
+Times the "rather not" and counts its queries; counts messages per person, in the app
+(notifications) and by email, with follow-ups and delivery run in-process as in the demo;
+then, half an hour on, what the periodic delivery sends.
 
     .venv/bin/python bench/messages.py
 
@@ -10,6 +11,7 @@ It runs on its own database, BENCH_DATABASE_URL (default care_circles_bench_mess
 local server), which is dropped and made anew; DATABASE_URL is never touched.
 """
 
+import time
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
@@ -49,6 +51,7 @@ def main() -> None:
     import time_machine
     from django.core import mail
     from django.core.management import call_command
+    from django.db import connection
     from django.db.models import Count, Q
     from django.utils import timezone
 
@@ -77,8 +80,19 @@ def main() -> None:
     actor = client.person or client.representative
     before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     mail.outbox = []
-    services.decline_carer(client, carer, actor=actor)
+    queries = 0
+
+    def count(execute, *args):
+        nonlocal queries
+        queries += 1
+        return execute(*args)
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(count):
+        services.decline_carer(client, carer, actor=actor)
+    took = time.perf_counter() - started
     print(f'"rather not": {pair["visits"]} visits of {client} released from {carer}')
+    print(f"  took {took:.2f} s and {queries} queries, its follow-up in-process included")
     in_app, emailed = counts(before, mail.outbox)
     report("  at once", in_app, emailed)
     with time_machine.travel(timezone.now() + timedelta(minutes=31), tick=False):

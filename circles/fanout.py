@@ -68,6 +68,15 @@ HELP_ON_IT_TITLE = _("%(leader)s is on %(client)s's call for help")
 HELP_ON_IT_BODY = _("You don't need to do anything unless they ask you.")
 NEW_FACE_TITLE = _("Someone new is coming to %(client)s: %(carer)s, on %(when)s")
 NEW_FACE_BODY = _("%(carer)s has not visited %(client)s recently. You can say if you'd rather not.")
+# The same news for the client themselves, who is spoken to, never about (Client.is_themselves).
+COMING_TO_YOU = (_("%(carer)s will visit you on %(when)s"), _("%(carer)s knows you."))
+NEW_FACE_TO_YOU = (
+    _("Someone new is coming to you: %(carer)s, on %(when)s"),
+    _("%(carer)s has not visited you recently. You can say if you'd rather not."),
+)
+CARER_GONE_TO_YOU = (_("%(carer)s can't come to you on %(when)s"), CARER_GONE_BODY)
+CANCELLED_TO_YOU = (_("Your visit on %(when)s is cancelled"), CANCELLED_BODY)
+HELP_GOING_TO_YOU = (_("%(carer)s is coming to you"), HELP_GOING_FAMILY_BODY)
 
 # A message with several lines is titled by its first (most pressing) kind.
 SEVERAL_TITLES = {
@@ -138,13 +147,16 @@ class Letters:
         *,
         link: str,
         urgent: bool = False,
+        to_client: tuple[str | Promise, str | Promise] | None = None,
         **params: object,
     ) -> None:
+        """`to_client` is the title and body for the client, when they are among `people`."""
         params = {"client": shift.client.preferred_name, "when": _when(shift), **params}
         for person in people:
+            said = to_client if to_client and shift.client.is_themselves(person) else None
             self.people.setdefault(person.pk, person)
             self.lines.setdefault(person.pk, []).append(
-                Line(kind, shift, title, body, params, link, urgent)
+                Line(kind, shift, *(said or (title, body)), params, link, urgent)
             )
 
     def send(self) -> int:
@@ -261,9 +273,9 @@ def _places_released(event: AuditEvent, letters: Letters) -> None:
     """Absences, a carer leaving or not wanted, a family visit: the places go to the circle,
     and the family hear who will not be coming (not of visits freed by a family visit)."""
     released = list(
-        Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
-            pk__in=event.after.get("released", [])
-        )
+        Assignment.objects.select_related(
+            "carer", "shift__client", "shift__circle", "shift__plan"
+        ).filter(pk__in=event.after.get("released", []))
     )
     for assignment in released:
         if assignment.carer_id == event.actor_id:
@@ -297,6 +309,7 @@ def _places_released(event: AuditEvent, letters: Letters) -> None:
                 CARER_GONE_TITLE,
                 CARER_GONE_BODY,
                 link=reverse("family:coming_for", kwargs={"client_id": shift.client_id}),
+                to_client=CARER_GONE_TO_YOU,
                 carer=assignment.carer.get_short_name(),
             )
     _ask_for_cover(letters, list(still_wanted.values()), skip={a.carer_id for a in released})
@@ -378,6 +391,7 @@ def _cancelled(event: AuditEvent, letters: Letters) -> None:
             CANCELLED_TITLE,
             CANCELLED_BODY,
             link=link,
+            to_client=CANCELLED_TO_YOU,
             reason=shift.cancel_reason,
         )
 
@@ -397,6 +411,7 @@ def _help_answered(event: AuditEvent, letters: Letters) -> None:
         HELP_GOING_TITLE,
         HELP_GOING_FAMILY_BODY,
         link=reverse("family:help_status", kwargs={"request_id": request.pk}),
+        to_client=HELP_GOING_TO_YOU,
         carer=carer,
     )
     for kind, link in _help_links(request):
@@ -481,6 +496,8 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.CHANGE_PLAN: None,
     Action.APPROVE_CARER: None,
     Action.EDIT_PROFILE: None,
+    Action.PREFER_CARER: None,
+    Action.CLEAR_CARER_WISH: None,
     Action.SEED_DEMO: None,
 }
 
@@ -567,6 +584,7 @@ def _tell_family_who_is_coming(letters: Letters, placed: list[Assignment]) -> No
             COMING_TITLE if known else NEW_FACE_TITLE,
             COMING_BODY if known else NEW_FACE_BODY,
             link=reverse("family:coming_for", kwargs={"client_id": shift.client_id}),
+            to_client=COMING_TO_YOU if known else NEW_FACE_TO_YOU,
             carer=assignment.carer.get_short_name(),
         )
 

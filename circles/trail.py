@@ -492,6 +492,19 @@ def _edit_profile(event: AuditEvent, known: _Known) -> str:
     }
 
 
+def _carer_wish(event: AuditEvent, known: _Known) -> str:
+    words = {
+        "actor": known.actor(event),
+        "carer": _first_carer(event, known),
+        "client": known.client_name(event.client_id),
+    }
+    if event.action == Action.PREFER_CARER:
+        return _("%(actor)s said %(client)s would rather have %(carer)s visit.") % words
+    if (event.before or {}).get("preference") == "not_wanted":
+        return _("%(actor)s said %(client)s would be happy to see %(carer)s again.") % words
+    return _("%(actor)s said %(client)s no longer asks for %(carer)s in particular.") % words
+
+
 def _seed(event: AuditEvent, known: _Known) -> str:
     return _("The demo organisation was set up, with its rota.")
 
@@ -524,6 +537,8 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.SEED_DEMO: _seed,
     Action.APPROVE_CARER: _approve,
     Action.EDIT_PROFILE: _edit_profile,
+    Action.PREFER_CARER: _carer_wish,
+    Action.CLEAR_CARER_WISH: _carer_wish,
 }
 
 

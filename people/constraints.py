@@ -2,6 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 
 def choices_constraint(
@@ -13,3 +15,10 @@ def choices_constraint(
     if blank:
         condition = Q(**{field: ""}) | condition
     return models.CheckConstraint(condition=condition, name=name)
+
+
+def length_constraint(field: str, limit: int, name: str) -> models.CheckConstraint:
+    """The text is at most `limit` characters, whoever writes it: the field's `max_length`
+    (the same limit) makes the forms say so first, in words, and the database has the last
+    word."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)

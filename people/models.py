@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from people.constraints import choices_constraint
+from people.constraints import choices_constraint, length_constraint
 
 
 class PersonManager(BaseUserManager["Person"]):
@@ -219,6 +219,18 @@ class Credential(models.Model):
         return day <= self.valid_until
 
 
+# The longest each of a client's free texts may be, in characters.
+CLIENT_TEXT_LIMITS = {
+    "address": 500,
+    "access_notes": 1000,
+    "who_to_phone": 500,
+    "what_matters": 2000,
+    "likes": 1000,
+    "dislikes": 1000,
+    "likes_to_give": 1000,
+}
+
+
 class Client(models.Model):
     """A person the circle looks after, and what they want others to know about them."""
 
@@ -244,13 +256,28 @@ class Client(models.Model):
         related_name="represents",
         help_text=_("A family member who may act for them."),
     )
-    address = models.TextField(_("address"))
-    access_notes = models.TextField(_("getting in"), blank=True, help_text=_("Key safe, parking."))
-    who_to_phone = models.TextField(_("who to phone"), blank=True)
-    what_matters = models.TextField(_("what matters to me"), blank=True)
-    likes = models.TextField(_("likes"), blank=True)
-    dislikes = models.TextField(_("dislikes"), blank=True)
-    likes_to_give = models.TextField(_("what I like to give"), blank=True)
+    # Free text has room for what a person needs to say, and no more: a page that shows it
+    # stays readable, and a pasted book is refused in words (people.constraints).
+    address = models.TextField(_("address"), max_length=CLIENT_TEXT_LIMITS["address"])
+    access_notes = models.TextField(
+        _("getting in"),
+        blank=True,
+        max_length=CLIENT_TEXT_LIMITS["access_notes"],
+        help_text=_("Key safe, parking."),
+    )
+    who_to_phone = models.TextField(
+        _("who to phone"), blank=True, max_length=CLIENT_TEXT_LIMITS["who_to_phone"]
+    )
+    what_matters = models.TextField(
+        _("what matters to me"), blank=True, max_length=CLIENT_TEXT_LIMITS["what_matters"]
+    )
+    likes = models.TextField(_("likes"), blank=True, max_length=CLIENT_TEXT_LIMITS["likes"])
+    dislikes = models.TextField(
+        _("dislikes"), blank=True, max_length=CLIENT_TEXT_LIMITS["dislikes"]
+    )
+    likes_to_give = models.TextField(
+        _("what I like to give"), blank=True, max_length=CLIENT_TEXT_LIMITS["likes_to_give"]
+    )
     emergency_credentials = models.ManyToManyField(
         CredentialType,
         verbose_name=_("checks needed for an emergency visit"),
@@ -261,9 +288,18 @@ class Client(models.Model):
     class Meta:
         verbose_name = _("client")
         ordering = ["full_name"]
+        constraints = [
+            length_constraint(field, limit, f"client_{field}_length")
+            for field, limit in CLIENT_TEXT_LIMITS.items()
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def is_themselves(self, person: Person) -> bool:
+        """Whether `person` is the client, signed in with their own log-in: their pages and
+        messages then speak to them ("who is coming to you"), never about them by name."""
+        return self.person_id is not None and self.person_id == person.pk
 
 
 class Preference(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Person
-from rota.models import AbsenceKind
+from rota.models import CANCEL_REASON_LIMIT, AbsenceKind
 from rota.rules import Refusal, Refused
 
 T = TypeVar("T")
@@ -60,7 +60,7 @@ def for_each(
 class CancelVisitsForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are they cancelled?"),
-        max_length=200,
+        max_length=CANCEL_REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("The carers on these visits are told this."),
         error_messages={"required": _("Say why the visits are cancelled.")},

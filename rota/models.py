@@ -13,11 +13,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from people.constraints import choices_constraint
+from people.constraints import choices_constraint, length_constraint
 from rota.constraints import PostgresExclusionConstraint, TsTzRange
 from rota.recurrence import validate_rule
 
 PERSON = settings.AUTH_USER_MODEL
+
+
+# The longest a plan's notes on what to do, and the reason a visit is cancelled, may be.
+TASK_NOTES_LIMIT = 2000
+CANCEL_REASON_LIMIT = 200
 
 
 class VisitPlan(models.Model):
@@ -42,7 +47,7 @@ class VisitPlan(models.Model):
     essential = models.BooleanField(
         _("essential"), default=False, help_text=_("Still happens when family are visiting.")
     )
-    task_notes = models.TextField(_("what to do"), blank=True)
+    task_notes = models.TextField(_("what to do"), blank=True, max_length=TASK_NOTES_LIMIT)
 
     class Meta:
         verbose_name = _("visit plan")
@@ -63,6 +68,7 @@ class VisitPlan(models.Model):
                 name="visitplan_ends_after_start",
                 violation_error_message=_("A plan cannot end before it starts."),
             ),
+            length_constraint("task_notes", TASK_NOTES_LIMIT, "visitplan_task_notes_length"),
         ]
 
     def __str__(self) -> str:
@@ -93,7 +99,7 @@ class Shift(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ShiftStatus.choices, default=ShiftStatus.PLANNED
     )
-    cancel_reason = models.CharField(_("why cancelled"), max_length=200, blank=True)
+    cancel_reason = models.CharField(_("why cancelled"), max_length=CANCEL_REASON_LIMIT, blank=True)
     # Bumped on every change, so calendar apps replace their copy (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -467,6 +473,8 @@ class Action(models.TextChoices):
     CHANGE_PLAN = "change_plan", _("Changed a care plan")
     APPROVE_CARER = "approve_carer", _("Said a new carer is welcome")
     EDIT_PROFILE = "edit_profile", _("Changed a client's likes and wishes")
+    PREFER_CARER = "prefer_carer", _("Would rather have a carer")
+    CLEAR_CARER_WISH = "clear_carer_wish", _("No longer minds which way about a carer")
     SEED_DEMO = "seed_demo", _("Set up the demo")
 
 

@@ -12,7 +12,7 @@ from rota.services.absences import (
     end_membership,
     record_absence,
 )
-from rota.services.clients import approve_carer, edit_profile
+from rota.services.clients import approve_carer, clear_carer_wish, edit_profile, prefer_carer
 from rota.services.family import record_family_visit, withdraw_family_visit
 from rota.services.help import (
     accept_help_request,
@@ -33,6 +33,7 @@ __all__ = [
     "cancel_help_request",
     "cancel_shift",
     "claim",
+    "clear_carer_wish",
     "decline_carer",
     "decline_swap",
     "edit_profile",
@@ -41,6 +42,7 @@ __all__ = [
     "end_membership",
     "expect_arrival",
     "offer",
+    "prefer_carer",
     "propose_swap",
     "raise_help_request",
     "record_absence",

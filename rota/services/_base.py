@@ -146,26 +146,37 @@ def place(shift: Shift, carer: Person) -> Assignment:
 
 def release(assignment: Assignment, reason: ReleaseReason, now: datetime) -> None:
     """Take the carer off; their open offers and swap proposals for it close with the reason."""
-    changed = Assignment.objects.filter(pk=assignment.pk, released_at__isnull=True).update(
+    release_all([assignment], reason, now)
+
+
+def release_all(assignments: list[Assignment], reason: ReleaseReason, now: datetime) -> None:
+    """Take each carer off their place, and close the places' open offers and swap proposals
+    with the reason: three statements however many places (a "rather not" may release
+    dozens). If another change released one of them first, nothing is, and it is a "try
+    again"."""
+    if not assignments:
+        return
+    ids = [assignment.pk for assignment in assignments]
+    changed = Assignment.objects.filter(pk__in=ids, released_at__isnull=True).update(
         released_at=now, release_reason=reason
     )
-    if not changed:
+    if changed != len(set(ids)):
         raise try_again()
-    assignment.released_at, assignment.release_reason = now, reason
+    for assignment in assignments:
+        assignment.released_at, assignment.release_reason = now, reason
     why = _("The place changed hands: %(reason)s.") % {"reason": reason.label}
-    Offer.objects.filter(assignment=assignment, status=OfferStatus.OPEN).update(
+    Offer.objects.filter(assignment__in=ids, status=OfferStatus.OPEN).update(
         status=OfferStatus.CLOSED, closed_at=now, closed_reason=why
     )
-    Swap.objects.filter(
-        Q(offered=assignment) | Q(wanted=assignment), status=SwapStatus.PROPOSED
-    ).update(status=SwapStatus.CLOSED, closed_at=now, closed_reason=why)
+    Swap.objects.filter(Q(offered__in=ids) | Q(wanted__in=ids), status=SwapStatus.PROPOSED).update(
+        status=SwapStatus.CLOSED, closed_at=now, closed_reason=why
+    )
 
 
 def release_holders(shift: Shift, reason: ReleaseReason, now: datetime) -> list[Assignment]:
     """Take every carer holding a place on this (locked) shift off it; returns their places."""
     holders = list(shift.assignments.filter(released_at__isnull=True))
-    for assignment in holders:
-        release(assignment, reason, now)
+    release_all(holders, reason, now)
     return holders
 
 

@@ -16,7 +16,7 @@ from rota.services._base import (
     changed,
     lock_shifts,
     place,
-    release,
+    release_all,
     require_actor,
     require_aware,
     require_end_after,
@@ -37,8 +37,7 @@ def _release_all(
     shift_ids = list(places.values_list("shift_id", flat=True))
     lock_shifts(shift_ids)
     released = list(places.filter(released_at__isnull=True).select_related("shift"))
-    for assignment in released:
-        release(assignment, reason, now)
+    release_all(released, reason, now)
     return released
 
 
@@ -122,6 +121,14 @@ def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None)
     return absence
 
 
+def declined_places(client: Client, carer: Person, now: datetime) -> QuerySet[Assignment]:
+    """The carer's places on the client's visits still to come: what a "rather not" releases
+    (the page asking "are you sure?" shows the same)."""
+    return Assignment.objects.filter(
+        carer=carer, shift__client=client, released_at__isnull=True, start__gt=now
+    )
+
+
 @service
 def end_absence_early(absence: Absence, *, actor: Person | None = None) -> Absence:
     """“I'm better”: time off under way ends now, and the visits it released that nobody has
@@ -182,10 +189,7 @@ def decline_carer(client: Client, carer: Person, *, actor: Person | None = None)
         carer=carer,
         defaults={"preference": Preference.NOT_WANTED, "recorded_at": now},
     )
-    places = Assignment.objects.filter(
-        carer=carer, shift__client=client, released_at__isnull=True, start__gt=now
-    )
-    released = _release_all(places, ReleaseReason.NOT_WANTED, now)
+    released = _release_all(declined_places(client, carer, now), ReleaseReason.NOT_WANTED, now)
     changed(
         Action.DECLINE_CARER,
         preference,

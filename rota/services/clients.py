@@ -4,15 +4,17 @@ wishes tell the carers ("no decisions about me without me").
 The client decides, or their representative for them; a team leader may record what the
 client told them. Family members see all of it and may suggest, no more: a relative cannot
 turn a carer away nor rewrite what matters to the client. ("Rather not" is
-rota.services.decline_carer, since it releases visits.)
+rota.services.decline_carer, since it releases visits; preferring a carer and lifting a wish
+release nothing.)
 """
 
 from collections.abc import Mapping
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circles.permissions import decides_for, sets_up
-from people.models import Client, Person
+from people.models import CarerPreference, Client, Person, Preference
 from rota import audit
 from rota.familiarity import approve_new_face
 from rota.models import Action
@@ -70,3 +72,61 @@ def edit_profile(
         after=after,
     )
     return client
+
+
+@service
+def prefer_carer(client: Client, carer: Person, *, actor: Person | None = None) -> Client:
+    """The client would rather have this carer (it lifts a "rather not" of theirs). Nothing
+    on the rota changes: a preferred carer counts as familiar, and the trail keeps it."""
+    require_actor(actor, lambda a: may_decide(a, client))
+    before = _wish(client, carer)
+    if before == Preference.PREFERRED:
+        return client
+    CarerPreference.objects.update_or_create(
+        client=client,
+        carer=carer,
+        defaults={"preference": Preference.PREFERRED, "recorded_at": timezone.now()},
+    )
+    _wish_changed(Action.PREFER_CARER, client, carer, before, Preference.PREFERRED, actor)
+    return client
+
+
+@service
+def clear_carer_wish(client: Client, carer: Person, *, actor: Person | None = None) -> Client:
+    """The client no longer minds either way: "I'd be happy to see them again" after a
+    "rather not", or no longer asking for them in particular. Visits a "rather not" gave to
+    other carers stay with them; the carer may take the client's visits again from now on."""
+    require_actor(actor, lambda a: may_decide(a, client))
+    before = _wish(client, carer)
+    if before is None:
+        return client
+    CarerPreference.objects.filter(client=client, carer=carer).delete()
+    _wish_changed(Action.CLEAR_CARER_WISH, client, carer, before, None, actor)
+    return client
+
+
+def _wish(client: Client, carer: Person) -> str | None:
+    """The client's wish about the carer as it is now, its row locked till the change ends."""
+    wishes = CarerPreference.objects.select_for_update().filter(client=client, carer=carer)
+    return wishes.values_list("preference", flat=True).first()
+
+
+def _wish_changed(
+    action: Action,
+    client: Client,
+    carer: Person,
+    before: str | None,
+    after: str | None,
+    actor: Person | None,
+) -> None:
+    # No visit changes, so nobody is told and nothing follows: the trail only.
+    audit.record(
+        action,
+        client,
+        actor=actor,
+        circle_id=client.circle_id,
+        client_id=client.pk,
+        carer_ids=[carer.pk],
+        before={"preference": before},
+        after={"preference": after},
+    )

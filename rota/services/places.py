@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from circles.permissions import leads
 from people.models import Person
 from rota.models import (
+    CANCEL_REASON_LIMIT,
     Action,
     Assignment,
     HelpRequest,
@@ -157,6 +158,12 @@ def cancel_shift(shift: Shift, reason: str, *, actor: Person | None = None) -> S
     reason = (reason or "").strip()
     if not reason:
         raise Refused("no_reason", _("Say why the visit is cancelled."))
+    if len(reason) > CANCEL_REASON_LIMIT:
+        raise Refused(
+            "reason_too_long",
+            _("Please keep the reason to %(limit)d characters or fewer. Nothing has changed.")
+            % {"limit": CANCEL_REASON_LIMIT},
+        )
     require_live(shift)
     if shift.has_started():
         raise Refused("started", _("This visit has already started."))

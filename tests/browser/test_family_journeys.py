@@ -1,7 +1,8 @@
 """The family's and the client's journeys in a real browser on a 390×844 phone (Debian's
 Chromium driven by Playwright), axe-core checking every page for WCAG 2.2 AA: Sian frees a
 visit while she is with her mum and withdraws it; Gwen says “That's fine” to one new face
-and “Rather not” to another; Sian asks for help now and sees who is coming.
+and, once she has seen what it will do, “Rather not” to another, then takes it back; Sian
+asks for help now and sees who is coming.
 
 Time is real here (a frozen clock would expire the browser's session cookie), so the visits
 lie a few days ahead of today."""
@@ -12,6 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
+from people.models import CarerPreference
 from rota import services
 from rota.models import HelpRequest, ShiftStatus
 from tests.browser.conftest import assert_accessible, assert_fits_the_phone
@@ -88,13 +90,27 @@ def test_gwen_welcomes_one_new_face_and_would_rather_not_have_another(live_serve
 
     ben = gwen.locator(".new-face", has_text="Ben Jones")
     ben.get_by_role("button", name="That's fine").click()
-    expect(gwen.get_by_text("Thank you: Ben Jones is welcome to visit Gwen.")).to_be_visible()
+    expect(gwen.get_by_text("Thank you: Ben Jones is welcome to visit you.")).to_be_visible()
     expect(gwen.locator(".new-face", has_text="Ben Jones")).to_have_count(0)
     looks_right(gwen)
 
+    # "Rather not" first says what it will do, and asks.
     cat = gwen.locator(".new-face", has_text="Cat Morgan")
-    cat.get_by_role("button", name="Rather not").click()
-    expect(gwen.get_by_text("Noted: Cat Morgan won't visit Gwen.", exact=False)).to_be_visible()
+    cat.get_by_role("link", name="Rather not").click()
+    expect(gwen.get_by_role("heading", name="Rather not have Cat Morgan?")).to_be_visible()
+    expect(gwen.get_by_text("Cat Morgan has 1 visit coming up.", exact=False)).to_be_visible()
+    looks_right(gwen)
+    assert CarerPreference.objects.count() == 0
+
+    # While it works, its button is disabled and the page says so.
+    held = []
+    gwen.route("**/rather-not/", lambda route: held.append(route))
+    yes = gwen.get_by_role("button", name="Yes, rather not have Cat Morgan")
+    yes.click()
+    expect(yes).to_be_disabled()
+    expect(gwen.get_by_role("status")).to_have_text("Working on it: telling the circle…")
+    held[0].continue_()
+    expect(gwen.get_by_text("Noted: Cat Morgan won't visit you.", exact=False)).to_be_visible()
     expect(gwen.locator("#wishes").get_by_text("Cat Morgan")).to_be_visible()
     expect(gwen.locator(".new-face")).to_have_count(0)
     looks_right(gwen)
@@ -106,6 +122,22 @@ def test_gwen_welcomes_one_new_face_and_would_rather_not_have_another(live_serve
     breakfast = gwen.locator("li.coming-visit", has_text="Breakfast")
     expect(breakfast.get_by_text("Ben Jones")).to_be_visible()
     looks_right(gwen)
+
+    # And it can be taken back.
+    gwen.goto(f"{live_server.url}/family/about/")
+    gwen.get_by_role("link", name="Change who I'd rather have, or not").click()
+    card = gwen.locator(".carer-wish", has_text="Cat Morgan")
+    expect(card.get_by_text("Rather not", exact=True)).to_be_visible()
+    looks_right(gwen)
+    card.get_by_role("button", name="I'd be happy to see Cat Morgan again").click()
+    expect(
+        gwen.get_by_text("Visits already given to other carers stay", exact=False)
+    ).to_be_visible()
+    expect(
+        gwen.locator(".carer-wish", has_text="Cat Morgan").get_by_text("No wish either way")
+    ).to_be_visible()
+    looks_right(gwen)
+    assert CarerPreference.objects.count() == 0
 
 
 def test_sian_asks_for_help_now_and_sees_who_is_coming(phone_of, story):

@@ -131,6 +131,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "family:edit_about": (named(client_id="gwen"), OBJECT),
     "family:fine": (named(client_id="gwen", carer_id="cat"), OBJECT),
     "family:rather_not": (named(client_id="gwen", carer_id="cat"), OBJECT),
+    "family:carers": (named(client_id="gwen"), OBJECT),
+    "family:prefer": (named(client_id="gwen", carer_id="cat"), OBJECT),
+    "family:welcome_back": (named(client_id="gwen", carer_id="cat"), OBJECT),
     # The team leaders' pages (web.leaders).
     "leaders:dashboard": (nothing, OWN),
     "leaders:payroll": (nothing, OWN),

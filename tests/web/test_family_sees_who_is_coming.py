@@ -62,7 +62,7 @@ def test_a_visit_freed_by_family_shows_as_not_needed(client, story):
     client.force_login(story.gwen_herself)
     page = client.get(reverse("family:coming"))
     assert cards(page.text, "coming-visit") == [
-        "17:00–18:00 Tea Not needed Sian Davies is with Gwen."
+        "17:00–18:00 Tea Not needed Sian Davies is with you."
     ]
 
 

@@ -174,10 +174,11 @@ def test_a_window_that_makes_no_sense_is_refused_plainly(
 
 
 def test_someone_elses_family_visit_cannot_be_withdrawn(client, story, saturday):
-    """Gwen herself sees Sian's visit but it is Sian's to withdraw; Bryn cannot even see it."""
+    """Rhys, who speaks for Gwen, sees Sian's visit but it is Sian's to withdraw; Bryn cannot
+    even see it."""
     family_visit = services.record_family_visit(story.sian, story.gwen, at(2, 14), at(2, 17))
     with nothing_changes():
-        client.force_login(story.gwen_herself)
+        client.force_login(story.rhys)
         page = client.get(with_page(client, story))
         refused = client.post(reverse("family:withdraw", args=[family_visit.pk]), follow=True)
         client.force_login(story.bryn)

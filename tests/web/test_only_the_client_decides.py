@@ -124,7 +124,7 @@ def test_gwen_herself_answers_about_a_new_face(client, story, cat_is_new):
 
     response = client.post(reverse("family:fine", args=[story.gwen.pk, story.cat.pk]), follow=True)
 
-    assert "Thank you: Cat Morgan is welcome to visit Gwen." in words(response.text)
+    assert "Thank you: Cat Morgan is welcome to visit you." in words(response.text)
     assert AuditEvent.objects.filter(
         action="approve_carer", actor_id=story.gwen_herself.pk
     ).exists()

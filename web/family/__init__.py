@@ -29,4 +29,11 @@ urlpatterns = [
         about.rather_not,
         name="rather_not",
     ),
+    path("<int:client_id>/carers/", about.carers, name="carers"),
+    path("<int:client_id>/carers/<int:carer_id>/prefer/", about.prefer, name="prefer"),
+    path(
+        "<int:client_id>/carers/<int:carer_id>/welcome-back/",
+        about.welcome_back,
+        name="welcome_back",
+    ),
 ]

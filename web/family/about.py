@@ -14,13 +14,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from circles.permissions import deciders_for, decides_for
 from people.models import CarerPreference, Client, Person, Preference
 from rota import services
-from web.family.access import access_carer, access_client, access_clients, family_required
+from rota.services.absences import declined_places
+from web.family.access import (
+    access_carer,
+    access_client,
+    access_clients,
+    family_required,
+    naming,
+)
 from web.family.forms import AboutMeForm
-from web.family.queries import carer_wishes, new_faces
+from web.family.queries import carer_wishes, carers_and_wishes, new_faces
 from web.http import Request, attempt, redirect_with, tell
 
 
@@ -48,7 +56,7 @@ def edit_about(request: Request, client_id: int) -> HttpResponse:
     return render(
         request,
         "family/about_edit.html",
-        {"client": client, "form": form, "is_me": client.person_id == request.user.pk},
+        {**naming(request.user, client), "form": form},
     )
 
 
@@ -61,11 +69,14 @@ def fine_by_me(request: Request, client_id: int, carer_id: int) -> HttpResponse:
     _require_decides(request.user, client)
     faces = {face.carer.pk for face in new_faces(client, timezone.now())}
     if carer.pk in faces:
-        outcome = attempt(
-            lambda: services.approve_carer(client, carer, actor=request.user),
-            _("Thank you: %(carer)s is welcome to visit %(client)s.")
-            % {"carer": carer, "client": client.preferred_name},
-        )
+        if client.is_themselves(request.user):
+            done = _("Thank you: %(carer)s is welcome to visit you.") % {"carer": carer}
+        else:
+            done = _("Thank you: %(carer)s is welcome to visit %(client)s.") % {
+                "carer": carer,
+                "client": client.preferred_name,
+            }
+        outcome = attempt(lambda: services.approve_carer(client, carer, actor=request.user), done)
         tell(request, outcome)
     else:
         messages.info(
@@ -75,32 +86,99 @@ def fine_by_me(request: Request, client_id: int, carer_id: int) -> HttpResponse:
 
 
 @family_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def rather_not(request: Request, client_id: int, carer_id: int) -> HttpResponse:
-    """“Rather not”: recorded, and the carer's visits to the client go back to the circle."""
+    """“Rather not”: first what it will do (which visits go back to the circle) and "are you
+    sure?"; then recorded, and the carer's visits to the client go back to the circle."""
     client = access_client(request.user, client_id)
     carer = access_carer(client, carer_id)
     _require_decides(request.user, client)
-    already = CarerPreference.objects.filter(
-        client=client, carer=carer, preference=Preference.NOT_WANTED
-    ).exists()
-    if already:
+    if _wish_of(client, carer) == Preference.NOT_WANTED:
         messages.info(
             request,
             _("You had already said you'd rather not have %(carer)s. Nothing changed.")
             % {"carer": carer},
         )
-        return _carers_changed(request, client)
-    outcome = attempt(
-        lambda: services.decline_carer(client, carer, actor=request.user),
-        _(
+        return _back_to_about(request, client)
+    if request.method == "GET":
+        places = list(declined_places(client, carer, timezone.now()).select_related("shift"))
+        return render(
+            request,
+            "family/rather_not.html",
+            {**naming(request.user, client), "carer": carer, "places": places},
+        )
+    if client.is_themselves(request.user):
+        done = _(
+            "Noted: %(carer)s won't visit you. Any visits they had with you go back to the "
+            "circle, who will find someone else."
+        ) % {"carer": carer}
+    else:
+        done = _(
             "Noted: %(carer)s won't visit %(client)s. Any visits they had with "
             "%(client)s go back to the circle, who will find someone else."
-        )
-        % {"carer": carer, "client": client.preferred_name},
+        ) % {"carer": carer, "client": client.preferred_name}
+    tell(request, attempt(lambda: services.decline_carer(client, carer, actor=request.user), done))
+    return _back_to_about(request, client)
+
+
+@family_required
+@require_GET
+def carers(request: Request, client_id: int) -> HttpResponse:
+    """Every carer of the client's circle, and whether the client would rather have them,
+    rather not, or does not mind: to change it, carer by carer."""
+    client = access_client(request.user, client_id)
+    _require_decides(request.user, client)
+    return render(
+        request,
+        "family/carers.html",
+        {**naming(request.user, client), "carers": carers_and_wishes(client)},
     )
-    tell(request, outcome)
-    return _carers_changed(request, client)
+
+
+@family_required
+@require_POST
+def prefer(request: Request, client_id: int, carer_id: int) -> HttpResponse:
+    client = access_client(request.user, client_id)
+    carer = access_carer(client, carer_id)
+    _require_decides(request.user, client)
+    outcome = attempt(
+        lambda: services.prefer_carer(client, carer, actor=request.user),
+        _("Noted: you'd rather have %(carer)s. The circle will see this.") % {"carer": carer},
+    )
+    return redirect_with(request, outcome, reverse("family:carers", args=[client.pk]))
+
+
+@family_required
+@require_POST
+def welcome_back(request: Request, client_id: int, carer_id: int) -> HttpResponse:
+    """No wish either way: after a "rather not", "I'd be happy to see them again"."""
+    client = access_client(request.user, client_id)
+    carer = access_carer(client, carer_id)
+    _require_decides(request.user, client)
+    was = _wish_of(client, carer)
+    if was == Preference.NOT_WANTED:
+        done = _(
+            "Noted: %(carer)s may visit again. Visits already given to other carers stay "
+            "with them; from now on %(carer)s can take visits again, including any still "
+            "waiting for a carer."
+        ) % {"carer": carer}
+    else:
+        done = _("Noted: no wish either way about %(carer)s.") % {"carer": carer}
+    outcome = attempt(lambda: services.clear_carer_wish(client, carer, actor=request.user), done)
+    return redirect_with(request, outcome, reverse("family:carers", args=[client.pk]))
+
+
+def _wish_of(client: Client, carer: Person) -> str | None:
+    wishes = CarerPreference.objects.filter(client=client, carer=carer)
+    return wishes.values_list("preference", flat=True).first()
+
+
+def _back_to_about(request: Request, client: Client) -> HttpResponse:
+    """Back to the about page; htmx (the confirm form) is told to go there too."""
+    to = reverse("family:about_for", args=[client.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(to)
+    return redirect(to)
 
 
 def _require_decides(person: Person, client: Client) -> None:
@@ -127,8 +205,7 @@ def _carers_changed(request: Request, client: Client) -> HttpResponse:
 
 def _carers_context(request: Request, client: Client) -> dict[str, object]:
     return {
-        "client": client,
-        "is_me": client.person_id == request.user.pk,
+        **naming(request.user, client),
         "decides": decides_for(request.user, client),
         "deciders": _deciders(client),
         "new_faces": new_faces(client, timezone.now()),

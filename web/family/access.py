@@ -28,6 +28,13 @@ def access_clients(person: Person, client_id: int | None = None) -> tuple[Client
     raise Http404
 
 
+def naming(person: Person, client: Client) -> dict[str, object]:
+    """How a family page names the client for the person reading it: every family page's
+    context starts from this. `is_me` is true for the client on their own pages, which then
+    say "you" ("Who is coming to you"); for everyone else they name the client ("to Tom")."""
+    return {"client": client, "is_me": client.is_themselves(person)}
+
+
 def access_client(person: Person, client_id: int) -> Client:
     return get_or_404(clients_of(person), pk=client_id)
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from web.family.access import access_clients, family_required
+from web.family.access import access_clients, family_required, naming
 from web.family.queries import coming_visits, current_help_request
 from web.http import Request
 
@@ -22,7 +22,7 @@ def who_is_coming(request: Request, client_id: int | None = None) -> HttpRespons
         request,
         "family/coming.html",
         {
-            "client": client,
+            **naming(request.user, client),
             "clients": clients,
             "days": coming_visits(client, now),
             "today": today,

@@ -43,6 +43,13 @@ class FamilyVisitForm(LocalForm):
         return self.cleaned_data["start_at"], self.cleaned_data["end_at"]
 
 
+# What a text over its limit is told (the browser's maxlength stops most before this).
+TOO_LONG = _(
+    "Please keep this to %(limit_value)d characters or fewer (it has %(show_value)d). "
+    "Nothing has been saved."
+)
+
+
 class AboutMeForm(forms.ModelForm):
     """What a client wants others to know about them: saved by rota.services.edit_profile,
     which keeps the change in the audit trail (the form never saves itself)."""
@@ -51,3 +58,4 @@ class AboutMeForm(forms.ModelForm):
         model = Client
         fields = ["what_matters", "likes", "dislikes", "likes_to_give"]
         widgets = {field: forms.Textarea(attrs={"rows": 4}) for field in fields}
+        error_messages = {field: {"max_length": TOO_LONG} for field in fields}

@@ -13,7 +13,7 @@ from circles import notify
 from circles.models import Notification, NotificationKind
 from rota import services
 from rota.models import Assignment, HelpRequest, HelpStatus
-from web.family.access import access_client, access_help_request, family_required
+from web.family.access import access_client, access_help_request, family_required, naming
 from web.family.queries import open_help_request
 from web.http import Request, attempt, tell
 
@@ -29,7 +29,7 @@ def ask_for_help(request: Request, client_id: int) -> HttpResponse:
         return render(
             request,
             "family/help_confirm.html",
-            {"client": client, "help_request": open_help_request(client)},
+            {**naming(request.user, client), "help_request": open_help_request(client)},
         )
     # A second press, or a second relative at the same moment, finds the open request.
     outcome = attempt(lambda: services.raise_help_request(client, actor=request.user), "")
@@ -49,7 +49,7 @@ def help_status(request: Request, request_id: int) -> HttpResponse:
     so htmx swaps nothing and screen readers do not hear the same news again.
     """
     help_request = access_help_request(request.user, request_id)
-    context = _status_context(help_request)
+    context = {**_status_context(help_request), **naming(request.user, help_request.client)}
     if request.htmx:
         if request.GET.get("seen") == context["seen"]:
             return HttpResponse(status=204)
@@ -105,7 +105,6 @@ def _status_context(help_request: HelpRequest) -> dict[str, object]:
     over = help_request.shift.end <= timezone.now()
     return {
         "help_request": help_request,
-        "client": help_request.client,
         "steps": steps,
         "asked": asked,
         "accepted_by": accepted.carer if accepted else None,

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from circles.models import Membership, Role
 from people.models import Client, Person, Preference
 from rota.familiarity import approved_pairs, familiar_pairs
 from rota.models import (
@@ -177,3 +178,15 @@ def carer_wishes(client: Client) -> dict[str, list[Person]]:
     for wish in client.carer_preferences.select_related("carer").order_by("carer__full_name"):
         wishes[wish.preference].append(wish.carer)
     return wishes
+
+
+def carers_and_wishes(client: Client) -> list[tuple[Person, str | None]]:
+    """Each carer of the client's circle today, by name, with the client's wish about them
+    ("preferred", "not_wanted" or None); a carer no longer in the circle but still wished
+    about is listed too, so the wish can be lifted. Two queries."""
+    wishes = dict(client.carer_preferences.values_list("carer_id", "preference"))
+    today = Membership.objects.current().filter(circle_id=client.circle_id, role=Role.CARER)
+    people = Person.objects.filter(
+        Q(pk__in=today.values("person_id")) | Q(pk__in=list(wishes))
+    ).order_by("full_name")
+    return [(person, wishes.get(person.pk)) for person in people]

@@ -1,6 +1,7 @@
 """“I'll be with Mum”: a family visit frees the visits it covers; withdrawn, they are back."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
@@ -22,6 +23,9 @@ from web.http import Request, attempt, tell
 def be_with(request: Request, client_id: int) -> HttpResponse:
     """Step one shows what the window would free (in place with htmx); step two saves it."""
     client = access_client(request.user, client_id)
+    if client.is_themselves(request.user):
+        # Being with someone frees their visits: it is for the family, not the client.
+        raise PermissionDenied
     tz = client.circle.tz
     now = timezone.now()
     if request.method == "GET":
