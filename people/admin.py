@@ -100,7 +100,15 @@ class PersonAdmin(OrganisationScopedModelAdmin, UserAdmin):
     organisation_path = "organisation"
     form = PersonChangeForm
     add_form = PersonCreationForm
-    list_display = ["full_name", "email", "phone", "carer_kind", "is_staff", "is_active"]
+    list_display = [
+        "full_name",
+        "email",
+        "phone",
+        "carer_kind",
+        "has_set_up",
+        "is_staff",
+        "is_active",
+    ]
     list_select_related = ["carer_profile", "organisation"]
     search_fields = ["full_name", "short_name", "email", "phone"]
     ordering = ["full_name"]
@@ -117,6 +125,11 @@ class PersonAdmin(OrganisationScopedModelAdmin, UserAdmin):
     def carer_kind(self, person: Person) -> str:
         profile = getattr(person, "carer_profile", None)
         return profile.get_kind_display() if profile else "—"
+
+    @admin.display(description=_("password chosen"), boolean=True)
+    def has_set_up(self, person: Person) -> bool:
+        # In the list, so that those still to set up their sign-in can be invited again.
+        return person.has_usable_password()
 
     @admin.display(description=_("sign-in"))
     def sign_in(self, person: Person) -> str:

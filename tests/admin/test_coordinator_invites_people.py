@@ -151,3 +151,16 @@ def test_no_new_invitation_for_someone_with_a_password_or_inactive(invite_again,
     assert "No invitation sent to Ana Price, Ben Jones:" in page.text
     ana.refresh_from_db()
     assert ana.check_password("a-long-test-password")
+
+
+def test_the_list_of_people_shows_who_has_chosen_a_password(add, coordinator_client, ana):
+    add()
+
+    page = coordinator_client.get(reverse("admin:people_person_changelist"))
+
+    chosen = dict(
+        re.findall(
+            r'<a href="[^"]*">([^<]+)</a>.*?field-has_set_up"><img [^>]*alt="(\w+)"', page.text
+        )
+    )
+    assert chosen["Nia Jones"] == "False" and chosen["Ana Price"] == "True"
