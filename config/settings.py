@@ -148,6 +148,11 @@ AXES_LOCKOUT_CALLABLE = "web.account.throttle.locked_out"
 # that the form answers as always and sends nothing.
 SIGN_IN_LINKS_PER_EMAIL = env.int("SIGN_IN_LINKS_PER_EMAIL", default=5)
 SIGN_IN_LINKS_PER_IP = env.int("SIGN_IN_LINKS_PER_IP", default=30)
+# A new person chooses their own password from an emailed invitation (people/invitations.py):
+# the link works once, for this many days. Invitation links that do not check out are counted
+# per network address an hour; beyond this many, that address is refused any for the hour.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+BAD_INVITATION_LINKS_PER_IP = env.int("BAD_INVITATION_LINKS_PER_IP", default=20)
 # The authenticator apps' name for this site.
 OTP_TOTP_ISSUER = "Care Circles"
 # A session ends 12 hours after signing in, or after 2 hours without a page; "keep me

@@ -1,14 +1,18 @@
 """Coordinator admin for people, employers, checks and training, and clients."""
 
+from functools import partial
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from circles.admin import (
     OrganisationScopedModelAdmin,
@@ -27,6 +31,7 @@ from people.models import (
     Employer,
     Person,
 )
+from people.tasks import send_invitation
 from rota.admin import apply_plan_changes
 from rota.forms import VisitPlanForm
 from rota.models import VisitPlan
@@ -44,15 +49,23 @@ def _clean_unique_email(form: forms.ModelForm) -> str:
     return email
 
 
-class PersonCreationForm(BaseUserCreationForm):
-    """Django's user creation form (email and the two password boxes) for our Person."""
+class PersonCreationForm(forms.ModelForm):
+    """A new person: who they are and where to email their invitation. They choose their own
+    password from it (people/invitations.py); until then they have none that works."""
 
     class Meta:
         model = Person
-        fields = ["email", "full_name"]
+        fields = ["email", "full_name", "language"]
 
     def clean_email(self) -> str:
         return _clean_unique_email(self)
+
+    def save(self, commit: bool = True) -> Person:
+        person = super().save(commit=False)
+        person.set_unusable_password()
+        if commit:
+            person.save()
+        return person
 
 
 class PersonChangeForm(UserChangeForm):
@@ -88,12 +101,22 @@ class PersonAdmin(OrganisationScopedModelAdmin, UserAdmin):
     organisation_path = "organisation"
     form = PersonChangeForm
     add_form = PersonCreationForm
-    list_display = ["full_name", "email", "phone", "carer_kind", "is_staff", "is_active"]
+    list_display = [
+        "full_name",
+        "email",
+        "phone",
+        "carer_kind",
+        "has_set_up",
+        "is_staff",
+        "is_active",
+    ]
     list_select_related = ["carer_profile", "organisation"]
     search_fields = ["full_name", "short_name", "email", "phone"]
     ordering = ["full_name"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["sign_in", "last_login", "date_joined"]
     inlines = [CarerProfileInline, PersonMembershipInline, CredentialInline]
+    add_form_template = "admin/people/person/add_form.html"
+    actions = ["send_new_invitation"]
 
     def scope_to_organisation(self, queryset: QuerySet, organisation_id: int) -> QuerySet:
         # A superuser who also names an organisation stays out of its coordinators' reach.
@@ -103,6 +126,62 @@ class PersonAdmin(OrganisationScopedModelAdmin, UserAdmin):
     def carer_kind(self, person: Person) -> str:
         profile = getattr(person, "carer_profile", None)
         return profile.get_kind_display() if profile else "—"
+
+    @admin.display(description=_("password chosen"), boolean=True)
+    def has_set_up(self, person: Person) -> bool:
+        # In the list, so that those still to set up their sign-in can be invited again.
+        return person.has_usable_password()
+
+    @admin.display(description=_("sign-in"))
+    def sign_in(self, person: Person) -> str:
+        """Whether the person has set up their sign-in, in words."""
+        if not person.has_usable_password():
+            if person.last_login:
+                return gettext(
+                    "No password yet: they sign in with links by email. "
+                    "A new invitation lets them choose one."
+                )
+            return gettext(
+                "Not set up yet: they have not used their invitation. If it has run out, "
+                "select them in the list of people and send a new invitation."
+            )
+        if person.is_staff and not TOTPDevice.objects.filter(user=person, confirmed=True).exists():
+            return gettext(
+                "Password chosen; no authenticator app yet. They add one when they next sign in."
+            )
+        return gettext("Set up: they sign in with their password.")
+
+    @admin.action(description=_("Send a new invitation"))
+    def send_new_invitation(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Invite the selected people again, to set up their sign-in. Their earlier
+        invitations stop working: a fresh unusable password changes what the links were
+        made from. Anyone with a password already, or inactive, is left as they are."""
+        people = list(queryset)
+        invited = [p for p in people if p.is_active and not p.has_usable_password()]
+        skipped = [p for p in people if p not in invited]
+        for person in invited:
+            person.set_unusable_password()
+            person.save(update_fields=["password"])
+            transaction.on_commit(partial(send_invitation.delay, person.pk))
+        if invited:
+            messages.success(
+                request,
+                ngettext(
+                    "A new invitation is on its way to %(count)d person.",
+                    "A new invitation is on its way to %(count)d people.",
+                    len(invited),
+                )
+                % {"count": len(invited)},
+            )
+        if skipped:
+            messages.warning(
+                request,
+                gettext(
+                    "No invitation sent to %(names)s: they have chosen a password already, "
+                    "or are not active."
+                )
+                % {"names": ", ".join(str(p) for p in skipped)},
+            )
 
     def get_list_display(self, request: HttpRequest) -> list:
         if request.user.is_superuser:
@@ -123,7 +202,7 @@ class PersonAdmin(OrganisationScopedModelAdmin, UserAdmin):
     def get_fieldsets(self, request: HttpRequest, obj=None) -> list:
         superuser = request.user.is_superuser
         if obj is None:
-            fields = ["email", "full_name", "password1", "password2"]
+            fields = ["email", "full_name", "language"]
             if superuser:
                 fields.insert(2, "organisation")
             return [(None, {"classes": ["wide"], "fields": fields})]
@@ -133,15 +212,15 @@ class PersonAdmin(OrganisationScopedModelAdmin, UserAdmin):
         if superuser:
             access = ["organisation", *access, "is_superuser", "groups", "user_permissions"]
         return [
-            (None, {"fields": ["email", "password"]}),
+            (None, {"fields": ["email", "sign_in", "password"]}),
             (_("About them"), {"fields": ["full_name", "short_name", "phone", "language"]}),
             (_("Access"), {"fields": access}),
             (_("Dates"), {"fields": ["last_login", "date_joined"]}),
         ]
 
     def get_inline_instances(self, request: HttpRequest, obj=None) -> list:
-        # As with Django's users: a person is created first (email and password), then
-        # their roles, profile and checks are added on the next page.
+        # As with Django's users: a person is created first (name, email and language),
+        # then their roles, profile and checks are added on the next page.
         return super().get_inline_instances(request, obj) if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: Person, form, change: bool) -> None:
@@ -149,6 +228,14 @@ class PersonAdmin(OrganisationScopedModelAdmin, UserAdmin):
         if user.is_coordinator and not change:
             obj.organisation_id = user.organisation_id
         super().save_model(request, obj, form, change)
+        if not change:
+            # After the commit, so the worker finds the person the email is for.
+            transaction.on_commit(lambda: send_invitation.delay(obj.pk))
+            messages.success(
+                request,
+                gettext("An invitation to set up their sign-in is on its way to %(email)s.")
+                % {"email": obj.email},
+            )
 
 
 @admin.register(Employer)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.celery import app as celery_app
 from tests.stories import NAMES, WEDNESDAY_NOON, Cast
 from web.account import sessions
 
@@ -94,6 +95,15 @@ def _empty_cache() -> None:
     """The sign-in link counts (web/account/throttle.py) live in the cache: each test
     starts with none."""
     cache.clear()
+
+
+@pytest.fixture
+def eager():
+    """Celery runs tasks in-process, as in the demo."""
+    was = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = was
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""A coordinator adds people to their organisation, with a password, and no more power
-than their own: superuser status, groups and permissions are not theirs to see or set."""
+"""A coordinator adds people to their organisation (who then choose their own password from
+an invitation: test_coordinator_invites_people.py), and no more power than their own:
+superuser status, groups and permissions are not theirs to see or set."""
 
 import pytest
 from django.urls import reverse
@@ -18,8 +19,7 @@ def test_a_person_added_by_a_coordinator_joins_the_coordinators_organisation(
         {
             "email": "Nia.Jones@Example.org",
             "full_name": "Nia Jones",
-            "password1": "kettle-on-at-four",
-            "password2": "kettle-on-at-four",
+            "language": "cy",
         },
         follow=True,
     )
@@ -27,25 +27,10 @@ def test_a_person_added_by_a_coordinator_joins_the_coordinators_organisation(
     nia = Person.objects.get(full_name="Nia Jones")
     assert nia.organisation == valleys
     assert nia.email == "nia.jones@example.org"
-    assert nia.check_password("kettle-on-at-four")
+    assert nia.language == "cy"
     assert not nia.is_superuser
     # Like Django's users: saved, then on to the page for the rest of their details.
     assert page.redirect_chain[-1][0] == reverse("admin:people_person_change", args=[nia.pk])
-
-
-def test_two_passwords_that_differ_are_refused(coordinator_client):
-    page = coordinator_client.post(
-        reverse("admin:people_person_add"),
-        {
-            "email": "nia@example.org",
-            "full_name": "Nia Jones",
-            "password1": "kettle-on-at-four",
-            "password2": "kettle-on-at-five",
-        },
-    )
-
-    assert "didn’t match" in page.text
-    assert not Person.objects.filter(email="nia@example.org").exists()
 
 
 def test_an_email_already_in_use_in_another_case_is_refused(coordinator_client, valleys):
@@ -56,8 +41,7 @@ def test_an_email_already_in_use_in_another_case_is_refused(coordinator_client, 
         {
             "email": "NIA@example.org",
             "full_name": "Nia Jones",
-            "password1": "kettle-on-at-four",
-            "password2": "kettle-on-at-four",
+            "language": "en",
         },
     )
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 
-from config.celery import app
 from tests.factories import carer
 from tests.stories import at, place, planned_visit
 
@@ -22,12 +21,3 @@ def next_week(client, *, filled: int, total: int = 20) -> list:
     for shift in shifts[:filled]:
         place(shift, carer(client.circle))
     return shifts
-
-
-@pytest.fixture
-def eager():
-    """Celery runs tasks in-process, as in the demo."""
-    was = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = was

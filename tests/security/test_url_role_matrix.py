@@ -28,6 +28,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from circles.models import Circle, Membership, Organisation
@@ -85,6 +87,12 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "account:second_factor": (nothing, OWN),
     "account:authenticator": (nothing, OWN),
     "account:change_password": (nothing, OWN),
+    # Setting up one's sign-in from an invitation: open to whoever holds the link; Ana's,
+    # with a guessed token, sets nothing.
+    "account:invitation": (
+        lambda scene: {"uid": urlsafe_base64_encode(force_bytes(scene.ana.pk)), "token": "1-guess"},
+        PUBLIC,
+    ),
     "account:preferences": (nothing, OWN),
     "account:reminders_on": (nothing, OWN),
     "account:inbox": (nothing, OWN),

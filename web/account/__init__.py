@@ -5,7 +5,7 @@ their phone's calendar and alerts on their phone."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.account import calendar, push, second_factor, views
+from web.account import calendar, invitation, push, second_factor, views
 
 app_name = "account"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     # Staff: after the password, a code from their authenticator app.
     path("sign-in/code/", second_factor.enter_code, name="second_factor"),
     path("sign-in/authenticator/", second_factor.set_up_authenticator, name="authenticator"),
+    # A new person, invited by email, chooses their password.
+    path("welcome/<str:uid>/<str:token>/", invitation.set_up, name="invitation"),
     path("me/password/", views.change_password, name="change_password"),
     path("me/", views.preferences, name="preferences"),
     path("me/reminders/", views.reminders_on, name="reminders_on"),

@@ -2,7 +2,8 @@
 
 Wrong passwords (on /sign-in/ and /admin/login/) are counted by django-axes per account and
 address together (settings AXES_*): this module names the account and words the lockout.
-Sign-in link emails are counted here, in the cache, per email address and per network address.
+Sign-in link emails are counted here, in the cache, per email address and per network address;
+so are invitation links that do not check out, per network address.
 """
 
 import hashlib
@@ -58,15 +59,31 @@ def may_send_link(email: str, address: str | None) -> bool:
     ]
     allowed = True
     for key, limit in keys:
-        # add() starts the hour's window only if there is none; incr() counts within it.
-        cache.add(key, 0, timeout=LINK_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window ended between add() and incr()
-            cache.set(key, 1, timeout=LINK_WINDOW_SECONDS)
-            count = 1
-        allowed = allowed and count <= limit
+        allowed = _count(key) <= limit and allowed
     return allowed
+
+
+def count_bad_invitation(address: str | None) -> None:
+    """Count one invitation link from this network address that did not check out."""
+    _count(_key("bad-invitation", address or "unknown"))
+
+
+def too_many_bad_invitations(address: str | None) -> bool:
+    """Whether this network address has tried more invitation links that did not check out
+    than its share this hour. Its own good link waits too: guessing stops paying at once."""
+    count = cache.get(_key("bad-invitation", address or "unknown"), 0)
+    return count >= settings.BAD_INVITATION_LINKS_PER_IP
+
+
+def _count(key: str) -> int:
+    """One more in this hour's count under `key`; the count so far."""
+    # add() starts the hour's window only if there is none; incr() counts within it.
+    cache.add(key, 0, timeout=LINK_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.set(key, 1, timeout=LINK_WINDOW_SECONDS)
+        return 1
 
 
 def _key(kind: str, value: str) -> str:
