@@ -493,6 +493,10 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.ESCALATE_HELP_REQUEST: None,
     # Not rota changes that anyone is told of: recorded for the trail only.
     Action.GENERATE_SHIFTS: None,
+    # Visits freed by a family visit as the rota makes them: nobody held them or was asked to
+    # cover them, and the family said they would be there, so there is nobody to tell; the
+    # circle is judged again all the same (circles.tasks.announce_change).
+    Action.FREE_FOR_FAMILY_VISIT: None,
     Action.CHANGE_PLAN: None,
     Action.APPROVE_CARER: None,
     Action.EDIT_PROFILE: None,

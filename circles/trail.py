@@ -356,11 +356,17 @@ def _family(event: AuditEvent, known: _Known) -> str:
             sentence += " " + _need_cover(uncovered)
         return sentence
     freed = len(event.after.get("freed", []))
-    sentence = _("%(family)s will be with %(client)s from %(start)s to %(end)s.") % {
-        **words,
-        "start": _moment(event.after.get("start"), tz),
-        "end": _moment(event.after.get("end"), tz),
-    }
+    words["start"] = _moment(event.after.get("start"), tz)
+    words["end"] = _moment(event.after.get("end"), tz)
+    if event.action == Action.FREE_FOR_FAMILY_VISIT:
+        return ngettext(
+            "%(count)d visit added to the rota is not needed: %(family)s will be with "
+            "%(client)s from %(start)s to %(end)s.",
+            "%(count)d visits added to the rota are not needed: %(family)s will be with "
+            "%(client)s from %(start)s to %(end)s.",
+            freed,
+        ) % {**words, "count": freed}
+    sentence = _("%(family)s will be with %(client)s from %(start)s to %(end)s.") % words
     if freed:
         sentence += " " + ngettext(
             "%(count)d visit is not needed.", "%(count)d visits are not needed.", freed
@@ -524,6 +530,7 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.END_ABSENCE_EARLY: _absence,
     Action.RECORD_FAMILY_VISIT: _family,
     Action.WITHDRAW_FAMILY_VISIT: _family,
+    Action.FREE_FOR_FAMILY_VISIT: _family,
     Action.RAISE_HELP_REQUEST: _help,
     Action.ACCEPT_HELP_REQUEST: _help,
     Action.ACKNOWLEDGE_HELP_REQUEST: _help,

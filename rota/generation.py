@@ -1,10 +1,11 @@
 """Materialising shifts from care plans over a rolling horizon.
 
 Generation is, with rota.services, the only writer of shifts. It works in the circle's
-time zone: an 08:00 visit is at 08:00 local time on both sides of a clock change.
+time zone: an 08:00 visit is at 08:00 local time on both sides of a clock change. A visit
+made inside a family visit said earlier is freed as it is made, as if it had been there.
 """
 
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
 from django.conf import settings
@@ -14,8 +15,17 @@ from django.utils import timezone
 
 from circles.models import Circle
 from people.models import Person
-from rota import audit
-from rota.models import Action, Assignment, Shift, ShiftStatus, VisitPlan
+from rota import audit, outbox
+from rota.models import (
+    Action,
+    Assignment,
+    FamilyVisit,
+    FamilyVisitStatus,
+    Shift,
+    ShiftStatus,
+    VisitPlan,
+    frees,
+)
 from rota.recurrence import aware_local, local_occurrences
 
 
@@ -24,7 +34,8 @@ def generate_shifts(circle: Circle, start: date, end: date) -> int:
 
     Idempotent: a plan never gets a second shift on a date where it already has one,
     whatever that shift's status, so a cancelled or freed visit is never brought back.
-    Visits that would already have started are not created.
+    Visits that would already have started are not created. Those lying inside an active
+    family visit are freed by it, as rota.services.family frees the visits already there.
     """
     with transaction.atomic():
         # One generation at a time per circle, so two runs cannot both create a date.
@@ -62,7 +73,49 @@ def _create_missing(circle: Circle, start: date, end: date) -> int:
             if shift.start > now:
                 new.append(shift)
     Shift.objects.bulk_create(new)
+    _free_for_family_visits(circle, new, now)
     return len(new)
+
+
+def _free_for_family_visits(circle: Circle, new: list[Shift], now: datetime) -> None:
+    """The new visits an active family visit covers are not needed: freed as the family visit
+    frees them (nobody holds a new visit, so no carer is released), listed among its freed
+    visits so that withdrawing it plans them again, and recorded as one event per family
+    visit, announced like a service's change. A family visit said or withdrawn meanwhile
+    waits for the circle's lock, which the caller holds."""
+    if not new:
+        return
+    family_visits = FamilyVisit.objects.filter(
+        client__circle=circle,
+        status=FamilyVisitStatus.ACTIVE,
+        end__gt=now,
+        start__lt=max(shift.end for shift in new),
+    ).order_by("start", "pk")
+    new_ids = [shift.pk for shift in new]
+    for family_visit in family_visits:
+        inside = Shift.objects.filter(
+            frees(family_visit.start, family_visit.end, now),
+            pk__in=new_ids,
+            client_id=family_visit.client_id,
+        )
+        freed = sorted(inside.values_list("pk", flat=True))
+        if not freed:
+            continue
+        Shift.objects.filter(pk__in=freed).update(status=ShiftStatus.NOT_NEEDED)
+        family_visit.freed_shifts.add(*freed)
+        event = audit.record(
+            Action.FREE_FOR_FAMILY_VISIT,
+            family_visit,
+            circle_id=circle.pk,
+            client_id=family_visit.client_id,
+            after={
+                "start": family_visit.start.isoformat(),
+                "end": family_visit.end.isoformat(),
+                "freed": freed,
+                "released": [],
+            },
+        )
+        outbox.enqueue(outbox.ANNOUNCE_CHANGE, event_id=event.pk)
 
 
 def _plan_dates(plan: VisitPlan, start: date, end: date) -> list[date]:

@@ -346,6 +346,19 @@ class Swap(models.Model):
         return f"Swap {self.offered} for {self.wanted}"
 
 
+def frees(start: datetime, end: datetime, now: datetime) -> Q:
+    """The visits a family visit from start to end frees: planned, not essential, wholly
+    inside the window and not yet started. Recording it, the family's preview and generation
+    (for visits made later inside it) all ask the same."""
+    return Q(
+        status=ShiftStatus.PLANNED,
+        plan__essential=False,
+        start__gte=start,
+        end__lte=end,
+        start__gt=now,
+    )
+
+
 class FamilyVisitStatus(models.TextChoices):
     ACTIVE = "active", _("Planned")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -470,6 +483,10 @@ class Action(models.TextChoices):
     ESCALATE_HELP_REQUEST = "escalate_help_request", _("A call for help went to the team leaders")
     CANCEL_HELP_REQUEST = "cancel_help_request", _("Cancelled a call for help")
     GENERATE_SHIFTS = "generate_shifts", _("Added visits to the rota")
+    FREE_FOR_FAMILY_VISIT = (
+        "free_for_family_visit",
+        _("Visits added to the rota not needed: family will be there"),
+    )
     CHANGE_PLAN = "change_plan", _("Changed a care plan")
     APPROVE_CARER = "approve_carer", _("Said a new carer is welcome")
     EDIT_PROFILE = "edit_profile", _("Changed a client's likes and wishes")

@@ -20,6 +20,11 @@ from rota.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+# The follow-ups of a rota change (the circle judged again, the people concerned told) are
+# decided by the circles' task of this name: named, not imported, since circles sits above
+# the rota. Services and generation both send it.
+ANNOUNCE_CHANGE = "circles.tasks.announce_change"
+
 # The after-commit send gets this long before the relay treats a row as left behind.
 RELAY_AFTER = timedelta(seconds=30)
 # Handed to the broker but still not done after this long: the queue or the worker lost it.

@@ -26,11 +26,8 @@ from rota.models import (
     Swap,
     SwapStatus,
 )
+from rota.outbox import ANNOUNCE_CHANGE
 from rota.rules import Refused, Rule, RuleBroken, Violation, check
-
-# The follow-ups of a change (the circle judged again, the people concerned told) are decided
-# by the circles' task of this name: named, not imported, since circles sits above the rota.
-ANNOUNCE_CHANGE = "circles.tasks.announce_change"
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -1,12 +1,12 @@
-"""Family visits: “I'll be with Mum Saturday 2–5pm” frees the visits that fall inside."""
+"""Family visits: “I'll be with Mum Saturday 2–5pm”, or a night, or a fortnight's stay, frees
+the visits that fall inside."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from circles.models import Membership, Role
+from circles.models import Circle, Membership, Role
 from circles.permissions import leads
 from people.models import Client, Person
 from rota.models import (
@@ -17,6 +17,7 @@ from rota.models import (
     ReleaseReason,
     Shift,
     ShiftStatus,
+    frees,
 )
 from rota.rules import Refused, check
 from rota.services._base import (
@@ -32,6 +33,10 @@ from rota.services._base import (
     service,
 )
 
+# The longest stay one family visit covers: a holiday together fits; longer is a change to
+# the care plan, for the circle to agree.
+LONGEST = timedelta(days=28)
+
 
 def _is_family(person: Person, client: Client) -> bool:
     """The client's representative, or family of theirs today."""
@@ -39,18 +44,6 @@ def _is_family(person: Person, client: Client) -> bool:
         return True
     memberships = Membership.objects.current().filter(person=person, role=Role.FAMILY)
     return memberships.filter(client=client).exists()
-
-
-def frees(start: datetime, end: datetime, now: datetime) -> Q:
-    """The visits a family visit from start to end frees: planned, not essential, wholly
-    inside the window and not yet started. The family's preview asks the same."""
-    return Q(
-        status=ShiftStatus.PLANNED,
-        plan__essential=False,
-        start__gte=start,
-        end__lte=end,
-        start__gt=now,
-    )
 
 
 @service
@@ -63,7 +56,8 @@ def record_family_visit(
     actor: Person | None = None,
 ) -> FamilyVisit:
     """Non-essential visits lying wholly inside the window are not needed; their carers are
-    freed. Essential visits, and visits only partly inside, still happen."""
+    freed. Essential visits, and visits only partly inside, still happen. Visits the rota
+    makes later inside the window are freed as they are made (rota.generation)."""
     require_aware(start, end)
     require_actor(actor, lambda a: a == family_member or leads(a, client.circle))
     if not _is_family(family_member, client):
@@ -73,9 +67,17 @@ def record_family_visit(
             % {"client": client.preferred_name},
         )
     require_end_after(start, end)
+    if end - start > LONGEST:
+        raise Refused(
+            "too_long",
+            _("A family visit can last at most %(days)d days.") % {"days": LONGEST.days},
+        )
     now = timezone.now()
     if end <= now:
         raise Refused("in_the_past", _("That time has already passed."))
+    # Generation locks the circle too: a visit it makes while this is being said is either
+    # seen here or sees this family visit, never neither.
+    _lock_circle(client.circle_id)
     said = FamilyVisit.objects.filter(
         family_member=family_member, client=client, start=start, end=end
     )
@@ -114,6 +116,9 @@ def record_family_visit(
 def withdraw_family_visit(visit: FamilyVisit, *, actor: Person | None = None) -> FamilyVisit:
     """Before it starts: the freed visits are planned again, and each original carer is put
     back where the rules still allow; otherwise the place needs cover."""
+    # The circle first, as generation locks it: it never frees a visit for a family visit
+    # being withdrawn.
+    _lock_circle(visit.client.circle_id)
     visit = (
         FamilyVisit.objects.select_for_update().select_related("client__circle").get(pk=visit.pk)
     )
@@ -148,3 +153,7 @@ def withdraw_family_visit(visit: FamilyVisit, *, actor: Person | None = None) ->
         after={"restored": restored, "not_restored": uncovered},
     )
     return visit
+
+
+def _lock_circle(circle_id: int) -> None:
+    Circle.objects.select_for_update().only("pk").get(pk=circle_id)

@@ -7,10 +7,10 @@ asks for help now and sees who is coming.
 Time is real here (a frozen clock would expire the browser's session cookie), so the visits
 lie a few days ahead of today."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from playwright.sync_api import Locator, Page, expect
 
 from people.models import CarerPreference
@@ -33,6 +33,15 @@ def back_to_teas_card(sian: Page) -> Locator:
     return sian.locator("li.coming-visit", has_text="Tea")
 
 
+def say_when(sian: Page, start: datetime, end: datetime) -> None:
+    """Sian fills in “From” and “Until”, each a day and a time, and asks what it frees."""
+    for legend, moment in (("From", start), ("Until", end)):
+        group = sian.get_by_role("group", name=legend)
+        group.get_by_label("Day").fill(moment.date().isoformat())
+        group.get_by_label("Time").fill(moment.strftime("%H:%M"))
+    sian.get_by_role("button", name="Check which visits this frees").click()
+
+
 def test_sian_frees_a_visit_while_she_is_with_gwen_and_withdraws_it(phone_of, story):
     tea = planned_visit(story.gwen, in_days(3, 15), title="Tea")
     place(tea, story.ana)
@@ -45,12 +54,9 @@ def test_sian_frees_a_visit_while_she_is_with_gwen_and_withdraws_it(phone_of, st
     expect(sian.get_by_role("heading", name="I'll be with Gwen", exact=True)).to_be_visible()
     looks_right(sian)
 
-    sian.get_by_label("Day").fill(in_days(3, 0).date().isoformat())
-    sian.get_by_label("From").fill("14:00")
-    sian.get_by_label("Until").fill("17:00")
-    sian.get_by_role("button", name="Check which visits this frees").click()
+    say_when(sian, in_days(3, 14), in_days(3, 17))
     preview = sian.locator("section.preview")
-    expect(preview.get_by_text("15:00–16:00 Tea")).to_be_visible()
+    expect(preview.get_by_text("15:00–16:00 Tea", exact=False)).to_be_visible()
     expect(preview.get_by_text("Tablets: essential, so it still happens.")).to_be_visible()
     looks_right(sian)
 
@@ -76,6 +82,37 @@ def test_sian_frees_a_visit_while_she_is_with_gwen_and_withdraws_it(phone_of, st
     card = back_to_teas_card(sian)
     expect(card.get_by_text("Ana Price")).to_be_visible()
     expect(card.get_by_text("Not needed")).to_have_count(0)
+
+
+def test_sian_stays_the_night_with_gwen(phone_of, story):
+    """From 22:00 until 07:00 the next morning: the visits in the night are freed, and the
+    stay is listed from one day to the next."""
+    start, end = in_days(3, 22), in_days(4, 7)
+    bedtime = place(planned_visit(story.gwen, in_days(3, 23), title="Bedtime"), story.ana).shift
+    getting_up = planned_visit(story.gwen, in_days(4, 6), title="Getting up")
+    breakfast = planned_visit(story.gwen, in_days(4, 7), title="Breakfast")
+    sian = phone_of("sian@example.org", "/family/")
+    sian.get_by_role("link", name="I'll be with Gwen").click()
+
+    say_when(sian, start, end)
+    window = f"{dateformat.format(start, 'l j F, H:i')} to {dateformat.format(end, 'l j F, H:i')}"
+    preview = sian.locator("section.preview")
+    expect(preview.get_by_role("heading", name=window)).to_be_visible()
+    expect(preview.get_by_text("23:00–00:00 Bedtime", exact=False)).to_be_visible()
+    expect(preview.get_by_text("06:00–07:00 Getting up", exact=False)).to_be_visible()
+    expect(preview.get_by_text("Breakfast")).to_have_count(0)
+    looks_right(sian)
+
+    sian.get_by_role("button", name="Save: I'll be with Gwen then").click()
+    expect(sian.get_by_text("2 visits are not needed then", exact=False)).to_be_visible()
+    card = sian.locator("li.family-visit")
+    expect(card.get_by_text(window)).to_be_visible()
+    expect(card.get_by_text("2 visits are not needed.", exact=False)).to_be_visible()
+    looks_right(sian)
+    statuses = [ShiftStatus.NOT_NEEDED, ShiftStatus.NOT_NEEDED, ShiftStatus.PLANNED]
+    for shift, status in zip((bedtime, getting_up, breakfast), statuses, strict=True):
+        shift.refresh_from_db()
+        assert shift.status == status
 
 
 def test_gwen_welcomes_one_new_face_and_would_rather_not_have_another(live_server, phone_of, story):

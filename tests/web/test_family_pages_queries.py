@@ -67,7 +67,7 @@ def test_ill_be_with_and_its_preview(client, story, visits_a_day, django_assert_
     with django_assert_num_queries(8):
         client.post(
             url,
-            {"day": "2026-05-02", "start": "06:00", "end": "22:00"},
+            {"day": "2026-05-02", "start": "06:00", "end_day": "2026-05-02", "end": "22:00"},
             headers=HTMX,
         )
 

@@ -11,7 +11,7 @@ from tests.outcomes import nothing_changes
 from tests.stories import at, place, planned_visit
 from tests.web.pages import HTMX, cards, words
 
-SATURDAY = {"day": "2026-05-02", "start": "14:00", "end": "17:00"}
+SATURDAY = {"day": "2026-05-02", "start": "14:00", "end_day": "2026-05-02", "end": "17:00"}
 
 
 @pytest.fixture
@@ -149,14 +149,15 @@ def test_a_visit_under_way_cannot_be_withdrawn(client, story, saturday):
     ("window", "said"),
     [
         (
-            {"day": "2026-05-02", "start": "17:00", "end": "14:00"},
-            "“Until” must be later than “from”. Nothing has been saved.",
+            {**SATURDAY, "start": "17:00", "end": "14:00"},
+            "“Until” must be later than “from”. For a night, choose the next day under "
+            "“until”. Nothing has been saved.",
         ),
         (
-            {"day": "2026-04-28", "start": "14:00", "end": "17:00"},
+            {"day": "2026-04-28", "start": "14:00", "end_day": "2026-04-28", "end": "17:00"},
             "That time has already passed. Nothing has been saved.",
         ),
-        ({"day": "2026-05-02", "start": "teatime", "end": "17:00"}, "Enter a valid time."),
+        ({**SATURDAY, "start": "teatime"}, "Enter a valid time."),
     ],
     ids=["backwards", "in the past", "not a time"],
 )

@@ -5,19 +5,23 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Client
 from rota.recurrence import aware_local
+from rota.services.family import LONGEST
 from web.forms import LocalForm, day_picker, time_picker
 
 
 class FamilyVisitForm(LocalForm):
-    """“I'll be with Mum”: one day, from and until, in the circle's local time."""
+    """“I'll be with Mum”: from a day and time until a day and time, in the circle's local time:
+    an afternoon, a night (Friday 22:00 until Saturday 07:00) or a stay of days."""
 
     day = forms.DateField(label=_("Day"), widget=day_picker())
-    start = forms.TimeField(label=_("From"), widget=time_picker())
-    end = forms.TimeField(label=_("Until"), widget=time_picker())
+    start = forms.TimeField(label=_("Time"), widget=time_picker())
+    end_day = forms.DateField(label=_("Day"), widget=day_picker())
+    end = forms.TimeField(label=_("Time"), widget=time_picker())
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -25,11 +29,20 @@ class FamilyVisitForm(LocalForm):
         if self.errors:
             return data
         start = aware_local(data["day"], data["start"], self.tz)
-        end = aware_local(data["day"], data["end"], self.tz)
+        end = aware_local(data["end_day"], data["end"], self.tz)
         if end <= start:
             raise forms.ValidationError(
-                _("“Until” must be later than “from”. Nothing has been saved."),
+                _(
+                    "“Until” must be later than “from”. For a night, choose the next day "
+                    "under “until”. Nothing has been saved."
+                ),
                 code="end_before_start",
+            )
+        if end - start > LONGEST:
+            raise forms.ValidationError(
+                _("A stay can be at most %(days)d days. Nothing has been saved."),
+                code="too_long",
+                params={"days": LONGEST.days},
             )
         if end <= timezone.now():
             raise forms.ValidationError(
@@ -41,6 +54,13 @@ class FamilyVisitForm(LocalForm):
     @property
     def window(self) -> tuple[datetime, datetime]:
         return self.cleaned_data["start_at"], self.cleaned_data["end_at"]
+
+    def groups(self) -> list[tuple[str | Promise, list[forms.BoundField]]]:
+        """The fields as the page shows them: “From” a day and time, “Until” a day and time."""
+        return [
+            (_("From"), [self["day"], self["start"]]),
+            (_("Until"), [self["end_day"], self["end"]]),
+        ]
 
 
 # What a text over its limit is told (the browser's maxlength stops most before this).

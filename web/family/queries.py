@@ -2,7 +2,7 @@
 visits there are."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -11,6 +11,7 @@ from django.utils import timezone
 from circles.models import Membership, Role
 from people.models import Client, Person, Preference
 from rota.familiarity import approved_pairs, familiar_pairs
+from rota.generation import horizon
 from rota.models import (
     Assignment,
     FamilyVisit,
@@ -19,8 +20,9 @@ from rota.models import (
     HelpStatus,
     Shift,
     ShiftStatus,
+    frees,
 )
-from rota.services.family import frees
+from rota.recurrence import aware_local
 from rota.services.help import OPEN
 from web.queries import held_places
 
@@ -103,6 +105,8 @@ class WindowPreview:
     freed: list[Shift]
     # Each with why it still happens: "essential", "partly" (only partly inside) or "started".
     still_happen: list[tuple[Shift, str]]
+    # The last day the rota is made to, when the window runs past it; else None.
+    made_until: date | None
 
 
 def window_preview(client: Client, start: datetime, end: datetime, now: datetime) -> WindowPreview:
@@ -123,7 +127,16 @@ def window_preview(client: Client, start: datetime, end: datetime, now: datetime
         else:
             why = "partly"
         still.append((shift, why))
-    return WindowPreview(freed, still)
+    return WindowPreview(freed, still, not_made_after(client, end))
+
+
+def not_made_after(client: Client, end: datetime) -> date | None:
+    """The last day of the rota's horizon (rota.generation) when a window ending at `end`
+    runs past it: the visits after it are made later, and a family visit frees them then."""
+    _, first_not_made = horizon(client.circle)
+    if end <= aware_local(first_not_made, time(0), client.circle.tz):
+        return None
+    return first_not_made - timedelta(days=1)
 
 
 def upcoming_family_visits(client: Client, now: datetime) -> QuerySet[FamilyVisit]:

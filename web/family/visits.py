@@ -1,5 +1,8 @@
 """“I'll be with Mum”: a family visit frees the visits it covers; withdrawn, they are back."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -14,7 +17,7 @@ from rota import services
 from rota.models import FamilyVisit, FamilyVisitStatus
 from web.family.access import access_client, access_family_visit, family_required
 from web.family.forms import FamilyVisitForm
-from web.family.queries import upcoming_family_visits, window_preview
+from web.family.queries import not_made_after, upcoming_family_visits, window_preview
 from web.http import Request, attempt, tell
 
 
@@ -29,18 +32,21 @@ def be_with(request: Request, client_id: int) -> HttpResponse:
     tz = client.circle.tz
     now = timezone.now()
     if request.method == "GET":
-        form = FamilyVisitForm(initial={"day": timezone.localdate(now, tz)}, tz=tz)
+        today = timezone.localdate(now, tz)
+        form = FamilyVisitForm(initial={"day": today, "end_day": today}, tz=tz)
     else:
         form = FamilyVisitForm(request.POST, tz=tz)
-    preview = None
+    preview, window = None, ""
     if request.method == "POST" and form.is_valid():
         if request.POST.get("step") == "save":
             return _save(request, client, form)
         preview = window_preview(client, *form.window, now)
+        window = _words(tz, *form.window)
     context = {
         "client": client,
         "form": form,
         "preview": preview,
+        "window": window,
         "family_visits": upcoming_family_visits(client, now),
         "now": now,
     }
@@ -69,7 +75,7 @@ def _save(request: Request, client: Client, form: FamilyVisitForm) -> HttpRespon
     freed = visit.freed_shifts.count()
     said = _("Thank you: you'll be with %(client)s on %(when)s.") % {
         "client": client.preferred_name,
-        "when": _window(visit),
+        "when": _words(client.circle.tz, visit.start, visit.end),
     }
     if freed:
         said += " " + ngettext(
@@ -77,7 +83,15 @@ def _save(request: Request, client: Client, form: FamilyVisitForm) -> HttpRespon
             "%(count)d visits are not needed then, so their carers can help someone else.",
             freed,
         ) % {"count": freed}
-    else:
+    # The rota is made some weeks ahead: visits it makes later in this time are freed as they
+    # are made (rota.generation), so the family are told that, not that nothing was freed.
+    made_until = not_made_after(client, visit.end)
+    if made_until is not None:
+        said += " " + _(
+            "Visits after %(day)s are not on the rota yet: when they are added, any wholly in "
+            "your time will not be needed (essential ones still happen)."
+        ) % {"day": dateformat.format(made_until, "l j F")}
+    elif not freed:
         said += " " + _("No visits needed freeing in that time.")
     messages.success(request, said)
     return redirect("family:with", client_id=client.pk)
@@ -97,7 +111,10 @@ def withdraw(request: Request, visit_id: int) -> HttpResponse:
                 "Withdrawn: %(client)s's usual visits on %(when)s are back on, and the "
                 "circle will cover any that need a carer."
             )
-            % {"client": client.preferred_name, "when": _window(visit)},
+            % {
+                "client": client.preferred_name,
+                "when": _words(client.circle.tz, visit.start, visit.end),
+            },
         )
         tell(request, outcome)
     if request.htmx:
@@ -113,10 +130,10 @@ def withdraw(request: Request, visit_id: int) -> HttpResponse:
     return redirect("family:with", client_id=client.pk)
 
 
-def _window(visit: FamilyVisit) -> str:
-    """“Saturday 9 May, 14:00 to 17:00”, in the circle's time and the reader's language."""
-    tz = visit.client.circle.tz
-    start, end = timezone.localtime(visit.start, tz), timezone.localtime(visit.end, tz)
+def _words(tz: ZoneInfo, start: datetime, end: datetime) -> str:
+    """“Saturday 9 May, 14:00 to 17:00”, or over days “Friday 8 May, 22:00 to Saturday 9 May,
+    07:00”, in the circle's time and the reader's language."""
+    start, end = timezone.localtime(start, tz), timezone.localtime(end, tz)
     if start.date() != end.date():
         return _("%(start)s to %(end)s") % {
             "start": dateformat.format(start, "l j F, H:i"),
