@@ -124,8 +124,22 @@ def require_live(shift: Shift) -> None:
         raise Refused("not_needed", _("This visit is not needed any more."))
 
 
+def lock_carers(*carers: Person) -> None:
+    """Lock the carers' rows, in primary-key order. A change that gives a carer a place and
+    one that gives them time off both start here, so they are judged one after the other:
+    time off and a claim for that day at the same moment never both hold."""
+    list(
+        Person.objects.select_for_update()
+        .filter(pk__in={carer.pk for carer in carers})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def require_rules(carer: Person, shift: Shift, **swap) -> None:
-    """Refuse with every rule that fails; `swap` is check()'s giving_up and taking_over."""
+    """Refuse with every rule that fails; `swap` is check()'s giving_up and taking_over.
+    A change that gives the carer a place has locked their row first (lock_carers), so the
+    rules see their time off as it is."""
     violations = check(carer, shift, **swap)
     if violations:
         raise RuleBroken(violations)

@@ -14,6 +14,7 @@ from rota.recurrence import aware_local
 from rota.rules import Refused, check
 from rota.services._base import (
     changed,
+    lock_carers,
     lock_shifts,
     place,
     release_all,
@@ -63,6 +64,7 @@ def record_absence(
     if kind not in AbsenceKind.values:
         raise Refused("bad_kind", _("Choose holiday, sick, training or other."))
     require_end_after(start, end)
+    lock_carers(carer)
     now = timezone.now()
     absence = Absence.objects.create(carer=carer, kind=kind, start=start, end=end)
     released = _release_all(releases(carer, start, end, now), ReleaseReason.ABSENCE, now)
@@ -90,6 +92,7 @@ def record_absence(
 def end_absence(absence: Absence, end: datetime, *, actor: Person | None = None) -> Absence:
     """The carer is back sooner (or later): the absence now ends at `end`."""
     require_aware(end)
+    lock_carers(absence.carer)
     absence = Absence.objects.select_for_update().get(pk=absence.pk)
     carer = absence.carer
     require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))
@@ -134,6 +137,7 @@ def end_absence_early(absence: Absence, *, actor: Person | None = None) -> Absen
     """“I'm better”: time off under way ends now, and the visits it released that nobody has
     taken since come back to the carer, each only where the rules still allow (the visit may
     have started, been cancelled or been taken meanwhile); the others stay with the circle."""
+    lock_carers(absence.carer)
     absence = Absence.objects.select_for_update().select_related("carer").get(pk=absence.pk)
     carer = absence.carer
     require_actor(actor, lambda a: a == carer or _leads_any_circle_of(a, carer))

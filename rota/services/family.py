@@ -24,6 +24,7 @@ from rota.services._base import (
     already_said,
     bump,
     changed,
+    lock_carers,
     lock_shifts,
     place,
     release_holders,
@@ -128,8 +129,10 @@ def withdraw_family_visit(visit: FamilyVisit, *, actor: Person | None = None) ->
     now = timezone.now()
     if visit.start <= now:
         raise Refused("started", _("Your visit has already started, so it can't be withdrawn."))
-    shifts = lock_shifts(visit.freed_shifts.values_list("pk", flat=True))
     originals = list(visit.released.select_related("carer"))
+    # Carers first, then shifts, as every change that gives a carer a place locks them.
+    lock_carers(*(old.carer for old in originals))
+    shifts = lock_shifts(visit.freed_shifts.values_list("pk", flat=True))
     restored, uncovered = [], []
     for shift in shifts.values():
         if shift.status != ShiftStatus.NOT_NEEDED:

@@ -13,6 +13,7 @@ from rota.rules import Refused
 from rota.services._base import (
     cancel,
     changed,
+    lock_carers,
     lock_shift,
     place,
     require_actor,
@@ -64,6 +65,7 @@ def accept_help_request(
     request: HelpRequest, carer: Person, *, actor: Person | None = None
 ) -> Assignment:
     require_actor(actor, lambda a: a == carer)
+    lock_carers(carer)
     shift = lock_shift(request.shift)
     request = HelpRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == HelpStatus.ACCEPTED:

@@ -20,6 +20,7 @@ from rota.services._base import (
     cancel,
     changed,
     held,
+    lock_carers,
     lock_shift,
     place,
     release,
@@ -35,12 +36,14 @@ from rota.services._base import (
 def claim(shift: Shift, carer: Person, *, actor: Person | None = None) -> Assignment:
     """Take a place that needs cover: a free one, or else one its holder has offered."""
     require_actor(actor, lambda a: a == carer)
+    lock_carers(carer)
     return _take_place(lock_shift(shift), carer, actor=actor, action=Action.CLAIM)
 
 
 @service
 def assign(shift: Shift, carer: Person, *, actor: Person | None = None) -> Assignment:
     """A team leader stepping in: puts a carer on a shift, under the same rules."""
+    lock_carers(carer)
     shift = lock_shift(shift)
     require_actor(actor, lambda a: leads(a, shift.circle))
     return _take_place(shift, carer, actor=actor, action=Action.ASSIGN)
@@ -93,6 +96,7 @@ def offer(assignment: Assignment, *, actor: Person | None = None) -> Offer:
 @service
 def take_offer(offer: Offer, carer: Person, *, actor: Person | None = None) -> Assignment:
     require_actor(actor, lambda a: a == carer)
+    lock_carers(carer)
     shift = lock_shift(offer.assignment.shift)
     require_live(shift)
     offer = Offer.objects.select_for_update().select_related("assignment").get(pk=offer.pk)

@@ -10,6 +10,7 @@ from rota.rules import Refused, RuleBroken, Violation, check
 from rota.services._base import (
     changed,
     held,
+    lock_carers,
     lock_shifts,
     place,
     release,
@@ -88,8 +89,10 @@ def _asked_by_someone_else(theirs: Assignment) -> Refused:
 @service
 def accept_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
     """B accepts: rechecked for both carers, then both places change hands together."""
-    swap = Swap.objects.select_related("offered", "wanted").get(pk=swap.pk)
-    # Both shifts are locked in primary-key order before anything is read for the decision.
+    swap = Swap.objects.select_related("offered__carer", "wanted__carer").get(pk=swap.pk)
+    # Both carers, then both shifts, are locked in primary-key order before anything is read
+    # for the decision (time off for either waits, or is seen).
+    lock_carers(swap.offered.carer, swap.wanted.carer)
     shifts = lock_shifts([swap.offered.shift_id, swap.wanted.shift_id])
     swap = Swap.objects.select_for_update().get(pk=swap.pk)
     if swap.status != SwapStatus.PROPOSED:

@@ -149,3 +149,23 @@ def test_a_deadlock_becomes_a_plain_try_again(gwen, tom, ana, ben):
         assert swap.status == SwapStatus.PROPOSED
     else:
         assert rogue != "rogue done" and swap.status == SwapStatus.ACCEPTED
+
+
+@pytest.mark.parametrize("trial", range(8))
+def test_time_off_and_a_claim_that_day_at_the_same_moment_never_leave_the_carer_holding_it(
+    gwen, ana, trial
+):
+    """The absence and the claim lock the carer's row first: one sees the other's result."""
+    start = tomorrow(8)
+    shift = visit(gwen, start)
+
+    def attempt(i: int):
+        if i == 0:
+            return services.claim(shift, ana, actor=ana)
+        return services.record_absence(
+            ana, AbsenceKind.SICK, start - timedelta(hours=2), start + timedelta(hours=4)
+        )
+
+    race(2, attempt)
+
+    assert not Assignment.objects.filter(carer=ana, shift=shift, released_at__isnull=True).exists()
