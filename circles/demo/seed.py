@@ -3,7 +3,7 @@ shifts under its rules (`fill_rota`)."""
 
 import random
 from base64 import b32decode
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.contrib.auth.hashers import make_password
@@ -212,11 +212,19 @@ def _plan(shift: Shift) -> VisitPlan:
     return cast(VisitPlan, shift.plan)
 
 
-def fill_rota(circle: Circle, rng: random.Random, *, gap_share: float, essential_gap: bool):
-    """Put carers on the circle's future planned shifts, greedily in time order.
+def fill_rota(
+    circle: Circle,
+    rng: random.Random,
+    *,
+    gap_share: float,
+    essential_gap_in_days: int | None = None,
+    until: datetime | None = None,
+):
+    """Put carers on the circle's planned shifts yet to start (and starting before `until`,
+    if given), greedily in time order, as carers claiming them now.
 
     1. Leave a share of the places on non-essential visits free at random (and, if asked,
-       tomorrow's first essential visit), so the circle has gaps to cover.
+       the first essential visit that many days ahead), so the circle has gaps to cover.
     2. For each other free place try, among carers not asked to work a sixth day that
        week, the client's preferred carers (up to a dozen hours a week each) first, then
        everyone by their hours that week, fewest first.
@@ -235,21 +243,20 @@ def fill_rota(circle: Circle, rng: random.Random, *, gap_share: float, essential
         (p.client_id, p.carer_id): p.preference
         for p in CarerPreference.objects.filter(client__circle=circle)
     }
-    shifts = list(
-        Shift.objects.filter(
-            circle=circle, status=ShiftStatus.PLANNED, plan__isnull=False, start__gt=timezone.now()
-        )
-        .select_related("circle", "client", "plan")
-        .order_by("start", "id")
+    to_fill = Shift.objects.filter(
+        circle=circle, status=ShiftStatus.PLANNED, plan__isnull=False, start__gt=timezone.now()
     )
-    tomorrow = timezone.localdate(timezone=tz) + timedelta(days=1)
+    if until is not None:
+        to_fill = to_fill.filter(start__lt=until)
+    shifts = list(to_fill.select_related("circle", "client", "plan").order_by("start", "id"))
     left_free = None
-    if essential_gap:
+    if essential_gap_in_days is not None:
+        gap_day = timezone.localdate(timezone=tz) + timedelta(days=essential_gap_in_days)
         left_free = next(
             (
                 s
                 for s in shifts
-                if _plan(s).essential and timezone.localtime(s.start, tz).date() == tomorrow
+                if _plan(s).essential and timezone.localtime(s.start, tz).date() == gap_day
             ),
             None,
         )

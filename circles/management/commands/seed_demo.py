@@ -1,11 +1,11 @@
-"""Seed the demo organisation, with six weeks of rota, and print how to log in.
+"""Seed the demo organisation, with four weeks of history and six weeks of rota, and print
+how to log in: the only thing it prints, so the log-ins are not lost among other output.
 
 Safe to run again: when the organisation is already there nothing changes and the
 log-ins are printed once more.
 """
 
 import random
-import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -13,8 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from circles import alerts, demo
-from circles.models import Circle, Membership, Notification, Organisation, Role
-from people.models import Client, Person
+from circles.demo import history
+from circles.demo.cast import CIRCLES, CLIENT_WITH_LOGIN, COORDINATOR, EMAIL_DOMAIN, TEAM_LEADERS
+from circles.demo.seed import email_for
+from circles.models import Circle, Notification, Organisation
 from rota import audit
 from rota.generation import roll_horizon
 from rota.models import Action, OutboxMessage
@@ -22,102 +24,86 @@ from rota.models import Action, OutboxMessage
 
 class Command(BaseCommand):
     help = (
-        "Create the demo organisation (two care circles and six weeks of rota) and print log-ins."
+        "Create the demo organisation (two care circles, four weeks of history and six weeks "
+        "of rota) and print log-ins."
     )
 
     def handle(self, *args, **options) -> None:
         organisation = Organisation.objects.filter(name=demo.ORGANISATION).first()
         if organisation is None:
-            began = time.monotonic()
             organisation = self._seed()
-            self.stdout.write(f"Seeded {organisation} in {time.monotonic() - began:.1f} s.")
-        else:
-            self.stdout.write(f"{organisation} is already there: nothing changed.")
         demo.give_staff_authenticators()
-        self._print_logins(organisation)
+        self._print_logins()
 
     def _seed(self) -> Organisation:
         rng = random.Random(demo.SEED)
+        now = timezone.now()
         # All or nothing, so a second run can trust that an existing organisation is whole.
         with transaction.atomic():
             organisation = demo.build(timezone.localdate(), rng)
+            circles = list(Circle.objects.filter(organisation=organisation).order_by("name"))
+            carer_ids = history.play(circles, rng, now=now)
             summary = {}
-            carer_ids: set[int] = set()
-            for name, spec in demo.CIRCLES.items():
-                circle = Circle.objects.get(organisation=organisation, name=name)
+            for circle in circles:
+                spec = CIRCLES[circle.name]
                 shifts = roll_horizon(circle)
                 places, filled, given = demo.fill_rota(
                     circle,
                     rng,
                     gap_share=spec["gap_share"],
-                    essential_gap=spec["essential_gap_tomorrow"],
+                    essential_gap_in_days=spec["essential_gap_in_days"],
                 )
                 carer_ids |= given
-                summary[name] = {"shifts": shifts, "places": places, "filled": filled}
-                self.stdout.write(
-                    f"{name}: {shifts} visits, {filled} of {places} places filled "
-                    f"({100 * filled / max(places, 1):.0f} %)."
-                )
+                summary[circle.name] = {"shifts": shifts, "places": places, "filled": filled}
             # One event for the whole seeding, not one per place (as generation does).
             audit.record(Action.SEED_DEMO, organisation, carer_ids=carer_ids, after=summary)
-            # The seeded claims are history, not news: nobody is told of each one (that would
+            # The seeded changes are history, not news: nobody is told of each one (that would
             # be a thousand emails). The outbox rows are closed, so their after-commit sends
             # find nothing to do.
             OutboxMessage.objects.filter(done_at__isnull=True).update(
                 sent_at=timezone.now(), done_at=timezone.now()
             )
-        # Each circle's state is judged once, as the first sweep would: the team leaders
-        # find a circle that starts out not coping in their Messages, as they would in real
-        # life. It is not sent on: a burst of emails would bury the log-ins printed next.
+        # Each circle's state is judged once, as the first sweep would, and checks running
+        # out are warned of, as the hourly reminders would have done: the team leaders find
+        # how each circle stands in their Messages, and carers and the coordinator the
+        # checks to renew. None of it is sent on: the demo's first periodic jobs find it
+        # told already, so nothing comes after the log-ins.
         with transaction.atomic():
-            for circle in organisation.circles.all():
+            for circle in circles:
                 alerts.check_circle(circle)
+            alerts.remind_expiring_credentials()
             now = timezone.now()
             Notification.objects.filter(person__organisation=organisation).update(
                 emailed_at=now, pushed_at=now
             )
         return organisation
 
-    def _print_logins(self, organisation: Organisation) -> None:
+    def _print_logins(self) -> None:
+        """A short table: one person of each kind, enough to try every page."""
+        admin = f"the admin, {settings.SITE_URL}/admin/"
+        treforest, pontypridd = CIRCLES
+        rows = [
+            ("coordinator", email_for(COORDINATOR), admin),
+            ("team leader", email_for(TEAM_LEADERS[0][0]), "both circles, in Welsh"),
+            ("team leader", email_for(TEAM_LEADERS[1][0]), "both circles"),
+            ("carer", email_for("Bethan Lewis"), f"{treforest}, in Welsh"),
+            ("carer", email_for("Sarah Morris"), pontypridd),
+            ("family", email_for("Siân Morgan"), "Gwen Morgan's daughter, in Welsh"),
+            ("family", email_for("Gareth Jenkins"), "Dai Jenkins's son"),
+            ("client", email_for(CLIENT_WITH_LOGIN), treforest),
+            ("superuser", demo.SUPERUSER_EMAIL, admin),
+        ]
+        width = max(len(email) for _, email, _ in rows)
+        key = " ".join(demo.AUTHENTICATOR_KEY[i : i + 4] for i in range(0, 32, 4))
         write = self.stdout.write
         write("")
-        write(f'Everyone\'s password is "{demo.PASSWORD}".')
+        write(f'The demo is at {settings.SITE_URL}/ and everyone\'s password is "{demo.PASSWORD}".')
         write("")
-        write(f"Coordinator and superuser, in the admin at {settings.SITE_URL}/admin/")
-        for person in Person.objects.filter(organisation=organisation, is_staff=True):
-            write(f"  coordinator  {person.email}  ({person})")
-        for person in Person.objects.filter(email=demo.SUPERUSER_EMAIL, is_superuser=True):
-            write(f"  superuser    {person.email}")
-        key = " ".join(demo.AUTHENTICATOR_KEY[i : i + 4] for i in range(0, 32, 4))
-        write("After the password, staff give a code from an authenticator app. Add this key")
-        write(f"to one (published: for the demo only): {key}")
+        write(f"  {'who':<12} {'signs in as':<{width}}  sees")
+        for who, email, sees in rows:
+            write(f"  {who:<12} {email:<{width}}  {sees}")
+        write("")
+        write(f"Everyone else signs in as firstname.lastname@{EMAIL_DOMAIN}.")
+        write("Staff also give a code from an authenticator app. Add this key to one")
+        write(f"(published: for the demo only): {key}")
         write(f"or, with oathtool: oathtool --totp -b {demo.AUTHENTICATOR_KEY}")
-
-        members = Membership.objects.filter(circle__organisation=organisation).select_related(
-            "person__carer_profile", "circle", "client"
-        )
-        write("")
-        write("Team leaders (both circles):")
-        leaders = {m.person for m in members if m.role == Role.TEAM_LEADER}
-        for person in sorted(leaders, key=lambda p: p.full_name):
-            write(f"  {person.email}  ({person})")
-        for circle in organisation.circles.all():
-            write("")
-            write(f"Carers, {circle}:")
-            for m in members:
-                if m.role == Role.CARER and m.circle_id == circle.pk:
-                    kind = m.person.carer_profile.kind
-                    write(f"  {m.person.email}  ({m.person}, {kind})")
-        write("")
-        write("Family:")
-        for m in members:
-            # A family membership always names its client (a check constraint holds it).
-            if m.role == Role.FAMILY and m.client is not None:
-                also = ", representative" if m.client.representative_id == m.person_id else ""
-                write(f"  {m.person.email}  ({m.person}, family of {m.client}{also})")
-        write("")
-        write("Clients with their own log-in:")
-        clients = Client.objects.filter(circle__organisation=organisation, person__isnull=False)
-        for client in clients.select_related("person", "circle"):
-            if client.person is not None:  # as the query asked
-                write(f"  {client.person.email}  ({client}, {client.circle})")
