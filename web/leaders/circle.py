@@ -1,6 +1,8 @@
 """A circle's page: its visits that need cover and the leader stepping in (ask a carer, put
 a carer on it, cancel it), its thresholds, and each client's continuity."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -29,6 +31,7 @@ from web.leaders.access import (
 )
 from web.leaders.forms import ThresholdsForm
 from web.leaders.queries import (
+    CircleRow,
     ask_key,
     circles_at_a_glance,
     escalated_calls,
@@ -55,7 +58,7 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
     carers = list(current_carers(circle))
     clients = list(circle.clients.order_by("preferred_name", "pk"))
     by_client = continuity([c.pk for c in clients], now=now)
-    row = circles_at_a_glance(Circle.objects.filter(pk=circle.pk), now)[0]
+    row = _summary(circle, now)
     return {
         "circle": circle,
         "row": row,
@@ -68,17 +71,27 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
 
 
 def _card_response(request: Request, shift: Shift, outcome: Outcome) -> HttpResponse:
-    """htmx: the visit's card again, with the outcome beside where the buttons were.
-    Without JavaScript: back to the circle's page, the outcome as a message."""
+    """htmx: the visit's card again, with the outcome beside where the buttons were, and the
+    circle's figures as they are now (a carer put on it fills a place). Without JavaScript:
+    back to the circle's page, the outcome as a message; the page has the figures afresh."""
+
+    def context() -> dict[str, object]:
+        now = timezone.now()
+        card = gap_cards([shift], list(current_carers(shift.circle)), now=now)[0]
+        return {"card": card, "row": _summary(shift.circle, now)}
+
     return answer(
         request,
         outcome,
-        "leaders/circle.html#gap-card",
-        lambda: {
-            "card": gap_cards([shift], list(current_carers(shift.circle)), now=timezone.now())[0]
-        },
+        "leaders/circle.html#gap-reply",
+        context,
         back=reverse("leaders:circle", args=[shift.circle_id]) + f"#visit-{shift.pk}",
     )
+
+
+def _summary(circle: Circle, now: datetime) -> CircleRow:
+    """The circle's figures: its state, places filled, hours to spare and each day's cover."""
+    return circles_at_a_glance(Circle.objects.filter(pk=circle.pk), now)[0]
 
 
 @leader_required
@@ -148,8 +161,12 @@ def cancel(request: Request, shift_id: int) -> HttpResponse:
         return _card_response(request, shift, outcome)
     # A cancelled visit needs no cover any more: its card says so, without buttons.
     shift.refresh_from_db()
-    context = {"cancelled": shift, "note": outcome.note}
-    return render(request, "leaders/circle.html#cancelled-card", context)
+    context = {
+        "cancelled": shift,
+        "note": outcome.note,
+        "row": _summary(shift.circle, now=timezone.now()),
+    }
+    return render(request, "leaders/circle.html#cancelled-reply", context)
 
 
 @leader_required
