@@ -3,7 +3,6 @@ a carer on it, cancel it), its thresholds, and each client's continuity."""
 
 from datetime import datetime
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from circles import notify, tasks
+from circles import notify
 from circles.continuity import continuity
 from circles.models import Circle, Notification, NotificationKind
 from circles.notify import Formatted
@@ -177,11 +176,15 @@ def thresholds(request: Request, circle_id: int) -> HttpResponse:
     # The form changes the instance it is given even when the values are refused, so it gets
     # a copy of its own: the rest of the page is drawn with the thresholds as saved.
     form = ThresholdsForm(request.POST, instance=circles_led(request.user).get(pk=circle.pk))
+    if form.is_valid():
+        # Through the service, so the change is in the trail and the circle judged again.
+        made = attempt(
+            lambda: services.set_thresholds(circle, form.cleaned_data, actor=request.user),
+            _("The thresholds are saved."),
+        )
+        for refusal in made.refusals:
+            form.add_error(None, refusal)
     saved = form.is_valid()
-    if saved:
-        form.save()
-        # Judge the circle by its new thresholds now, not at the next sweep.
-        transaction.on_commit(lambda: tasks.check_circle.delay(circle.pk), robust=True)
     if request.htmx:
         context = {"circle": circle, "thresholds": form, "saved": saved}
         return render(request, "leaders/circle.html#thresholds", context)
