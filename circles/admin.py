@@ -303,8 +303,8 @@ class CircleAdmin(ScopedAdmin):
         if form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
             ids = circles.values_list("pk", flat=True)
-            rows = payroll.hours_worked(ids, start, end, now=timezone.now())
-            return payroll.download(rows, start, end, form.cleaned_data["file_format"])
+            made = payroll.hours(ids, start, end, now=timezone.now())
+            return payroll.download(made, form.cleaned_data["file_format"])
         if not form.is_bound:
             form = PayrollForm(initial=last_month(timezone.localdate()))
         context = {
