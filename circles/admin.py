@@ -32,6 +32,7 @@ from circles.permissions import members
 from people.models import Person
 from rota import services
 from rota.admin_forms import for_each
+from rota.services.thresholds import THRESHOLD_FIELDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -290,6 +291,14 @@ class CircleAdmin(ScopedAdmin):
             "hours/", self.admin_site.admin_view(self.hours_view), name="circles_circle_hours"
         )
         return [hours, *super().get_urls()]
+
+    def save_model(self, request: HttpRequest, obj: Circle, form: Any, change: bool) -> None:
+        """Changed thresholds go through their service first, so the trail keeps them and the
+        circle's team leaders hear of it; the rest of the circle is saved as usual."""
+        if change and set(form.changed_data) & set(THRESHOLD_FIELDS):
+            thresholds = {field: getattr(obj, field) for field in THRESHOLD_FIELDS}
+            services.set_thresholds(obj, thresholds, actor=admin_user(request))
+        super().save_model(request, obj, form, change)
 
     def hours_view(self, request: HttpRequest) -> HttpResponse:
         """Hours worked per paid carer, by employer, in the coordinator's circles (or those
