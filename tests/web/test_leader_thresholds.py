@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from rota.models import AuditEvent
-from tests.stories import MONDAY_MORNING
+from tests.stories import MONDAY_MORNING, at, place, planned_visit
 from tests.web.pages import HTMX, words
 
 INVERTED = "“Not coping” must be at or below “strained”, and neither above 100 %."
@@ -95,3 +95,15 @@ def test_a_refused_change_is_not_in_the_trail(client, story):
     rhian_sets(client, story, story.circle, 80, 90)
 
     assert not AuditEvent.objects.exists()
+
+
+def test_the_circles_state_follows_its_new_thresholds(client, story):
+    """Gwen's two visits tomorrow, one with Ana: half the places filled, not coping until
+    Rhian says a circle copes down to 40 %."""
+    place(planned_visit(story.gwen, at(5, 8)), story.ana)
+    planned_visit(story.gwen, at(5, 12))
+
+    response = rhian_sets(client, story, story.circle, 45, 40, 0, headers=HTMX)
+
+    figures = response.text.partition('<div id="circle-summary" data-hx-swap-oob="true">')[2]
+    assert words(figures).startswith("Coping 50 % of carer places filled")

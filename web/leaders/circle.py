@@ -186,8 +186,14 @@ def thresholds(request: Request, circle_id: int) -> HttpResponse:
             form.add_error(None, refusal)
     saved = form.is_valid()
     if request.htmx:
-        context = {"circle": circle, "thresholds": form, "saved": saved}
-        return render(request, "leaders/circle.html#thresholds", context)
+        # New thresholds may change the circle's state: its figures come along, out of band.
+        context = {
+            "circle": circle,
+            "thresholds": form,
+            "saved": saved,
+            "row": _summary(circle, timezone.now()),
+        }
+        return render(request, "leaders/circle.html#thresholds-reply", context)
     if saved:
         outcome = Outcome(note=_("The thresholds are saved."))
         return redirect_with(request, outcome, reverse("leaders:circle", args=[circle.pk]))
