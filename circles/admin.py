@@ -33,6 +33,7 @@ from circles.permissions import members
 from people.models import Person
 from rota import services
 from rota.admin_forms import for_each
+from rota.services.thresholds import THRESHOLD_FIELDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -316,6 +317,14 @@ class CircleAdmin(ScopedAdmin):
         )
         return [hours, *super().get_urls()]
 
+    def save_model(self, request: HttpRequest, obj: Circle, form: Any, change: bool) -> None:
+        """Changed thresholds go through their service first, so the trail keeps them and the
+        circle's team leaders hear of it; the rest of the circle is saved as usual."""
+        if change and set(form.changed_data) & set(THRESHOLD_FIELDS):
+            thresholds = {field: getattr(obj, field) for field in THRESHOLD_FIELDS}
+            services.set_thresholds(obj, thresholds, actor=admin_user(request))
+        super().save_model(request, obj, form, change)
+
     def hours_view(self, request: HttpRequest) -> HttpResponse:
         """Hours worked per paid carer, by employer, in the coordinator's circles (or those
         ticked): the same export as the team leaders' (circles.payroll)."""
@@ -328,8 +337,8 @@ class CircleAdmin(ScopedAdmin):
         if form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
             ids = circles.values_list("pk", flat=True)
-            rows = payroll.hours_worked(ids, start, end, now=timezone.now())
-            return payroll.download(rows, start, end, form.cleaned_data["file_format"])
+            made = payroll.hours(ids, start, end, now=timezone.now())
+            return payroll.download(made, form.cleaned_data["file_format"])
         if not form.is_bound:
             form = PayrollForm(initial=last_month(timezone.localdate()))
         context = {

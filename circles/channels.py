@@ -48,6 +48,8 @@ TOPIC_OF: dict[NotificationKind, Topic] = {
     NotificationKind.VISIT_SOON: Topic.REMINDERS,
     NotificationKind.CIRCLE_WORSE: Topic.ALERTS,
     NotificationKind.CIRCLE_RECOVERED: Topic.ALERTS,
+    # When a circle's leaders are alerted is part of those alerts.
+    NotificationKind.THRESHOLDS_CHANGED: Topic.ALERTS,
     NotificationKind.CREDENTIAL_EXPIRING: Topic.CHECKS,
 }
 

@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from circles import notify
-from circles.models import Notification, NotificationKind, Role
+from circles.models import Circle, Notification, NotificationKind, Role
 from circles.notify import Formatted
 from circles.permissions import members, speakers_for
 from people.models import Person
@@ -77,6 +77,11 @@ NEW_FACE_TO_YOU = (
 CARER_GONE_TO_YOU = (_("%(carer)s can't come to you on %(when)s"), CARER_GONE_BODY)
 CANCELLED_TO_YOU = (_("Your visit on %(when)s is cancelled"), CANCELLED_BODY)
 HELP_GOING_TO_YOU = (_("%(carer)s is coming to you"), HELP_GOING_FAMILY_BODY)
+THRESHOLDS_TITLE = _("%(leader)s changed when you are alerted about %(circle)s")
+THRESHOLDS_BODY = _(
+    "Strained below %(strained)s %% of places filled, not coping below %(not_coping)s %%, "
+    "or when an essential visit %(hours)s hours away has nobody."
+)
 
 # A message with several lines is titled by its first (most pressing) kind.
 SEVERAL_TITLES = {
@@ -136,6 +141,8 @@ class Letters:
     event: AuditEvent
     lines: dict[int, list[Line]] = field(default_factory=dict)
     people: dict[int, Person] = field(default_factory=dict)
+    # Told already of this change, by tell().
+    told: set[int] = field(default_factory=set)
 
     def add(
         self,
@@ -159,6 +166,31 @@ class Letters:
                 Line(kind, shift, *(said or (title, body)), params, link, urgent)
             )
 
+    def tell(
+        self,
+        person: Person,
+        kind: NotificationKind,
+        title: str | Promise,
+        body: str | Promise,
+        *,
+        link: str,
+        circle: Circle,
+        **params: object,
+    ) -> None:
+        """A message about no one visit (a circle's thresholds), sent now: one per person
+        per change, as the lines are."""
+        notify.notify(
+            person,
+            kind,
+            key=f"change:{self.event.pk}",
+            title=title,
+            body=body,
+            params={"circle": circle.name, **params},
+            link=link,
+            circle=circle,
+        )
+        self.told.add(person.pk)
+
     def send(self) -> int:
         """One message per person; returns how many people were told."""
         for person_pk, lines in self.lines.items():
@@ -177,7 +209,7 @@ class Letters:
                 urgent=any(line.urgent for line in lines),
                 circle=first.shift.circle,
             )
-        return len(self.lines)
+        return len(self.lines.keys() | self.told)
 
 
 # --- what each change means to people ---------------------------------------------------------
@@ -464,6 +496,28 @@ def _help_acknowledged(event: AuditEvent, letters: Letters) -> None:
     )
 
 
+def _thresholds_changed(event: AuditEvent, letters: Letters) -> None:
+    """The circle's other team leaders hear its thresholds changed, once, with the figures
+    as they are now; the leader who changed them knows."""
+    circle = Circle.objects.filter(pk=event.circle_id or 0).first()
+    if circle is None:
+        return
+    actor = Person.objects.filter(pk=event.actor_id or 0).first()
+    for leader in members(circle, Role.TEAM_LEADER).exclude(pk__in=[event.actor_id or 0]):
+        letters.tell(
+            leader,
+            NotificationKind.THRESHOLDS_CHANGED,
+            THRESHOLDS_TITLE,
+            THRESHOLDS_BODY,
+            link=reverse("leaders:circle", kwargs={"circle_id": circle.pk}) + "#thresholds",
+            circle=circle,
+            leader=actor.get_short_name() if actor else _("Someone"),
+            strained=circle.strained_below_percent,
+            not_coping=circle.not_coping_below_percent,
+            hours=circle.essential_gap_hours,
+        )
+
+
 # Whom each change tells, for every action there is: None where it tells nobody here.
 HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.CLAIM: _place_taken,
@@ -486,6 +540,7 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.WITHDRAW_OFFER: None,
     Action.WITHDRAW_SWAP: None,
     Action.ACKNOWLEDGE_HELP_REQUEST: _help_acknowledged,
+    Action.SET_THRESHOLDS: _thresholds_changed,
     Action.CANCEL_HELP_REQUEST: _help_cancelled,
     # A call for help: the carers who could go are asked by circles.alerts after the change
     # (ask_carers_for_help), the team leaders told of an unanswered one by its `escalate`.

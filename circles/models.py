@@ -211,6 +211,7 @@ class StateChange(models.Model):
 class NotificationKind(models.TextChoices):
     CIRCLE_WORSE = "circle_worse", _("A circle's cover got worse")
     CIRCLE_RECOVERED = "circle_recovered", _("A circle is coping again")
+    THRESHOLDS_CHANGED = "thresholds_changed", _("A circle's alert thresholds changed")
     HELP_ESCALATED = "help_escalated", _("A call for help was not answered")
     HELP_NEEDED = "help_needed", _("Someone needs help now")
     NEEDS_COVER = "needs_cover", _("A visit you could take needs cover")

@@ -1,9 +1,11 @@
-"""Hours worked, for payroll: per paid carer over a period, grouped by employer: the
-coordinator's "export hours for payroll" (docs/design.md, Who uses it, and for what).
+"""Hours worked, for payroll: per paid carer over a period, grouped by employer, and each
+visit that makes them up: the coordinator's and team leaders' "export hours for payroll"
+(docs/design.md, Who uses it, and for what).
 
 A visit counts as done by its carer (docs/design.md, Plans, visits and places) once it is over,
 unless it was marked missed or the carer was taken off it before it ended (someone else went, or
-nobody did). Informal carers are unpaid, so they are left out. One query, whatever the period.
+nobody did). Informal carers are unpaid, so they are left out. The totals and the visits are a
+query each, whatever the period.
 """
 
 import csv
@@ -18,10 +20,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpResponse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from circles.capacity import LocalDate
 from people.models import PAID_KINDS, CarerKind
@@ -51,13 +56,41 @@ class HoursRow:
     hours: Decimal
 
 
-def hours_worked(
+@dataclass(frozen=True)
+class VisitLine:
+    """One visit done that the hours count: when (in its circle's time zone), for whom, by
+    whom, and for which employer."""
+
+    employer: str
+    carer: str
+    email: str
+    kind: str
+    start: datetime
+    end: datetime
+    client: str
+    hours: Decimal
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+
+@dataclass(frozen=True)
+class Hours:
+    """What the export holds for a period: the totals per carer and the visits they add up."""
+
+    start: date
+    end: date
+    totals: list[HoursRow]
+    visits: list[VisitLine]
+
+
+def _paid_visits_done(
     circle_ids: Iterable[int], start: date, end: date, *, now: datetime
-) -> list[HoursRow]:
-    """Each paid carer's visits done and hours in the circles, for visits starting on a local
-    day from `start` to `end` (both included), by employer then carer. Visits still to come
-    in the period are not counted: they are not done yet."""
-    rows = (
+) -> QuerySet[Assignment]:
+    """Paid carers' places done in the circles, on visits starting on a local day from
+    `start` to `end` (both included). Visits still to come are not done yet."""
+    return (
         visits_done(now)
         .filter(
             shift__circle_id__in=list(circle_ids),
@@ -67,6 +100,56 @@ def hours_worked(
         # The day the visit starts in its own circle's time zone.
         .alias(day=LocalDate("start", "shift__circle__timezone"))
         .filter(day__gte=start, day__lte=end)
+    )
+
+
+def hours(circle_ids: Iterable[int], start: date, end: date, *, now: datetime) -> Hours:
+    """The totals and the visits behind them, for local days `start` to `end`: two queries."""
+    ids = list(circle_ids)
+    return Hours(
+        start=start,
+        end=end,
+        totals=hours_worked(ids, start, end, now=now),
+        visits=visits_worked(ids, start, end, now=now),
+    )
+
+
+def visits_worked(
+    circle_ids: Iterable[int], start: date, end: date, *, now: datetime
+) -> list[VisitLine]:
+    """Each visit done that hours_worked counts, by employer, carer, then time."""
+    places = (
+        _paid_visits_done(circle_ids, start, end, now=now)
+        .select_related("carer__carer_profile__employer", "shift__client", "shift__circle")
+        .order_by("carer__carer_profile__employer__name", "carer__full_name", "carer_id", "start")
+    )
+    lines = []
+    for place in places:
+        profile = place.carer.carer_profile
+        tz = place.shift.circle.tz
+        lines.append(
+            VisitLine(
+                employer=profile.employer.name if profile.employer else "",
+                carer=place.carer.full_name,
+                email=place.carer.email,
+                kind=str(CarerKind(profile.kind).label),
+                start=place.start.astimezone(tz),
+                end=place.end.astimezone(tz),
+                client=place.shift.client.full_name,
+                hours=_hours((place.end - place.start).total_seconds()),
+            )
+        )
+    return lines
+
+
+def hours_worked(
+    circle_ids: Iterable[int], start: date, end: date, *, now: datetime
+) -> list[HoursRow]:
+    """Each paid carer's visits done and hours in the circles, for visits starting on a local
+    day from `start` to `end` (both included), by employer then carer. Visits still to come
+    in the period are not counted: they are not done yet."""
+    rows = (
+        _paid_visits_done(circle_ids, start, end, now=now)
         .values(
             "carer_id",
             "carer__full_name",
@@ -98,6 +181,31 @@ def _header() -> list[str]:
     return [_("Employer"), _("Carer"), _("Email"), _("Kind of carer"), _("Visits"), _("Hours")]
 
 
+def _visits_header() -> list[str]:
+    return [
+        _("Employer"),
+        _("Carer"),
+        _("Email"),
+        _("Kind of carer"),
+        _("Date"),
+        _("Start"),
+        _("End"),
+        _("Client"),
+        _("Hours"),
+    ]
+
+
+def nothing_done(start: date, end: date) -> str:
+    """What the page and the files say of a period with no visit done by a paid carer."""
+    return _(
+        "No visits were done by paid carers from %(start)s to %(end)s, so there are no hours "
+        "to pay."
+    ) % {
+        "start": formats.date_format(start, "j F Y"),
+        "end": formats.date_format(end, "j F Y"),
+    }
+
+
 # What a spreadsheet reads as the start of a formula, or of a cell it then runs as one
 # (OWASP, "CSV injection"): a name or email beginning so is someone's attempt, or an accident.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -109,11 +217,15 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def as_csv(rows: list[HoursRow]) -> bytes:
+def as_csv(made: Hours) -> bytes:
+    """The totals, a blank line, then each visit behind them under a header of its own; a
+    period with nothing done says so in a line of its own instead."""
     out = io.StringIO()
     writer = csv.writer(out)
+    if not made.totals:
+        writer.writerow([nothing_done(made.start, made.end)])
     writer.writerow(_header())
-    for row in rows:
+    for row in made.totals:
         writer.writerow(
             [
                 _safe(row.employer),
@@ -124,46 +236,95 @@ def as_csv(rows: list[HoursRow]) -> bytes:
                 f"{row.hours:.2f}",
             ]
         )
+    if made.visits:
+        writer.writerow([])
+        writer.writerow(_visits_header())
+    for line in made.visits:
+        writer.writerow(
+            [
+                _safe(line.employer),
+                _safe(line.carer),
+                _safe(line.email),
+                line.kind,
+                line.day.isoformat(),
+                f"{line.start:%H:%M}",
+                f"{line.end:%H:%M}",
+                _safe(line.client),
+                f"{line.hours:.2f}",
+            ]
+        )
     # With a byte order mark, spreadsheet programs read the names' accents right.
     return out.getvalue().encode("utf-8-sig")
 
 
-def as_xlsx(rows: list[HoursRow], start: date, end: date) -> bytes:
+def _text_cells(sheet: Worksheet, values: list[str]) -> None:
+    """A new row whose cells are text whatever they hold: openpyxl would store "=…" as a
+    formula."""
+    sheet.append([_safe(value) for value in values])
+    for column in range(1, len(values) + 1):
+        sheet.cell(row=sheet.max_row, column=column).data_type = "s"
+
+
+def _bold_header(sheet: Worksheet, header: list[str], widths: tuple[int, ...]) -> None:
+    sheet.append(header)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"
+
+
+def as_xlsx(made: Hours) -> bytes:
+    """Two sheets: the totals per carer, and each visit behind them."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("Hours")
-    sheet.append(_header())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(
-            [_safe(row.employer), _safe(row.carer), _safe(row.email), row.kind, row.visits]
-        )
+    if not made.totals:
+        _text_cells(sheet, [nothing_done(made.start, made.end)])
+    _bold_header(sheet, _header(), (28, 28, 32, 30, 8, 8))
+    for row in made.totals:
+        _text_cells(sheet, [row.employer, row.carer, row.email, row.kind])
         line = sheet.max_row
-        for text_column in range(1, 5):
-            # Written as text whatever it holds: openpyxl would store "=…" as a formula.
-            sheet.cell(row=line, column=text_column).data_type = "s"
-        hours = sheet.cell(row=line, column=6, value=row.hours)
-        hours.number_format = "0.00"
-    for column, width in zip("ABCDEF", (28, 28, 32, 30, 8, 8), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
+        sheet.cell(row=line, column=5, value=row.visits)
+        sheet.cell(row=line, column=6, value=row.hours).number_format = "0.00"
+
+    visits = book.create_sheet(_("Visits"))
+    _bold_header(visits, _visits_header(), (28, 28, 32, 30, 12, 8, 8, 28, 8))
+    for visit in made.visits:
+        _text_cells(
+            visits,
+            [
+                visit.employer,
+                visit.carer,
+                visit.email,
+                visit.kind,
+            ],
+        )
+        line = visits.max_row
+        visits.cell(row=line, column=5, value=visit.day).number_format = "dd/mm/yyyy"
+        visits.cell(row=line, column=6, value=visit.start.time()).number_format = "hh:mm"
+        visits.cell(row=line, column=7, value=visit.end.time()).number_format = "hh:mm"
+        client = visits.cell(row=line, column=8, value=_safe(visit.client))
+        client.data_type = "s"
+        visits.cell(row=line, column=9, value=visit.hours).number_format = "0.00"
+
     book.properties.title = _("Hours worked from %(start)s to %(end)s") % {
-        "start": start.isoformat(),
-        "end": end.isoformat(),
+        "start": made.start.isoformat(),
+        "end": made.end.isoformat(),
     }
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def download(rows: list[HoursRow], start: date, end: date, file_format: str) -> HttpResponse:
+def download(made: Hours, file_format: str) -> HttpResponse:
     """The export as a file to save, CSV or XLSX."""
+    start, end = made.start, made.end
     name = f"hours-{start.isoformat()}-to-{end.isoformat()}.{file_format}"
     if file_format == XLSX:
-        response = HttpResponse(as_xlsx(rows, start, end), content_type=XLSX_TYPE)
+        response = HttpResponse(as_xlsx(made), content_type=XLSX_TYPE)
     else:
-        response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(as_csv(made), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -511,6 +511,27 @@ def _carer_wish(event: AuditEvent, known: _Known) -> str:
     return _("%(actor)s said %(client)s no longer asks for %(carer)s in particular.") % words
 
 
+def _set_thresholds(event: AuditEvent, known: _Known) -> str:
+    """Each threshold changed, as it is now and as it was."""
+    words = {
+        "strained_below_percent": _("strained below %(now)s %% filled (was %(was)s %%)"),
+        "not_coping_below_percent": _("not coping below %(now)s %% filled (was %(was)s %%)"),
+        "essential_gap_hours": _(
+            "an essential visit with nobody counts %(now)s hours ahead (was %(was)s)"
+        ),
+    }
+    parts = [
+        words[field] % {"now": now, "was": event.before.get(field, "?")}
+        for field, now in event.after.items()
+        if field in words
+    ]
+    return _("%(actor)s changed when %(circle)s's team leaders are alerted: %(parts)s.") % {
+        "actor": known.actor(event),
+        "circle": known.circle_name(event.circle_id),
+        "parts": _names(parts),
+    }
+
+
 def _seed(event: AuditEvent, known: _Known) -> str:
     return _("The demo organisation was set up, with its rota.")
 
@@ -546,6 +567,7 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.EDIT_PROFILE: _edit_profile,
     Action.PREFER_CARER: _carer_wish,
     Action.CLEAR_CARER_WISH: _carer_wish,
+    Action.SET_THRESHOLDS: _set_thresholds,
 }
 
 

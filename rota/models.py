@@ -455,10 +455,10 @@ class HelpRequest(models.Model):
 
 class Action(models.TextChoices):
     """What an audit event records: each rota service's change (a client's likes and wishes
-    too), and the few changes made elsewhere (generation, a plan changed, an unanswered call
-    for help, a new face welcomed, the demo set up). The trail (circles.trail) has a sentence
-    and the fan-out (circles.fanout) a decision for every one, so a new action must be given
-    both."""
+    and a circle's thresholds too), and the few changes made elsewhere (generation, a plan
+    changed, an unanswered call for help, a new face welcomed, the demo set up). The trail
+    (circles.trail) has a sentence and the fan-out (circles.fanout) a decision for every one,
+    so a new action must be given both."""
 
     CLAIM = "claim", _("Took a visit that needed cover")
     ASSIGN = "assign", _("Put a carer on a visit")
@@ -492,6 +492,7 @@ class Action(models.TextChoices):
     EDIT_PROFILE = "edit_profile", _("Changed a client's likes and wishes")
     PREFER_CARER = "prefer_carer", _("Would rather have a carer")
     CLEAR_CARER_WISH = "clear_carer_wish", _("No longer minds which way about a carer")
+    SET_THRESHOLDS = "set_thresholds", _("Changed when a circle's team leaders are alerted")
     SEED_DEMO = "seed_demo", _("Set up the demo")
 
 

@@ -23,6 +23,7 @@ from rota.services.help import (
 )
 from rota.services.places import assign, cancel_shift, claim, offer, take_offer, withdraw_offer
 from rota.services.swaps import accept_swap, decline_swap, propose_swap, withdraw_swap
+from rota.services.thresholds import set_thresholds
 
 __all__ = [
     "accept_help_request",
@@ -47,6 +48,7 @@ __all__ = [
     "raise_help_request",
     "record_absence",
     "record_family_visit",
+    "set_thresholds",
     "take_offer",
     "withdraw_family_visit",
     "withdraw_offer",

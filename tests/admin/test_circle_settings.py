@@ -1,10 +1,11 @@
-"""A circle's time zone must be a real one and its thresholds must make sense; a family
-member is family of a client in that same circle."""
+"""A circle's time zone must be a real one and its thresholds must make sense, and a change
+to them is in the audit trail; a family member is family of a client in that same circle."""
 
 import pytest
 from django.urls import reverse
 
 from circles.models import Circle, Membership, Role
+from rota.models import Action, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,38 @@ def test_a_circle_without_a_team_leader_is_pointed_out(coordinator_client, circl
         "Treforest has no team leader today: until it has one, its alerts go to the "
         "coordinators of Valleys Care." in page
     )
+
+
+def test_thresholds_changed_in_the_admin_are_in_the_trail(coordinator_client, circle, nerys):
+    page = coordinator_client.post(
+        reverse("admin:circles_circle_change", args=[circle.pk]),
+        {
+            **circle_form(circle.organisation, name=circle.name, essential_gap_hours="24"),
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert page.status_code == 302
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor_id, event.circle_id) == (
+        Action.SET_THRESHOLDS,
+        nerys.pk,
+        circle.pk,
+    )
+    assert (event.before, event.after) == ({"essential_gap_hours": 48}, {"essential_gap_hours": 24})
+
+
+def test_saving_a_circle_with_its_thresholds_unchanged_records_nothing(coordinator_client, circle):
+    page = coordinator_client.post(
+        reverse("admin:circles_circle_change", args=[circle.pk]),
+        {
+            **circle_form(circle.organisation, name="Treforest and Rhydyfelin"),
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert page.status_code == 302
+    assert Circle.objects.get(pk=circle.pk).name == "Treforest and Rhydyfelin"
+    assert not AuditEvent.objects.exists()

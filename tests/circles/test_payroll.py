@@ -1,10 +1,12 @@
 """Payroll hours for April: each paid carer's visits done, by employer. A visit missed, one
 the carer was taken off before it started, one still to come and one outside the period do
 not count; Cat, unpaid, is left out; Hill Care's carers are not Valleys Care's business.
-The same numbers as CSV and as a spreadsheet; an end before the start produces nothing."""
+The same numbers as CSV, as a spreadsheet and on the page, each visit behind them listed; a
+month with nothing done says so; an end before the start produces nothing."""
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,15 +20,33 @@ from people.models import CarerProfile
 from rota.models import ReleaseReason
 from tests.factories import EmployerFactory
 from tests.stories import MONDAY_MORNING, at, place, planned_visit
+from tests.web.pages import words
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now(MONDAY_MORNING)]
 
 APRIL = {"start": "2026-04-01", "end": "2026-04-30"}
+# A visit's line on the page: its day, then when it started and ended.
+TIME = r'<time datetime="[^"]+">([^<]+)</time>'
+ROW = re.compile(rf"{TIME}</th>\s*<td[^>]*>{TIME}–{TIME}")
 # (employer, carer, kind, visits, hours)
 EXPECTED = [
     ["Agency Co", "Ben Jones", "Agency worker", "1", "2.00"],
     ["County Council", "Ana Price", "Council home-care worker", "3", "3.75"],
 ]
+# (carer, date, start, end, client, hours): the visits behind those totals, in the same order.
+EXPECTED_VISITS = [
+    ["Ben Jones", "2026-04-20", "09:00", "11:00", "Tom Evans", "2.00"],
+    ["Ana Price", "2026-04-01", "08:00", "09:00", "Gwen Davies", "1.00"],
+    ["Ana Price", "2026-04-14", "10:00", "11:30", "Tom Evans", "1.50"],
+    ["Ana Price", "2026-04-30", "22:00", "23:15", "Gwen Davies", "1.25"],
+]
+
+
+def csv_tables(response) -> tuple[list[list[str]], list[list[str]]]:
+    """The CSV's two tables: the totals, and after a blank line each visit behind them."""
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    gap = rows.index([])
+    return rows[:gap], rows[gap + 1 :]
 
 
 @pytest.fixture
@@ -94,9 +114,21 @@ def test_the_csv_from_the_dashboard(client, story, april):
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="hours-2026-04-01-to-2026-04-30.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Employer", "Carer", "Email", "Kind of carer", "Visits", "Hours"]
-    assert [[r[0], r[1], r[3], r[4], r[5]] for r in rows[1:]] == EXPECTED
+    totals, visits = csv_tables(response)
+    assert totals[0] == ["Employer", "Carer", "Email", "Kind of carer", "Visits", "Hours"]
+    assert [[r[0], r[1], r[3], r[4], r[5]] for r in totals[1:]] == EXPECTED
+    assert visits[0] == [
+        "Employer",
+        "Carer",
+        "Email",
+        "Kind of carer",
+        "Date",
+        "Start",
+        "End",
+        "Client",
+        "Hours",
+    ]
+    assert [[r[1], *r[4:]] for r in visits[1:]] == EXPECTED_VISITS
 
 
 def test_the_spreadsheet_has_the_same_numbers(client, story, april):
@@ -105,10 +137,17 @@ def test_the_spreadsheet_has_the_same_numbers(client, story, april):
     response = client.get(reverse("leaders:payroll"), {**APRIL, "file_format": "xlsx"})
 
     assert response["Content-Type"] == payroll.XLSX_TYPE
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    values = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Hours", "Visits"]
+    values = list(book["Hours"].iter_rows(values_only=True))
     assert values[0] == ("Employer", "Carer", "Email", "Kind of carer", "Visits", "Hours")
     assert [[r[0], r[1], r[3], str(r[4]), f"{r[5]:.2f}"] for r in values[1:]] == EXPECTED
+    visits = list(book["Visits"].iter_rows(values_only=True))
+    assert visits[0][4:] == ("Date", "Start", "End", "Client", "Hours")
+    assert [
+        [r[1], r[4].date().isoformat(), f"{r[5]:%H:%M}", f"{r[6]:%H:%M}", r[7], f"{r[8]:.2f}"]
+        for r in visits[1:]
+    ] == EXPECTED_VISITS
 
 
 def test_a_team_leader_exports_only_her_circles(client, story, april):
@@ -146,8 +185,9 @@ def test_the_coordinator_exports_from_the_admin_too(client, story, april):
 
     response = client.get(chosen.url, {**APRIL, "file_format": "csv"})
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [[r[0], r[1], r[3], r[4], r[5]] for r in rows[1:]] == EXPECTED
+    totals, visits = csv_tables(response)
+    assert [[r[0], r[1], r[3], r[4], r[5]] for r in totals[1:]] == EXPECTED
+    assert [[r[1], *r[4:]] for r in visits[1:]] == EXPECTED_VISITS
 
 
 def test_the_admin_refuses_an_end_before_the_start(client, story, april):
@@ -162,11 +202,60 @@ def test_the_admin_refuses_an_end_before_the_start(client, story, april):
     assert "The end date is before the start date." in response.content.decode()
 
 
+def test_each_visit_is_listed_on_the_page(client, story, april):
+    client.force_login(story.nerys)
+
+    page = client.get(reverse("leaders:payroll"), {**APRIL, "file_format": "csv", "show": "1"})
+
+    assert "Content-Disposition" not in page
+    visits = page.text.partition("Each visit")[2]
+    assert [(line[0], line[1], line[2]) for line in re.findall(ROW, visits)] == [
+        ("Mon 20 Apr", "09:00", "11:00"),
+        ("Wed 1 Apr", "08:00", "09:00"),
+        ("Tue 14 Apr", "10:00", "11:30"),
+        ("Thu 30 Apr", "22:00", "23:15"),
+    ]
+    assert "Ana Price" in words(visits) and "Tom Evans" in words(visits)
+    assert "From 1 April 2026 to 30 April 2026" in words(page.text)
+
+
+def test_a_period_with_nothing_done_says_so_instead_of_a_file(client, story, april):
+    client.force_login(story.nerys)
+
+    page = client.get(
+        reverse("leaders:payroll"),
+        {"start": "2026-03-01", "end": "2026-03-31", "file_format": "xlsx"},
+    )
+
+    assert "Content-Disposition" not in page
+    assert (
+        "No visits were done by paid carers from 1 March 2026 to 31 March 2026, so there are "
+        "no hours to pay."
+    ) in words(page.text)
+
+
+def test_the_files_say_so_too(story):
+    nothing = payroll.hours(
+        [story.circle.pk], date(2026, 3, 1), date(2026, 3, 31), now=timezone.now()
+    )
+
+    first = next(csv.reader(io.StringIO(payroll.as_csv(nothing).decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(payroll.as_xlsx(nothing))).active
+
+    said = (
+        "No visits were done by paid carers from 1 March 2026 to 31 March 2026, so there are "
+        "no hours to pay."
+    )
+    assert first == [said]
+    assert sheet["A1"].value == said
+
+
 def test_a_name_a_spreadsheet_would_run_is_kept_as_text(story):
     row = payroll.HoursRow("=Evil()", "+Ana", "a@example.org", "Agency worker", 1, Decimal(1))
+    made = payroll.Hours(date(2026, 4, 1), date(2026, 4, 30), totals=[row], visits=[])
 
     first = next(
-        csv.reader(io.StringIO(payroll.as_csv([row]).decode("utf-8-sig").split("\n", 1)[1]))
+        csv.reader(io.StringIO(payroll.as_csv(made).decode("utf-8-sig").split("\n", 1)[1]))
     )
 
     assert first[:2] == ["'=Evil()", "'+Ana"]

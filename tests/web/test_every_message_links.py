@@ -63,6 +63,9 @@ def every_kind(frozen_now, circle, gwen, tom, sian, ana, ben, cat, rhian, owain,
     alerts.ask_carers_for_help(call.pk)
     frozen_now.shift(timedelta(minutes=10))
     alerts.escalate_help_requests()
+    # Rhian changes when Treforest's team leaders are alerted: Owain hears.
+    services.set_thresholds(circle, {"essential_gap_hours": 24}, actor=rhian)
+    follow_up()
     # Ana asked for reminders: at 18:00, tomorrow's visits, and her visit at 18:30.
     turn_on_reminders(ana, push=False)
     place(visit(tom, at(4, 18, 30), hours=0.5), ana)

@@ -1,11 +1,13 @@
-"""Rhian sets when Treforest counts as strained or not coping. Thresholds the other way
-round, or above 100 %, are refused with the reason and nothing is saved."""
+"""Rhian sets when Treforest counts as strained or not coping, and the audit trail says so.
+Thresholds the other way round, or above 100 %, are refused with the reason and nothing is
+saved."""
 
 import pytest
 from django.urls import reverse
 
-from tests.stories import MONDAY_MORNING
-from tests.web.pages import HTMX
+from rota.models import AuditEvent
+from tests.stories import MONDAY_MORNING, at, place, planned_visit
+from tests.web.pages import HTMX, words
 
 INVERTED = "“Not coping” must be at or below “strained”, and neither above 100 %."
 
@@ -76,3 +78,32 @@ def test_another_circles_thresholds_cannot_be_changed(client, story):
 
     assert response.status_code == 404
     assert saved(story.hillside) == AS_THEY_WERE
+
+
+def test_the_change_is_in_the_audit_trail(client, story):
+    rhian_sets(client, story, story.circle, 90, 75)
+
+    trail = client.get(reverse("leaders:trail"), {"circle": story.circle.pk}).content.decode()
+
+    assert (
+        "Rhian Lewis changed when Treforest's team leaders are alerted: strained below 90 % "
+        "filled (was 95 %) and not coping below 75 % filled (was 85 %)."
+    ) in words(trail)
+
+
+def test_a_refused_change_is_not_in_the_trail(client, story):
+    rhian_sets(client, story, story.circle, 80, 90)
+
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_circles_state_follows_its_new_thresholds(client, story):
+    """Gwen's two visits tomorrow, one with Ana: half the places filled, not coping until
+    Rhian says a circle copes down to 40 %."""
+    place(planned_visit(story.gwen, at(5, 8)), story.ana)
+    planned_visit(story.gwen, at(5, 12))
+
+    response = rhian_sets(client, story, story.circle, 45, 40, 0, headers=HTMX)
+
+    figures = response.text.partition('<div id="circle-summary" data-hx-swap-oob="true">')[2]
+    assert words(figures).startswith("Coping 50 % of carer places filled")

@@ -1,7 +1,8 @@
 """A circle's page: its visits that need cover and the leader stepping in (ask a carer, put
 a carer on it, cancel it), its thresholds, and each client's continuity."""
 
-from django.db import transaction
+from datetime import datetime
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from circles import notify, tasks
+from circles import notify
 from circles.continuity import continuity
 from circles.models import Circle, Notification, NotificationKind
 from circles.notify import Formatted
@@ -29,6 +30,7 @@ from web.leaders.access import (
 )
 from web.leaders.forms import ThresholdsForm
 from web.leaders.queries import (
+    CircleRow,
     ask_key,
     circles_at_a_glance,
     escalated_calls,
@@ -55,7 +57,7 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
     carers = list(current_carers(circle))
     clients = list(circle.clients.order_by("preferred_name", "pk"))
     by_client = continuity([c.pk for c in clients], now=now)
-    row = circles_at_a_glance(Circle.objects.filter(pk=circle.pk), now)[0]
+    row = _summary(circle, now)
     return {
         "circle": circle,
         "row": row,
@@ -68,17 +70,27 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
 
 
 def _card_response(request: Request, shift: Shift, outcome: Outcome) -> HttpResponse:
-    """htmx: the visit's card again, with the outcome beside where the buttons were.
-    Without JavaScript: back to the circle's page, the outcome as a message."""
+    """htmx: the visit's card again, with the outcome beside where the buttons were, and the
+    circle's figures as they are now (a carer put on it fills a place). Without JavaScript:
+    back to the circle's page, the outcome as a message; the page has the figures afresh."""
+
+    def context() -> dict[str, object]:
+        now = timezone.now()
+        card = gap_cards([shift], list(current_carers(shift.circle)), now=now)[0]
+        return {"card": card, "row": _summary(shift.circle, now)}
+
     return answer(
         request,
         outcome,
-        "leaders/circle.html#gap-card",
-        lambda: {
-            "card": gap_cards([shift], list(current_carers(shift.circle)), now=timezone.now())[0]
-        },
+        "leaders/circle.html#gap-reply",
+        context,
         back=reverse("leaders:circle", args=[shift.circle_id]) + f"#visit-{shift.pk}",
     )
+
+
+def _summary(circle: Circle, now: datetime) -> CircleRow:
+    """The circle's figures: its state, places filled, hours to spare and each day's cover."""
+    return circles_at_a_glance(Circle.objects.filter(pk=circle.pk), now)[0]
 
 
 @leader_required
@@ -148,8 +160,12 @@ def cancel(request: Request, shift_id: int) -> HttpResponse:
         return _card_response(request, shift, outcome)
     # A cancelled visit needs no cover any more: its card says so, without buttons.
     shift.refresh_from_db()
-    context = {"cancelled": shift, "note": outcome.note}
-    return render(request, "leaders/circle.html#cancelled-card", context)
+    context = {
+        "cancelled": shift,
+        "note": outcome.note,
+        "row": _summary(shift.circle, now=timezone.now()),
+    }
+    return render(request, "leaders/circle.html#cancelled-reply", context)
 
 
 @leader_required
@@ -160,14 +176,24 @@ def thresholds(request: Request, circle_id: int) -> HttpResponse:
     # The form changes the instance it is given even when the values are refused, so it gets
     # a copy of its own: the rest of the page is drawn with the thresholds as saved.
     form = ThresholdsForm(request.POST, instance=circles_led(request.user).get(pk=circle.pk))
+    if form.is_valid():
+        # Through the service, so the change is in the trail and the circle judged again.
+        made = attempt(
+            lambda: services.set_thresholds(circle, form.cleaned_data, actor=request.user),
+            _("The thresholds are saved."),
+        )
+        for refusal in made.refusals:
+            form.add_error(None, refusal)
     saved = form.is_valid()
-    if saved:
-        form.save()
-        # Judge the circle by its new thresholds now, not at the next sweep.
-        transaction.on_commit(lambda: tasks.check_circle.delay(circle.pk), robust=True)
     if request.htmx:
-        context = {"circle": circle, "thresholds": form, "saved": saved}
-        return render(request, "leaders/circle.html#thresholds", context)
+        # New thresholds may change the circle's state: its figures come along, out of band.
+        context = {
+            "circle": circle,
+            "thresholds": form,
+            "saved": saved,
+            "row": _summary(circle, timezone.now()),
+        }
+        return render(request, "leaders/circle.html#thresholds-reply", context)
     if saved:
         outcome = Outcome(note=_("The thresholds are saved."))
         return redirect_with(request, outcome, reverse("leaders:circle", args=[circle.pk]))

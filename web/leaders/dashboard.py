@@ -12,6 +12,8 @@ from web.leaders.access import circles_led, leader_required
 from web.leaders.queries import DAYS, circles_at_a_glance, escalated_calls
 
 REFRESH_SECONDS = 60
+# The payroll form's "show them here" button: the hours on the page, not as a file.
+SHOW = "show"
 
 
 @leader_required
@@ -38,8 +40,10 @@ def dashboard(request: Request) -> HttpResponse:
 @leader_required
 @require_GET
 def payroll_hours(request: Request) -> HttpResponse:
-    """Hours worked per paid carer in the leader's circles, as a file; the form again, with
-    what is wrong, when the period makes no sense (nothing is produced then)."""
+    """Hours worked per paid carer in the leader's circles and each visit behind them, as a
+    file or on the page ("show"). A period with nothing done is said so on the page, not
+    given as an empty file; one that makes no sense gets the form again, with what is
+    wrong, and nothing is produced."""
     if not request.GET:
         form = PayrollForm(initial=last_month(timezone.localdate()))
         return render(request, "leaders/payroll.html", {"form": form})
@@ -48,5 +52,8 @@ def payroll_hours(request: Request) -> HttpResponse:
         return render(request, "leaders/payroll.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     circle_ids = circles_led(request.user).values_list("pk", flat=True)
-    rows = payroll.hours_worked(circle_ids, start, end, now=timezone.now())
-    return payroll.download(rows, start, end, form.cleaned_data["file_format"])
+    made = payroll.hours(circle_ids, start, end, now=timezone.now())
+    if SHOW in request.GET or not made.totals:
+        context = {"form": form, "hours": made, "nothing": payroll.nothing_done(start, end)}
+        return render(request, "leaders/payroll.html", context)
+    return payroll.download(made, form.cleaned_data["file_format"])
