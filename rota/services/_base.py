@@ -2,13 +2,13 @@
 event and the after-commit announcement, and turning database refusals into words."""
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 import psycopg.errors
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,6 +122,20 @@ def require_live(shift: Shift) -> None:
         )
     if shift.status == ShiftStatus.NOT_NEEDED:
         raise Refused("not_needed", _("This visit is not needed any more."))
+
+
+def set_changed(obj: Model, values: Mapping[str, object]) -> tuple[dict, dict]:
+    """Set on `obj` each value that differs from what it holds. Returns the changed fields
+    as they were and as they are now, for the trail: both empty when nothing changed."""
+    before = {
+        field: getattr(obj, field)
+        for field, value in values.items()
+        if getattr(obj, field) != value
+    }
+    after = {field: values[field] for field in before}
+    for field, value in after.items():
+        setattr(obj, field, value)
+    return before, after
 
 
 def lock_carers(*carers: Person) -> None:

@@ -19,7 +19,7 @@ from rota import audit
 from rota.familiarity import approve_new_face
 from rota.models import Action
 from rota.rules import Refused
-from rota.services._base import require_actor, service
+from rota.services._base import require_actor, service, set_changed
 
 # What a client's likes and wishes are made of: the fields edit_profile changes.
 PROFILE_FIELDS = ("what_matters", "likes", "dislikes", "likes_to_give")
@@ -50,16 +50,9 @@ def edit_profile(
     if set(profile) - set(PROFILE_FIELDS):
         raise Refused("not_profile", _("Only the likes and wishes can be changed here."))
     client = Client.objects.select_for_update().select_related("circle").get(pk=client.pk)
-    before = {
-        field: getattr(client, field)
-        for field, value in profile.items()
-        if getattr(client, field) != value
-    }
+    before, after = set_changed(client, profile)
     if not before:
         return client
-    after = {field: profile[field] for field in before}
-    for field, value in after.items():
-        setattr(client, field, value)
     client.save(update_fields=list(after))
     # Nobody is told of it and no visit changes, so no follow-up either: the trail only.
     audit.record(

@@ -12,7 +12,7 @@ from circles.permissions import leads
 from people.models import Person
 from rota.models import Action
 from rota.rules import Refused
-from rota.services._base import changed, require_actor, service
+from rota.services._base import changed, require_actor, service, set_changed
 
 # What a circle's thresholds are made of: the fields set_thresholds changes.
 THRESHOLD_FIELDS = ("strained_below_percent", "not_coping_below_percent", "essential_gap_hours")
@@ -29,16 +29,9 @@ def set_thresholds(
     if set(thresholds) - set(THRESHOLD_FIELDS):
         raise Refused("not_thresholds", _("Only the thresholds can be changed here."))
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
-    before = {
-        field: getattr(circle, field)
-        for field, value in thresholds.items()
-        if getattr(circle, field) != value
-    }
+    before, after = set_changed(circle, thresholds)
     if not before:
         return circle
-    after = {field: thresholds[field] for field in before}
-    for field, value in after.items():
-        setattr(circle, field, value)
     try:
         circle.validate_constraints(exclude={"organisation", "name", "state"})
     except ValidationError as error:

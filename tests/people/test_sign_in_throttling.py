@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.celery import app
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +26,6 @@ def sign_in(client, email, password, *, path="/sign-in/", address=OFFICE):
 
 def signed_in(client) -> bool:
     return client.get("/me/", REMOTE_ADDR=OFFICE).status_code == 200
-
-
-@pytest.fixture
-def eager():
-    """Celery runs tasks in-process, as in the demo."""
-    was = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = was
 
 
 def test_fifty_wrong_passwords_then_the_right_one_is_refused(client, ana):

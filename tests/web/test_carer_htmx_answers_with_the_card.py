@@ -66,7 +66,8 @@ def test_every_hx_post_sits_on_a_real_form(client, story, rota):
         reverse("carer:my_shifts"),
         reverse("carer:needs_cover"),
         reverse("carer:board"),
-        reverse("carer:swap", args=[rota["bens"].pk]),
+        # Ben's visit, to swap with one of Ana's (the page starts from the colleague).
+        reverse("carer:swap", args=[rota["bens"].pk]) + f"?with={story.ana.pk}",
     ]
     for url in pages:
         page = client.get(url).text
