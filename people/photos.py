@@ -21,7 +21,7 @@ from people.models import CarerProfile
 # What a phone's camera makes fits well inside these; anything larger is refused unread.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 50_000_000
-# The longest side kept, in pixels: twice the largest size a page shows it at.
+# The longest side kept, in pixels: sharp on any phone at the size pages show a face.
 SIDE = 400
 JPEG_QUALITY = 85
 
