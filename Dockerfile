@@ -13,7 +13,8 @@ COPY . .
 # throwaway one does, for that command only.
 RUN pip install . \
     && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
-    && useradd --system --uid 1000 --no-create-home app
+    && useradd --system --uid 1000 --no-create-home app \
+    && mkdir -p /app/media && chown app /app/media
 
 USER app
 EXPOSE 8000

@@ -116,6 +116,24 @@ def clients_of(person: Person) -> QuerySet[Client]:
     )
 
 
+def sees_carer(person: Person, carer: Person) -> bool:
+    """Who may see a carer's photo: the carer, and in a circle where they care today, their
+    fellow carers, its team leaders (and coordinators), its clients and their families."""
+    if person.pk == carer.pk:
+        return True
+    circles = active_memberships(carer, Role.CARER).values("circle_id")
+    if person.is_superuser:
+        return circles.exists()
+    if person.is_coordinator:
+        theirs = Circle.objects.filter(pk__in=circles, organisation_id=person.organisation_id)
+        if theirs.exists():
+            return True
+    colleagues = active_memberships(person).filter(
+        circle_id__in=circles, role__in=[Role.CARER, Role.TEAM_LEADER]
+    )
+    return colleagues.exists() or clients_of(person).filter(circle_id__in=circles).exists()
+
+
 def members(circle: Circle, role: str) -> QuerySet[Person]:
     """The circle's members in `role` today, with an account that is still open."""
     current = Membership.objects.current().filter(circle=circle, role=role)

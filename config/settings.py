@@ -188,6 +188,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (carers' photos) are kept here by Django's default storage. There is no MEDIA_URL:
+# they are personal data, served only through a page that checks who asks.
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
 # The demo prints emails to its console; anywhere else they go to a mail server, never to a
 # log, since a sign-in link in a log would let whoever reads it in.

@@ -254,6 +254,9 @@ class CarerProfileAdmin(ScopedAdmin):
     list_filter = ["kind", ("employer", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["person__full_name", "person__email"]
     autocomplete_fields = ["person"]
+    # A carer's photo and lines about themselves are theirs, set on their settings page,
+    # where a photo is made small and stripped (people/photos.py).
+    exclude = ["photo", "about"]
 
 
 @admin.register(CredentialType)

@@ -86,6 +86,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return self.short_name or self.full_name.split(" ")[0]
 
     @property
+    def initials(self) -> str:
+        """What stands in for a photo: "AP" for Ana Price, "C" for Cat."""
+        words = self.full_name.split() or [self.email]
+        first, last = words[0], words[-1]
+        return (first[0] + (last[0] if len(words) > 1 else "")).upper()
+
+    @property
     def is_coordinator(self) -> bool:
         """Staff who belong to an organisation manage that organisation, and only it."""
         return self.is_staff and not self.is_superuser and self.organisation_id is not None
@@ -121,6 +128,10 @@ class Employer(models.Model):
         return self.name
 
 
+# Two short lines a carer writes about themselves, for the clients and families they visit.
+ABOUT_MAX_CHARS = 200
+
+
 class CarerProfile(models.Model):
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="carer_profile")
     kind = models.CharField(_("kind of carer"), max_length=10, choices=CarerKind.choices)
@@ -140,6 +151,17 @@ class CarerProfile(models.Model):
         null=True,
         blank=True,
         help_text=_("Leave empty for the usual 48 hours (paid) or no limit (unpaid)."),
+    )
+    # In the default storage (MEDIA_ROOT), a new name for each photo (people/photos.py).
+    # Shown to the carer's colleagues, team leaders, clients and families only through a
+    # page that checks who asks (web/account/photos.py), never at a public address, never
+    # in a calendar feed.
+    photo = models.ImageField(_("photo"), upload_to="carers/", max_length=200, blank=True)
+    about = models.CharField(
+        _("about me"),
+        max_length=ABOUT_MAX_CHARS,
+        blank=True,
+        help_text=_("Two short lines for the people you visit."),
     )
 
     class Meta:
@@ -167,6 +189,11 @@ class CarerProfile(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.kind != CarerKind.INFORMAL
+
+    @property
+    def photo_version(self) -> str:
+        """Part of the photo's address that changes when the photo does: its file's name."""
+        return self.photo.name.rsplit("/", 1)[-1].split(".")[0] if self.photo else ""
 
     @property
     def weekly_limit(self) -> float | None:

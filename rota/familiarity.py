@@ -61,6 +61,24 @@ def familiar_pairs(pairs: Iterable[Pair], *, now: datetime | None = None) -> set
     return (preferred | visited) & wanted
 
 
+def visited_pairs(pairs: Iterable[Pair], *, now: datetime | None = None) -> set[Pair]:
+    """Those of the (client id, carer id) pairs where the carer has ever done a visit of the
+    client's (counted as familiar_pairs counts one): the others are "new to you". One query
+    (none when there are no pairs)."""
+    wanted = set(pairs)
+    if not wanted:
+        return set()
+    done = Assignment.objects.filter(
+        shift__client_id__in={client_id for client_id, _ in wanted},
+        shift__status=ShiftStatus.PLANNED,
+        carer_id__in={carer_id for _, carer_id in wanted},
+        released_at__isnull=True,
+        missed=False,
+        end__lte=now or timezone.now(),
+    )
+    return set(done.values_list("shift__client_id", "carer_id").distinct()) & wanted
+
+
 def approve_new_face(client: Client, carer: Person, *, actor: Person | None) -> None:
     """The client (or someone speaking for them) says a new carer is fine to visit.
 

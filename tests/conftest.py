@@ -90,6 +90,13 @@ def admin_client(client: Client, admin_user) -> Client:
     return client
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads (carers' photos) kept in a folder of the test's own, gone afterwards."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """The sign-in link counts (web/account/throttle.py) live in the cache: each test

@@ -1,9 +1,13 @@
 """A small cast for the tests, built with factory_boy."""
 
 from datetime import time, timedelta
+from io import BytesIO
+from typing import Any
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from circles.models import Circle, Membership, Organisation, Role
 from people.models import (
@@ -15,6 +19,7 @@ from people.models import (
     Employer,
     Person,
 )
+from people.photos import prepare, replace_photo
 from rota.models import Assignment, Shift, VisitPlan
 
 
@@ -148,3 +153,26 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     carer = factory.SubFactory(PersonFactory)
     start = factory.SelfAttribute("shift.start")
     end = factory.SelfAttribute("shift.end")
+
+
+def photo_upload(
+    width: int = 1200, height: int = 900, *, name: str = "me.jpg", fmt: str = "JPEG", **saving: Any
+) -> SimpleUploadedFile:
+    """A photo as a phone sends it: `width`×`height` pixels, the left half red and the right
+    half blue (so which way up it is shows), saved with Pillow's `saving` options (exif...)."""
+    image = Image.new("RGB", (width, height), "blue")
+    image.paste("red", (0, 0, width // 2, height))
+    data = BytesIO()
+    image.save(data, fmt, **saving)
+    return SimpleUploadedFile(name, data.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def with_photo(person: Person, *, about: str = "") -> Person:
+    """`person`, a carer, with a photo (kept under MEDIA_ROOT: use the `media_root` fixture)
+    and, if given, two lines about themselves."""
+    profile = CarerProfile.objects.get(person=person)
+    replace_photo(profile, prepare(photo_upload()))
+    if about:
+        profile.about = about
+        profile.save(update_fields=["about"])
+    return person

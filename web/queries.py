@@ -58,7 +58,10 @@ def held_places(path: str = "assignments", *, offered: bool = False) -> Prefetch
     """A shift's places held now, with their carers, as `held` on the shift at `path` (e.g.
     "shift__assignments" from a place); with `offered`, each says whether its holder is
     giving it away (`is_offered`)."""
-    places = Assignment.objects.filter(released_at__isnull=True).select_related("carer")
+    # With each carer's photo and lines about themselves, which the family pages show.
+    places = Assignment.objects.filter(released_at__isnull=True).select_related(
+        "carer__carer_profile"
+    )
     if offered:
         places = places.annotate(is_offered=Exists(open_offers()))
     return Prefetch(path, queryset=places.order_by("created_at", "pk"), to_attr="held")

@@ -47,7 +47,7 @@ from people.models import (
 )
 from rota import services
 from rota.models import Absence, AbsenceKind, AuditEvent, VisitPlan
-from tests.factories import CredentialFactory, PersonFactory, VisitPlanFactory
+from tests.factories import CredentialFactory, PersonFactory, VisitPlanFactory, with_photo
 from tests.outcomes import rota_state
 from tests.stories import WEDNESDAY_NOON, at, place, planned_visit, team_leader
 from tests.web.pages import HTMX
@@ -95,6 +95,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     ),
     "account:preferences": (nothing, OWN),
     "account:reminders_on": (nothing, OWN),
+    "account:about_me": (nothing, OWN),
+    # Ana's photo: only for the people of her circle.
+    "account:carer_photo": (named(carer_id="ana"), OBJECT),
     "account:inbox": (nothing, OWN),
     "account:switch_language": (nothing, PUBLIC),
     "account:calendar": (nothing, OWN),
@@ -259,10 +262,10 @@ def test_every_url_pattern_is_in_the_table():
 
 
 @pytest.fixture
-def scene(story, frozen_now) -> SimpleNamespace:
+def scene(story, frozen_now, media_root) -> SimpleNamespace:
     """Treforest with one of everything a URL may name: Ana's place on a visit of Gwen's,
     offered; a swap she asked of Ben; a visit needing cover; her time off; Sian's family
-    visit; a call for help; a wish about a carer; her calendar address and phone."""
+    visit; a call for help; a wish about a carer; her calendar address, phone and photo."""
     s = SimpleNamespace(
         circle=story.circle, valleys=story.valleys, gwen=story.gwen, ana=story.ana, cat=story.cat
     )
@@ -294,6 +297,7 @@ def scene(story, frozen_now) -> SimpleNamespace:
     s.employer = s.anas_profile.employer
     s.event = AuditEvent.objects.filter(circle_id=story.circle.pk).latest("pk")
     s.group = Group.objects.create(name="Office")
+    with_photo(story.ana, about="Ask me about Treforest's gardens.")
     story.ana.feed_token = "anas-own-calendar-secret"
     story.ana.save(update_fields=["feed_token"])
     PushSubscription.objects.create(
@@ -358,6 +362,11 @@ def everything(stranger: Person | None, own: bool) -> dict[str, object]:
         Circle.objects.values_list("pk", "name", "strained_below_percent", "organisation")
     )
     state["phones"] = set(PushSubscription.objects.values_list("endpoint", "person"))
+    state["carers"] = set(
+        CarerProfile.objects.exclude(person_id=getattr(stranger, "pk", None)).values_list(
+            "person", "photo", "about"
+        )
+    )
     return state
 
 

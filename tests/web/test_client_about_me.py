@@ -91,7 +91,7 @@ def test_only_the_new_face_is_asked_about(client, story, week):
     page = client.get(about(story))
 
     assert cards(page.text, "new-face") == [
-        "Cat Morgan New to you. First visit: Friday 1 May at 08:00. And 1 more visit in the "
+        "Cat Morgan New to you First visit: Friday 1 May at 08:00. And 1 more visit in the "
         "next 7 days. That's fine : Cat Morgan Rather not : Cat Morgan “Rather not” means Cat "
         "Morgan won't visit you, and the circle finds someone else."
     ]

@@ -15,8 +15,8 @@ from tests.web.pages import cards, words
 
 
 def gwens_week(story):
-    """Ana did two of Gwen's visits last week (Gwen knows her), Cat one (she is new), and
-    Gwen would rather have Ben."""
+    """Ana did two of Gwen's visits last week (Gwen knows her), Cat one (she has been, but
+    Gwen does not know her yet), and Gwen would rather have Ben."""
     for days_ago in (2, 3):
         place(planned_visit(story.gwen, WEDNESDAY_NOON - timedelta(days=days_ago)), story.ana)
     place(planned_visit(story.gwen, WEDNESDAY_NOON - timedelta(days=4)), story.cat)
@@ -42,7 +42,7 @@ def test_daughter_sees_her_mums_next_seven_days_and_who_knows_her(client, story)
     assert cards(page.text, "coming-visit") == [
         "17:00–18:00 Tea Ana Price Knows Gwen",
         "08:00–09:00 Breakfast Ben Jones Knows Gwen",
-        "08:00–09:00 Breakfast Cat Morgan New to Gwen",
+        "08:00–09:00 Breakfast Cat Morgan Has visited Gwen before",
         "08:00–09:00 Breakfast A carer is still being found",
     ]
     assert text.index("Today") < text.index("Tomorrow") < text.index("Friday 1 May")

@@ -41,7 +41,7 @@ def test_her_daughter_reads_the_page_and_is_told_whom_to_ask(client, story, cat_
     assert "Only Gwen or Rhys can say whether a new carer is welcome." in text
     assert "Change these" not in text
     assert cards(page.text, "new-face") == [
-        "Cat Morgan New to Gwen. First visit: Friday 1 May at 08:00."
+        "Cat Morgan New to Gwen First visit: Friday 1 May at 08:00."
     ]
 
 

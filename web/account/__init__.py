@@ -5,7 +5,7 @@ their phone's calendar and alerts on their phone."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.account import calendar, invitation, push, second_factor, views
+from web.account import calendar, invitation, photos, push, second_factor, views
 
 app_name = "account"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("me/password/", views.change_password, name="change_password"),
     path("me/", views.preferences, name="preferences"),
     path("me/reminders/", views.reminders_on, name="reminders_on"),
+    # A carer's photo and two lines about themselves; the photo only to who may see them.
+    path("me/about/", photos.about_me, name="about_me"),
+    path("carers/<int:carer_id>/photo/", photos.carer_photo, name="carer_photo"),
     path("messages/", views.inbox, name="inbox"),
     path("language/", views.switch_language, name="switch_language"),
     # Each person's shifts in their phone's calendar, at a secret address.

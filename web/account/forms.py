@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from circles.channels import Channels
 from circles.models import Topic
-from people.models import Language
+from people.models import ABOUT_MAX_CHARS, Language
+from people.photos import PhotoRefused, prepare
 
 KEEP_LABEL = _("Keep me signed in on this phone")
 KEEP_HINT = _(
@@ -144,3 +145,43 @@ class PreferencesForm(forms.Form):
         if bool(data.get("quiet_from")) != bool(data.get("quiet_until")):
             raise forms.ValidationError(_("Give both ends of your quiet hours, or neither."))
         return data
+
+
+class AboutMeForm(forms.Form):
+    """A carer's photo and two lines about themselves, for the clients and families they visit.
+
+    A photo is checked and made small here (people.photos.prepare): `cleaned_data["photo"]`
+    is what will be kept, or None when no new photo was chosen.
+    """
+
+    photo = forms.FileField(
+        label=_("A photo of you"),
+        required=False,
+        # "image/*" lets a phone offer its camera as well as its photos.
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        help_text=_("A clear photo of your face helps people know you at the door. Optional."),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+    about = forms.CharField(
+        label=_("About me, in two lines"),
+        required=False,
+        max_length=ABOUT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: what you like to chat about, what you enjoy doing."),
+    )
+
+    def clean_photo(self) -> Any:
+        upload = self.cleaned_data["photo"]
+        if not upload:
+            return None
+        try:
+            return prepare(upload)
+        except PhotoRefused as refused:
+            raise forms.ValidationError(str(refused.message)) from refused
+
+    def clean_about(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["about"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > 2:
+            raise forms.ValidationError(_("Two lines at most, please."))
+        return "\n".join(lines)

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -19,13 +19,14 @@ from sesame.backends import ModelBackend as SesameBackend
 from circles import channels
 from circles.channels import topics_for
 from circles.models import Notification, Role, Topic
-from people.models import Language
+from people.models import CarerProfile, Language, Person
 from web.account import sessions, throttle
 from web.account.forms import (
     CARERS_VISITS_HINT,
     FAMILYS_VISITS_HINT,
     KEEP_HINT,
     KEEP_LABEL,
+    AboutMeForm,
     PreferencesForm,
     SignInForm,
     SignInLinkForm,
@@ -154,22 +155,7 @@ PERSON_FIELDS = ["language", "quiet_from", "quiet_until"]
 def preferences(request: Request) -> HttpResponse:
     """Language, how each topic of message reaches the person, and quiet hours."""
     person = request.user
-    roles = roles_of(person)
-    hints: dict[Topic, str | Promise] = {}
-    if Role.CARER in roles:
-        hints[Topic.MY_VISITS] = CARERS_VISITS_HINT
-        if Role.FAMILY in roles:
-            hints[Topic.MY_VISITS] = f"{CARERS_VISITS_HINT} {FAMILYS_VISITS_HINT}"
-    elif Role.FAMILY in roles:
-        hints[Topic.MY_VISITS] = FAMILYS_VISITS_HINT
-    form = PreferencesForm(
-        request.POST or None,
-        initial={field: getattr(person, field) for field in PERSON_FIELDS},
-        topics=topics_for(roles, coordinator=person.is_coordinator),
-        channels=channels.choices_of(person),
-        push=push_offered(),
-        hints=hints,
-    )
+    form = _preferences_form(person, request.POST or None)
     if request.method == "POST" and form.is_valid():
         for field in PERSON_FIELDS:
             setattr(person, field, form.cleaned_data[field])
@@ -180,8 +166,47 @@ def preferences(request: Request) -> HttpResponse:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language)
         messages.success(request, _("Saved."))
         return response
-    return render(
-        request, "account/preferences.html", {"form": form, "push_offered": push_offered()}
+    return preferences_page(request, form=form)
+
+
+def preferences_page(
+    request: Request,
+    *,
+    form: PreferencesForm | None = None,
+    about_form: AboutMeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The settings page, with the form just sent (and its errors) where there is one. A
+    carer also has their photo and two lines about themselves (web/account/photos.py)."""
+    person = request.user
+    profile = CarerProfile.objects.filter(person=person).first()
+    if about_form is None and profile is not None:
+        about_form = AboutMeForm(initial={"about": profile.about})
+    context = {
+        "form": form or _preferences_form(person, None),
+        "push_offered": push_offered(),
+        "profile": profile,
+        "about_form": about_form,
+    }
+    return render(request, "account/preferences.html", context, status=status)
+
+
+def _preferences_form(person: Person, data: QueryDict | None) -> PreferencesForm:
+    roles = roles_of(person)
+    hints: dict[Topic, str | Promise] = {}
+    if Role.CARER in roles:
+        hints[Topic.MY_VISITS] = CARERS_VISITS_HINT
+        if Role.FAMILY in roles:
+            hints[Topic.MY_VISITS] = f"{CARERS_VISITS_HINT} {FAMILYS_VISITS_HINT}"
+    elif Role.FAMILY in roles:
+        hints[Topic.MY_VISITS] = FAMILYS_VISITS_HINT
+    return PreferencesForm(
+        data,
+        initial={field: getattr(person, field) for field in PERSON_FIELDS},
+        topics=topics_for(roles, coordinator=person.is_coordinator),
+        channels=channels.choices_of(person),
+        push=push_offered(),
+        hints=hints,
     )
 
 

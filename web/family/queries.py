@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from circles.models import Membership, Role
 from people.models import Client, Person, Preference
-from rota.familiarity import approved_pairs, familiar_pairs
+from rota.familiarity import approved_pairs, familiar_pairs, visited_pairs
 from rota.generation import horizon
 from rota.models import (
     Assignment,
@@ -33,6 +33,8 @@ WEEK = timedelta(days=7)
 class CarerComing:
     person: Person
     familiar: bool
+    # Has never done a visit of the client's: "new to you".
+    first_time: bool
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ class ComingVisit:
 def coming_visits(client: Client, now: datetime) -> list[tuple[date, list[ComingVisit]]]:
     """The client's visits over the next 7 days (and one under way), by local day.
 
-    Five queries: shifts, their carers, the family visits that freed them, and familiarity.
+    Six queries: shifts, their carers (with their photo and lines about themselves), the
+    family visits that freed them, familiarity (2), and who has visited before.
     """
     shifts = list(
         Shift.objects.filter(client=client, end__gt=now, start__lt=now + WEEK)
@@ -62,13 +65,20 @@ def coming_visits(client: Client, now: datetime) -> list[tuple[date, list[Coming
             ),
         )
     )
-    familiar = familiar_pairs(
-        {(client.pk, a.carer_id) for shift in shifts for a in shift.held}, now=now
-    )
+    pairs = {(client.pk, a.carer_id) for shift in shifts for a in shift.held}
+    familiar = familiar_pairs(pairs, now=now)
+    visited = visited_pairs(pairs, now=now)
     visits = [
         ComingVisit(
             shift=shift,
-            carers=[CarerComing(a.carer, (client.pk, a.carer_id) in familiar) for a in shift.held],
+            carers=[
+                CarerComing(
+                    a.carer,
+                    familiar=(client.pk, a.carer_id) in familiar,
+                    first_time=(client.pk, a.carer_id) not in visited,
+                )
+                for a in shift.held
+            ],
             places_to_find=max(shift.carers_needed - len(shift.held), 0)
             if shift.status == ShiftStatus.PLANNED
             else 0,
@@ -154,11 +164,13 @@ class NewFace:
     carer: Person
     first_visit: Shift
     visits: int
+    # Has never done a visit of the client's: "new to you".
+    first_time: bool
 
 
 def new_faces(client: Client, now: datetime) -> list[NewFace]:
     """Carers due in the next 7 days who are not familiar to the client and whom the client
-    has not yet said are fine: four queries."""
+    has not yet said are fine: five queries (places, familiarity, approvals, visits before)."""
     places = list(
         Assignment.objects.filter(
             shift__client=client,
@@ -167,20 +179,24 @@ def new_faces(client: Client, now: datetime) -> list[NewFace]:
             start__gt=now,
             start__lt=now + WEEK,
         )
-        .select_related("carer", "shift")
+        .select_related("carer__carer_profile", "shift")
         .order_by("start", "id")
     )
     if not places:
         return []
     pairs = {(client.pk, place.carer_id) for place in places}
     known = familiar_pairs(pairs, now=now) | approved_pairs([client.pk])
+    visited = visited_pairs(pairs, now=now)
     faces: dict[int, NewFace] = {}
     for place in places:
         if (client.pk, place.carer_id) in known:
             continue
         face = faces.get(place.carer_id)
         faces[place.carer_id] = NewFace(
-            place.carer, face.first_visit if face else place.shift, face.visits + 1 if face else 1
+            place.carer,
+            face.first_visit if face else place.shift,
+            face.visits + 1 if face else 1,
+            first_time=(client.pk, place.carer_id) not in visited,
         )
     return list(faces.values())
 
