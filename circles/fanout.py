@@ -234,6 +234,33 @@ def _place_taken(event: AuditEvent, letters: Letters) -> None:
         )
 
 
+def _taken_every_week(event: AuditEvent, letters: Letters) -> None:
+    """claim_every_week: the family hear once who is coming, one line per visit; whoever was
+    giving one of them away hears it was taken."""
+    placed = list(
+        Assignment.objects.select_related("carer", "shift__client", "shift__circle")
+        .filter(pk__in=event.after.get("taken", []))
+        .order_by("start", "pk")
+    )
+    if not placed:
+        return
+    _tell_family_who_is_coming(letters, placed)
+    given_by = event.after.get("given_by", {})
+    givers = Person.objects.in_bulk([int(pk) for pk in given_by.values()])
+    for assignment in placed:
+        giver = givers.get(given_by.get(str(assignment.pk)))
+        if giver is not None:
+            letters.add(
+                [giver],
+                NotificationKind.SHIFT_CHANGED,
+                assignment.shift,
+                TAKEN_TITLE,
+                TAKEN_BODY,
+                link=reverse("carer:my_shifts"),
+                carer=assignment.carer.get_short_name(),
+            )
+
+
 def _offered(event: AuditEvent, letters: Letters) -> None:
     shifts = Shift.objects.select_related("circle", "client").filter(pk=event.after.get("shift"))
     _ask_for_cover(letters, list(shifts), skip={*event.carer_ids})
@@ -521,6 +548,7 @@ def _thresholds_changed(event: AuditEvent, letters: Letters) -> None:
 # Whom each change tells, for every action there is: None where it tells nobody here.
 HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.CLAIM: _place_taken,
+    Action.CLAIM_EVERY_WEEK: _taken_every_week,
     Action.ASSIGN: _place_taken,
     Action.TAKE_OFFER: _place_taken,
     Action.ACCEPT_HELP_REQUEST: _help_answered,

@@ -248,6 +248,31 @@ def _took(event: AuditEvent, known: _Known) -> str:
     return _("%(carer)s took %(visit)s.") % {"carer": carer, "visit": visit}
 
 
+def _took_every_week(event: AuditEvent, known: _Known) -> str:
+    taken = len(event.after.get("taken", []))
+    last = event.after.get("last")
+    words = {
+        "carer": _first_carer(event, known),
+        "visit": _visit(known.shifts.get(event.after.get("shift"))),
+        "count": taken,
+        "last": (
+            formats.date_format(
+                timezone.localtime(datetime.fromisoformat(last), known.tz(event)), "D j M"
+            )
+            if last
+            else "?"
+        ),
+    }
+    return (
+        ngettext(
+            "%(carer)s took %(visit)s every week: %(count)d visit, the last on %(last)s.",
+            "%(carer)s took %(visit)s every week: %(count)d visits, the last on %(last)s.",
+            taken,
+        )
+        % words
+    )
+
+
 def _assign(event: AuditEvent, known: _Known) -> str:
     carer, visit, giver = _place(event, known)
     words = {"actor": known.actor(event), "carer": carer, "visit": visit, "giver": giver}
@@ -538,6 +563,7 @@ def _seed(event: AuditEvent, known: _Known) -> str:
 
 SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.CLAIM: _took,
+    Action.CLAIM_EVERY_WEEK: _took_every_week,
     Action.TAKE_OFFER: _took,
     Action.ASSIGN: _assign,
     Action.OFFER: _offer,

@@ -461,6 +461,7 @@ class Action(models.TextChoices):
     so a new action must be given both."""
 
     CLAIM = "claim", _("Took a visit that needed cover")
+    CLAIM_EVERY_WEEK = "claim_every_week", _("Took a visit every week")
     ASSIGN = "assign", _("Put a carer on a visit")
     OFFER = "offer", _("Gave a visit away")
     TAKE_OFFER = "take_offer", _("Took a visit someone gave away")

@@ -21,7 +21,15 @@ from rota.services.help import (
     expect_arrival,
     raise_help_request,
 )
-from rota.services.places import assign, cancel_shift, claim, offer, take_offer, withdraw_offer
+from rota.services.places import (
+    assign,
+    cancel_shift,
+    claim,
+    claim_every_week,
+    offer,
+    take_offer,
+    withdraw_offer,
+)
 from rota.services.swaps import accept_swap, decline_swap, propose_swap, withdraw_swap
 from rota.services.thresholds import set_thresholds
 
@@ -34,6 +42,7 @@ __all__ = [
     "cancel_help_request",
     "cancel_shift",
     "claim",
+    "claim_every_week",
     "clear_carer_wish",
     "decline_carer",
     "decline_swap",

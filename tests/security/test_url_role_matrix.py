@@ -119,6 +119,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "carer:withdraw_swap": (named(swap_id="swap"), OBJECT),
     "carer:needs_cover": (nothing, OWN),
     "carer:take": (named(shift_id="free_visit"), OBJECT),
+    "carer:take_every_week": (named(shift_id="free_visit"), OBJECT),
     "carer:board": (nothing, OWN),
     "carer:circle_board": (named(circle_id="circle"), OBJECT),
     "carer:off": (nothing, OWN),

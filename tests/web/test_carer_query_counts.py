@@ -52,7 +52,8 @@ PAGES = {
     # check_many, as check always has): Ana's own visits here need none. One more asks
     # whether she has reminders on, for the one-tap button.
     "my_shifts": (lambda made: reverse("carer:my_shifts"), 7),
-    "needs_cover": (lambda made: reverse("carer:needs_cover"), 9),
+    # One more counts the visits to come by plan, weekday and time, for "Take every week".
+    "needs_cover": (lambda made: reverse("carer:needs_cover"), 10),
     "board": (lambda made: reverse("carer:board"), 10),
     # The place she is not already asking a colleague to swap (that page lists nothing).
     "swap": (lambda made: reverse("carer:swap", args=[made["anas"][1].pk]), 10),

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("needs-cover/", cover.needs_cover, name="needs_cover"),
     path("visits/<int:shift_id>/take/", cover.take, name="take"),
+    path("visits/<int:shift_id>/every-week/", cover.take_every_week, name="take_every_week"),
     path("board/", cover.board, name="board"),
     path("board/<int:circle_id>/", cover.board, name="circle_board"),
     path("off/", off.off, name="off"),

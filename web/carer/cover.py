@@ -1,13 +1,17 @@
 """Needs cover and the circle board: visits with a place to take, and taking one."""
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from circles.models import Circle
 from rota import services
+from rota.rules import check_many
+from rota.services.places import EveryWeek, day_and_reason, every_week
 from web.carer import queries
 from web.carer.access import access_circle, access_shift, carer_required, my_circles
 from web.http import Outcome, Request, answer, attempt, back_to
@@ -49,6 +53,51 @@ def take(request: Request, shift_id: int) -> HttpResponse:
         },
         back=back_to(request, "carer:needs_cover"),
     )
+
+
+@carer_required
+@require_http_methods(["GET", "POST"])
+def take_every_week(request: Request, shift_id: int) -> HttpResponse:
+    """“Take every week”: asked first, listing the dates it would take and those the rules
+    stop, in words; only its button takes them."""
+    shift = access_shift(request.user, shift_id)
+    now = timezone.now()
+    if request.method == "GET":
+        found = every_week(shift, request.user, now=now)
+        judged = check_many(request.user, found, now=now)
+        context = {
+            "shift": shift,
+            "taking": [s for s in found if not judged[s.pk]],
+            "not_taking": [
+                day_and_reason(s, [v.message for v in judged[s.pk]]) for s in found if judged[s.pk]
+            ],
+        }
+        return render(request, "carer/every_week.html", context)
+    outcome = attempt(
+        lambda: services.claim_every_week(shift, request.user, actor=request.user),
+        _("Thank you! The visits you could take are yours."),
+    )
+    if outcome.value is None:
+        messages.error(request, " ".join(outcome.refusals))
+        return redirect("carer:needs_cover")
+    result: EveryWeek = outcome.value
+    taken = len(result.taken)
+    later = _("Later weeks are not on the rota yet.")
+    if taken:
+        messages.success(
+            request,
+            ngettext(
+                "You took %(count)d visit. Thank you!",
+                "You took %(count)d visits. Thank you!",
+                taken,
+            )
+            % {"count": taken}
+            + " "
+            + later,
+        )
+    for line in result.refused_in_words:
+        messages.warning(request, _("Not taken: %(line)s") % {"line": line})
+    return redirect("carer:needs_cover")
 
 
 @carer_required

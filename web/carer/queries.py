@@ -6,9 +6,10 @@ those counts. Writes never happen here; they go through rota.services. Why a car
 take a visit is in web.carer.reasons.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
@@ -71,12 +72,14 @@ class CoverItem:
     """A visit with a place to take, as one carer sees it.
 
     `reason` is the first rule that stops them taking it, in words (None: they may);
-    `mine` says they now hold a place on it.
+    `mine` says they now hold a place on it; `repeats`: other weeks of its plan at the same
+    time need cover too, so they may take it every week.
     """
 
     shift: "CoverShift"
     reason: str | None = None
     mine: bool = False
+    repeats: bool = False
 
     @property
     def holders(self) -> "list[HeldPlace]":
@@ -406,14 +409,38 @@ def cover_for(carer: Person, shifts: "Iterable[CoverShift]", *, now: datetime) -
 
 def needs_cover(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> list[CoverItem]:
     """Visits in the carer's circles over `ahead` with a place to take, not counting their
-    own: each says whether they may take it, and if not, why."""
+    own: each says whether they may take it, and if not, why, and whether it `repeats`."""
     circle_ids = circles_of(carer, Role.CARER).values("pk")
-    shifts = shifts_needing_cover(circle_ids, now, now + ahead).exclude(
-        Exists(
-            Assignment.objects.filter(shift=OuterRef("pk"), carer=carer, released_at__isnull=True)
-        )
+    mine = Exists(
+        Assignment.objects.filter(shift=OuterRef("pk"), carer=carer, released_at__isnull=True)
     )
-    return cover_for(carer, shifts, now=now)
+    items = cover_for(
+        carer, shifts_needing_cover(circle_ids, now, now + ahead).exclude(mine), now=now
+    )
+    # Every visit to come that needs cover, as far as the rota is made, counted by plan,
+    # weekday and local time: one query.
+    weekly: Counter[tuple[int, int, time]] = Counter()
+    later = (
+        shifts_needing_cover(circle_ids, now, now + timedelta(days=3660))
+        .exclude(mine)
+        .filter(plan__isnull=False)
+        .prefetch_related(None)
+        .values_list("plan_id", "start", "circle__timezone")
+    )
+    for plan_id, start, tzname in later:
+        weekly[_every_week_key(plan_id, start, ZoneInfo(tzname))] += 1
+    for item in items:
+        shift = item.shift
+        if shift.plan_id is not None:
+            item.repeats = weekly[_every_week_key(shift.plan_id, shift.start, shift.circle.tz)] > 1
+    return items
+
+
+def _every_week_key(plan_id: int, start: datetime, tz: ZoneInfo) -> tuple[int, int, time]:
+    """Visits "take every week" takes together (rota.services.places.every_week): the same
+    plan, weekday and local time."""
+    local = timezone.localtime(start, tz)
+    return plan_id, local.isoweekday(), local.time()
 
 
 # --- the circle board ---------------------------------------------------------------------------
