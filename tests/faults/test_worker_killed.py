@@ -36,6 +36,8 @@ def test_a_worker_killed_mid_capacity_check_leaves_the_leaders_one_alert_and_one
 
     # The circle's row is held elsewhere: the worker's check, having judged Treforest coping
     # again, waits to store it, and is killed there.
+    with connection.cursor() as cursor:  # should the claim ever wait on it, fail, not hang
+        cursor.execute("SET lock_timeout = '20s'")
     with psycopg.connect(databases.url.replace("postgres://", "postgresql://")) as holder:
         holder.execute(
             "SELECT 1 FROM circles_circle WHERE id = %s FOR NO KEY UPDATE", [cast.circle.pk]
