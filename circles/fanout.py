@@ -223,15 +223,20 @@ def _place_taken(event: AuditEvent, letters: Letters) -> None:
     _tell_family_who_is_coming(letters, [assignment])
     given_by = event.before.get("carer")
     if given_by:
-        letters.add(
-            Person.objects.filter(pk=given_by),
-            NotificationKind.SHIFT_CHANGED,
-            assignment.shift,
-            TAKEN_TITLE,
-            TAKEN_BODY,
-            link=reverse("carer:my_shifts"),
-            carer=assignment.carer.get_short_name(),
-        )
+        _tell_giver(letters, Person.objects.filter(pk=given_by), assignment)
+
+
+def _tell_giver(letters: Letters, giver: Iterable[Person], assignment: Assignment) -> None:
+    """The carer who was giving the visit away hears who took it."""
+    letters.add(
+        giver,
+        NotificationKind.SHIFT_CHANGED,
+        assignment.shift,
+        TAKEN_TITLE,
+        TAKEN_BODY,
+        link=reverse("carer:my_shifts"),
+        carer=assignment.carer.get_short_name(),
+    )
 
 
 def _taken_every_week(event: AuditEvent, letters: Letters) -> None:
@@ -250,15 +255,7 @@ def _taken_every_week(event: AuditEvent, letters: Letters) -> None:
     for assignment in placed:
         giver = givers.get(given_by.get(str(assignment.pk)))
         if giver is not None:
-            letters.add(
-                [giver],
-                NotificationKind.SHIFT_CHANGED,
-                assignment.shift,
-                TAKEN_TITLE,
-                TAKEN_BODY,
-                link=reverse("carer:my_shifts"),
-                carer=assignment.carer.get_short_name(),
-            )
+            _tell_giver(letters, [giver], assignment)
 
 
 def _offered(event: AuditEvent, letters: Letters) -> None:
