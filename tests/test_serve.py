@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from rota import services
 from rota.models import OutboxMessage
 from tests.ports import unused_port
 from tests.stories import visit
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,15 +31,6 @@ def database_url() -> str:
     db = connection.settings_dict
     user = db["USER"] or "postgres"
     return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def wait_for(found, seconds: float):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := found():
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"nothing after {seconds} s")
 
 
 def get(url: str):

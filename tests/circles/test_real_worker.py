@@ -2,7 +2,6 @@
 committed, its follow-up relayed from the outbox, the circle checked in the worker, and its
 team leader told."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from config.celery import app
 from rota import services
 from rota.models import OutboxMessage
 from tests.stories import planned_visit
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,16 +36,6 @@ def _point_at(url: str, *, eager: bool) -> None:
     # Forget pooled connections, so the next publish connects to `url`.
     app._pool = None
     app.amqp._producer_pool = None
-
-
-def wait_for(found, seconds: float = 20):
-    """Poll until `found()` gives something, or give up after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := found():
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"nothing after {seconds} s")
 
 
 def test_a_claim_that_covers_the_last_gap_reaches_the_leader_through_the_worker(

@@ -30,19 +30,10 @@ from django.db import connections
 
 from config.celery import app
 from tests.ports import unused_port
+from tests.waiting import wait_for
 
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATE = "faults_template"
-
-
-def wait_for(found: Callable[[], object], seconds: float, what: str = "it") -> object:
-    """Poll until `found()` gives something true; fail naming `what` after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := found():
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"no {what} after {seconds} s")
 
 
 def settled(measure: Callable[[], object], quiet: float = 3, seconds: float = 60) -> object:

@@ -14,8 +14,9 @@ from config.celery import app
 from rota import outbox
 from rota.models import OutboxMessage
 from tests.faults.changes import announced, changes, make_changes, notifications
-from tests.faults.conftest import settled, wait_for
+from tests.faults.conftest import settled
 from tests.stories import Cast
+from tests.waiting import wait_for
 
 
 def test_a_broker_restart_with_tasks_queued_loses_no_follow_up(

@@ -30,9 +30,10 @@ from rota.models import Action, Assignment, AuditEvent, OutboxMessage, Shift, Sw
 from rota.outbox import ANNOUNCE_CHANGE
 from rota.rules import Refused, RuleBroken
 from tests.factories import carer
-from tests.faults.conftest import BASE_DIR, environment, wait_for
+from tests.faults.conftest import BASE_DIR, environment
 from tests.ports import unused_port
 from tests.stories import Cast, in_days, visit
+from tests.waiting import wait_for
 
 SERVE = BASE_DIR / "bin" / "serve"
 OUTAGE = "The rota can't be reached right now"

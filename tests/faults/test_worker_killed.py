@@ -23,8 +23,9 @@ from circles.models import Circle, CircleState, Notification, NotificationKind, 
 from config.celery import app
 from rota import outbox, services
 from rota.models import OutboxMessage
-from tests.faults.conftest import settled, wait_for
+from tests.faults.conftest import settled
 from tests.stories import Cast, planned_visit
+from tests.waiting import wait_for
 
 
 def test_a_worker_killed_mid_capacity_check_leaves_the_leaders_one_alert_and_one_email_each(
