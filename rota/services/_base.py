@@ -165,6 +165,11 @@ def require_actor(actor: Person | None, allowed: Callable[[Person], bool]) -> No
         raise Refused("not_allowed", _("You can't make this change for someone else."))
 
 
+def has_free_place(shift: Shift) -> bool:
+    """Fewer carers hold the shift than it needs (a place being given away is still held)."""
+    return shift.assignments.filter(released_at__isnull=True).count() < shift.carers_needed
+
+
 def place(shift: Shift, carer: Person) -> Assignment:
     return Assignment.objects.create(shift=shift, carer=carer, start=shift.start, end=shift.end)
 

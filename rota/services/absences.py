@@ -14,6 +14,7 @@ from rota.recurrence import aware_local
 from rota.rules import Refused, check
 from rota.services._base import (
     changed,
+    has_free_place,
     lock_carers,
     lock_shifts,
     place,
@@ -159,8 +160,7 @@ def end_absence_early(absence: Absence, *, actor: Person | None = None) -> Absen
     for old in originals:
         shift = shifts[old.shift_id]
         # Only a free place comes back: one someone is giving away is theirs to hand on.
-        free = shift.assignments.filter(released_at__isnull=True).count() < shift.carers_needed
-        if shift.is_live and free and not check(carer, shift, now=now):
+        if shift.is_live and has_free_place(shift) and not check(carer, shift, now=now):
             restored.append(place(shift, carer))
         else:
             not_restored.append(old)

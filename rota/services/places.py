@@ -24,6 +24,7 @@ from rota.rules import Refused, check_many
 from rota.services._base import (
     cancel,
     changed,
+    has_free_place,
     held,
     lock_carers,
     lock_shift,
@@ -62,8 +63,7 @@ def _take_place(shift: Shift, carer: Person, *, actor: Person | None, action: Ac
     if HelpRequest.objects.filter(shift=shift).exists():
         raise Refused("help_request", _("Answer this visit from its help request."))
     require_rules(carer, shift)
-    free = shift.assignments.filter(released_at__isnull=True).count() < shift.carers_needed
-    if not free:
+    if not has_free_place(shift):
         offer = (
             Offer.objects.select_for_update()
             .filter(assignment__shift=shift, status=OfferStatus.OPEN)
