@@ -583,6 +583,16 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.PREFER_CARER: None,
     Action.CLEAR_CARER_WISH: None,
     Action.SEED_DEMO: None,
+    # What happened at a visit is read on the client's and family's pages, not sent.
+    Action.ARRIVE: None,
+    Action.LEAVE: None,
+    Action.ON_MY_WAY: None,
+    Action.CANT_MAKE_IT: _places_released,
+    # A late or missed visit: rota.lateness tells each step's people as it takes the step.
+    Action.VISIT_LATE: None,
+    Action.VISIT_MISSED: None,
+    Action.RECORD_CLIENT_AWAY: _places_released,
+    Action.END_CLIENT_AWAY: _back_on,
 }
 
 

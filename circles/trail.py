@@ -26,8 +26,10 @@ from rota.models import (
     Action,
     Assignment,
     AuditEvent,
+    AwayReason,
     FamilyVisit,
     HelpRequest,
+    LateStep,
     Offer,
     Shift,
     Swap,
@@ -468,6 +470,81 @@ def _end_membership(event: AuditEvent, known: _Known) -> str:
     return sentence
 
 
+def _at_visit(event: AuditEvent, known: _Known) -> str:
+    """A carer arriving at a visit, leaving it, on their way to it late, or unable to make it."""
+    tz = known.tz(event)
+    words = {
+        "carer": _first_carer(event, known),
+        "visit": _visit(known.shifts.get(event.after.get("shift"))),
+    }
+    if event.action == Action.ARRIVE:
+        return _("%(carer)s arrived at %(visit)s at %(time)s.") % {
+            **words,
+            "time": _moment(event.after.get("arrived_at"), tz),
+        }
+    if event.action == Action.LEAVE:
+        return _("%(carer)s left %(visit)s at %(time)s.") % {
+            **words,
+            "time": _moment(event.after.get("left_at"), tz),
+        }
+    if event.action == Action.ON_MY_WAY:
+        return _("%(carer)s is on their way to %(visit)s, there about %(time)s.") % {
+            **words,
+            "time": _moment(event.after.get("expected_at"), tz),
+        }
+    return _("%(carer)s couldn't make %(visit)s.") % words + " " + _need_cover(1)
+
+
+def _late(event: AuditEvent, known: _Known) -> str:
+    """A step the rota took for a visit nobody had arrived at, or the visit missed."""
+    visit = _visit(known.shifts.get(event.after.get("shift")))
+    if event.action == Action.VISIT_MISSED:
+        carers = [known.carer(pk) for pk in event.carer_ids]
+        if not carers:
+            return _("%(visit)s was missed: nobody was on it.") % {"visit": visit}
+        return _("%(visit)s was missed: %(names)s didn't arrive.") % {
+            "visit": visit,
+            "names": _names(carers),
+        }
+    step = event.after.get("step")
+    label = LateStep(step).label if step in LateStep.values else "?"
+    return _("%(visit)s is late: %(step)s.") % {"visit": visit, "step": str(label).lower()}
+
+
+def _away(event: AuditEvent, known: _Known) -> str:
+    tz = known.tz(event)
+    client = known.client_name(event.client_id)
+    if event.action == Action.END_CLIENT_AWAY:
+        restored = len(event.after.get("restored", []))
+        uncovered = len(event.after.get("not_restored", []))
+        sentence = _("%(client)s is back early, from %(end)s.") % {
+            "client": client,
+            "end": _moment(event.after.get("end"), tz),
+        }
+        if restored:
+            sentence += " " + ngettext(
+                "%(count)d carer is back on their visit.",
+                "%(count)d carers are back on their visits.",
+                restored,
+            ) % {"count": restored}
+        if uncovered:
+            sentence += " " + _need_cover(uncovered)
+        return sentence
+    reason = event.after.get("reason")
+    freed = len(event.after.get("freed", []))
+    sentence = _("%(client)s: %(where)s from %(start)s to %(end)s.") % {
+        "client": client,
+        "where": str(AwayReason(reason).label).lower() if reason in AwayReason.values else "?",
+        "start": _moment(event.after.get("start"), tz),
+        "end": _moment(event.after.get("end"), tz),
+    }
+    if freed:
+        sentence += " " + ngettext(
+            "%(count)d visit is not needed.", "%(count)d visits are not needed.", freed
+        ) % {"count": freed}
+    return sentence + _recorded_by(event, known)
+
+
 def _generate(event: AuditEvent, known: _Known) -> str:
     created = event.after.get("created", 0)
     last = event.after.get("to")
@@ -594,6 +671,14 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.PREFER_CARER: _carer_wish,
     Action.CLEAR_CARER_WISH: _carer_wish,
     Action.SET_THRESHOLDS: _set_thresholds,
+    Action.ARRIVE: _at_visit,
+    Action.LEAVE: _at_visit,
+    Action.ON_MY_WAY: _at_visit,
+    Action.CANT_MAKE_IT: _at_visit,
+    Action.VISIT_LATE: _late,
+    Action.VISIT_MISSED: _late,
+    Action.RECORD_CLIENT_AWAY: _away,
+    Action.END_CLIENT_AWAY: _away,
 }
 
 

@@ -311,6 +311,9 @@ class Client(models.Model):
         blank=True,
         related_name="+",
     )
+    # Carers' notes on visits are the client's: family read them unless the client (or their
+    # representative) says not.
+    family_read_notes = models.BooleanField(_("family can read carers' notes"), default=True)
 
     class Meta:
         verbose_name = _("client")

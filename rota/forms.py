@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rota.models import VisitPlan
+from rota.models import LINE_LIMIT, LINES_LIMIT, VisitPlan
 from rota.recurrence import rule_for_weekdays, weekdays_of_rule
 
 WEEKDAY_CHOICES = [
@@ -26,6 +26,35 @@ def describe_rule(rule: str) -> str:
         return str(_("Every day"))
     labels = dict(WEEKDAY_CHOICES)
     return ", ".join(str(labels[day]) for day in days)
+
+
+class LinesField(forms.Field):
+    """A short list written one item a line (a plan's tasks, its medicines): blank lines are
+    dropped, and each line and the number of lines are bounded as the database bounds them."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, *, base_field=None, max_length=None, **kwargs) -> None:
+        # What a list field offers its form field; the lines are bounded here instead.
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value) -> list[str]:
+        text = value if isinstance(value, str) else ""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if len(lines) > LINES_LIMIT:
+            raise forms.ValidationError(
+                _("Write at most %(limit)d lines.") % {"limit": LINES_LIMIT}
+            )
+        too_long = [line for line in lines if len(line) > LINE_LIMIT]
+        if too_long:
+            raise forms.ValidationError(
+                _("Keep each line under %(limit)d characters: “%(line)s…” is longer.")
+                % {"limit": LINE_LIMIT, "line": too_long[0][:40]}
+            )
+        return lines
 
 
 class VisitPlanForm(forms.ModelForm):
@@ -56,8 +85,10 @@ class VisitPlanForm(forms.ModelForm):
             "essential",
             "starts_on",
             "ends_on",
-            "task_notes",
+            "tasks",
+            "medicines",
         ]
+        field_classes = {"tasks": LinesField, "medicines": LinesField}
         labels = {"duration_minutes": _("How long (minutes)")}
         help_texts = {
             "duration_minutes": _("Between 1 and 1440 minutes (a whole day)."),
@@ -81,7 +112,7 @@ class VisitPlanForm(forms.ModelForm):
                 weekdays
             )
             # Keep a rule whose days were not changed, so a rule written elsewhere (every
-            # other week, say) survives an edit of the time or the notes.
+            # other week, say) survives an edit of the time or the tasks.
             if not unchanged:
                 self.instance.rrule = rule_for_weekdays(weekdays)
         return cleaned

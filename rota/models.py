@@ -4,10 +4,10 @@ Every rota change is made by one function of rota.services (docs/design.md, The 
 generation is the one other writer of shifts. What the database can hold is a constraint here too.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -20,9 +20,28 @@ from rota.recurrence import validate_rule
 PERSON = settings.AUTH_USER_MODEL
 
 
-# The longest a plan's notes on what to do, and the reason a visit is cancelled, may be.
-TASK_NOTES_LIMIT = 2000
+# The longest one of a plan's tasks or medicines, and the reason a visit is cancelled, may be;
+# and how many tasks or medicines a plan lists at most.
+LINE_LIMIT = 200
 CANCEL_REASON_LIMIT = 200
+LINES_LIMIT = 30
+# How long a carer's note on a visit may be.
+VISIT_NOTE_LIMIT = 1000
+# Without an arrival this long after its start, a visit is late (a plan may say otherwise).
+LATE_AFTER = timedelta(minutes=15)
+LATE_AFTER_ESSENTIAL = timedelta(minutes=10)
+
+
+def lines_field(verbose_name, help_text) -> ArrayField:
+    """A short list a coordinator edits as lines: a plan's tasks, its medicines."""
+    return ArrayField(
+        models.CharField(max_length=LINE_LIMIT),
+        verbose_name=verbose_name,
+        help_text=help_text,
+        size=LINES_LIMIT,
+        default=list,
+        blank=True,
+    )
 
 
 class VisitPlan(models.Model):
@@ -47,7 +66,30 @@ class VisitPlan(models.Model):
     essential = models.BooleanField(
         _("essential"), default=False, help_text=_("Still happens when family are visiting.")
     )
-    task_notes = models.TextField(_("what to do"), blank=True, max_length=TASK_NOTES_LIMIT)
+    tasks = lines_field(_("tasks"), _("What to do at the visit, one task a line."))
+    medicines = lines_field(
+        _("medicines"),
+        _(
+            "One medicine round a line, e.g. “Metformin 500 mg with breakfast”. The carer "
+            "says what happened to each as they leave."
+        ),
+    )
+    late_after_minutes = models.PositiveSmallIntegerField(
+        _("late after (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "With nobody arrived this long after the start, the visit is late and the carer is "
+            "asked. Empty: 15 minutes, or 10 for an essential visit."
+        ),
+    )
+    skipped_dates = ArrayField(
+        models.DateField(),
+        verbose_name=_("dates skipped"),
+        help_text=_("Days the visit doesn't happen: a day centre day, a hospital appointment."),
+        default=list,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("visit plan")
@@ -68,11 +110,27 @@ class VisitPlan(models.Model):
                 name="visitplan_ends_after_start",
                 violation_error_message=_("A plan cannot end before it starts."),
             ),
-            length_constraint("task_notes", TASK_NOTES_LIMIT, "visitplan_task_notes_length"),
+            models.CheckConstraint(
+                condition=Q(tasks__len__lte=LINES_LIMIT, medicines__len__lte=LINES_LIMIT),
+                name="visitplan_lines_limit",
+                violation_error_message=_("A plan lists at most 30 tasks and 30 medicines."),
+            ),
+            models.CheckConstraint(
+                condition=Q(late_after_minutes__isnull=True)
+                | Q(late_after_minutes__gte=1, late_after_minutes__lte=120),
+                name="visitplan_late_after_range",
+                violation_error_message=_("A visit is late after between 1 and 120 minutes."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.client}: {self.title} at {self.start_time:%H:%M}"
+
+    @property
+    def late_after(self) -> timedelta:
+        if self.late_after_minutes is not None:
+            return timedelta(minutes=self.late_after_minutes)
+        return LATE_AFTER_ESSENTIAL if self.essential else LATE_AFTER
 
 
 class ShiftStatus(models.TextChoices):
@@ -162,6 +220,14 @@ class Shift(models.Model):
         # A visit made for a help request is never freed by a family visit.
         return self.plan.essential if self.plan is not None else True
 
+    @property
+    def late_after(self) -> timedelta:
+        return self.plan.late_after if self.plan is not None else LATE_AFTER_ESSENTIAL
+
+    @property
+    def needs_medication(self) -> bool:
+        return self.plan is not None and bool(self.plan.medicines)
+
 
 class ReleaseReason(models.TextChoices):
     OFFER_TAKEN = "offer_taken", _("Given away")
@@ -172,6 +238,8 @@ class ReleaseReason(models.TextChoices):
     LEFT_CIRCLE = "left_circle", _("Left the circle")
     CANCELLED = "cancelled", _("Visit cancelled")
     REMOVED = "removed", _("Removed by a team leader")
+    CANT_MAKE_IT = "cant_make_it", _("Couldn't make it")
+    CLIENT_AWAY = "client_away", _("Client away")
 
 
 class Assignment(models.Model):
@@ -187,7 +255,10 @@ class Assignment(models.Model):
     release_reason = models.CharField(
         max_length=12, choices=ReleaseReason.choices, blank=True, default=""
     )
+    # Set when the visit ended with this carer on it and not arrived.
     missed = models.BooleanField(_("missed"), default=False)
+    # "On my way, there in about N minutes", said when the visit was late.
+    expected_at = models.DateTimeField(_("expected at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -453,6 +524,160 @@ class HelpRequest(models.Model):
         return f"Help for {self.client} at {self.raised_at:%H:%M}"
 
 
+class VisitRecord(models.Model):
+    """What happened at one carer's visit: when they arrived and left (kept beside the planned
+    times), the plan's tasks done, each medicine round's outcome and a short note.
+
+    A tap made offline carries an id made on the phone and the phone's time: sent again, it
+    finds its record by that id and changes nothing."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="record")
+    arrived_at = models.DateTimeField(_("arrived"))
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    arrival_tap = models.UUIDField(null=True, blank=True, unique=True)
+    leaving_tap = models.UUIDField(null=True, blank=True, unique=True)
+    tasks_done = ArrayField(
+        models.CharField(max_length=LINE_LIMIT), size=LINES_LIMIT, default=list, blank=True
+    )
+    note = models.TextField(_("note"), blank=True, max_length=VISIT_NOTE_LIMIT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("visit record")
+        ordering = ["arrived_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True) | Q(left_at__gt=F("arrived_at")),
+                name="visitrecord_left_after_arriving",
+                violation_error_message=_("You can't leave before you arrived."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=False) | Q(leaving_tap__isnull=True),
+                name="visitrecord_leaving_tap_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(tasks_done__len__lte=LINES_LIMIT), name="visitrecord_tasks_limit"
+            ),
+            length_constraint("note", VISIT_NOTE_LIMIT, "visitrecord_note_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}: arrived {self.arrived_at:%H:%M}"
+
+
+class MedicationOutcome(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    NOT_GIVEN = "not_given", _("Not given")
+
+
+class MedicationRound(models.Model):
+    """One medicine round of a visit that needs medication, and what happened."""
+
+    record = models.ForeignKey(VisitRecord, on_delete=models.CASCADE, related_name="medication")
+    medicine = models.CharField(_("medicine"), max_length=LINE_LIMIT)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=MedicationOutcome.choices)
+    reason = models.CharField(_("why not given"), max_length=LINE_LIMIT, blank=True)
+
+    class Meta:
+        verbose_name = _("medicine round")
+        ordering = ["record", "id"]
+        constraints = [
+            choices_constraint("outcome", MedicationOutcome, "medicationround_outcome_valid"),
+            models.CheckConstraint(
+                condition=~Q(outcome=MedicationOutcome.NOT_GIVEN) | ~Q(reason=""),
+                name="medicationround_not_given_says_why",
+                violation_error_message=_("Say why a medicine was not given."),
+            ),
+            models.UniqueConstraint(
+                fields=["record", "medicine"], name="medicationround_once_per_medicine"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.medicine}: {self.get_outcome_display()}"
+
+
+class AwayReason(models.TextChoices):
+    HOSPITAL = "hospital", _("In hospital")
+    RESPITE = "respite", _("Respite care")
+    HOLIDAY = "holiday", _("On holiday")
+    OTHER = "other", _("Away")
+
+
+class ClientAway(models.Model):
+    """A client away from home (hospital, respite, a holiday with family): every visit in the
+    window is not needed, essential ones too, and their carers are freed."""
+
+    client = models.ForeignKey("people.Client", on_delete=models.CASCADE, related_name="aways")
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    reason = models.CharField(_("where"), max_length=10, choices=AwayReason.choices)
+    freed_shifts = models.ManyToManyField(Shift, blank=True, related_name="freed_by_away")
+    released = models.ManyToManyField(Assignment, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when the client came back before the end first said (`end` is then the return).
+    ended_early_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client away")
+        verbose_name_plural = _("clients away")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="clientaway_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            choices_constraint("reason", AwayReason, "clientaway_reason_valid"),
+            # A client is away once at a time: a second window over the first is a change to it.
+            PostgresExclusionConstraint(
+                name="clientaway_no_overlap_per_client",
+                expressions=[
+                    (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
+                    ("client", RangeOperators.EQUAL),
+                ],
+                violation_error_message=_("Already away at some of that time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} away ({self.get_reason_display()})"
+
+
+class LateStep(models.TextChoices):
+    """What a visit nobody has arrived at goes through, in order (rota.lateness)."""
+
+    CARER_ASKED = "carer_asked", _("Carer asked if they are on their way")
+    CIRCLE_ASKED = "circle_asked", _("Circle asked to help")
+    LEADERS_ALERTED = "leaders_alerted", _("Team leaders alerted")
+    MISSED = "missed", _("Missed")
+
+
+class LateVisitStep(models.Model):
+    """One step taken for a late visit; each step is taken once per visit, however many
+    sweeps run at the same moment."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="late_steps")
+    step = models.CharField(max_length=16, choices=LateStep.choices)
+    at = models.DateTimeField(default=timezone.now)
+    # The call for help the circle was asked with, at that step.
+    help_request = models.OneToOneField(
+        HelpRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="late_step"
+    )
+
+    class Meta:
+        verbose_name = _("late visit step")
+        ordering = ["at", "id"]
+        constraints = [
+            choices_constraint("step", LateStep, "latevisitstep_step_valid"),
+            models.UniqueConstraint(fields=["shift", "step"], name="latevisitstep_once_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shift}: {self.get_step_display()}"
+
+
 class Action(models.TextChoices):
     """What an audit event records: each rota service's change (a client's likes and wishes
     and a circle's thresholds too), and the few changes made elsewhere (generation, a plan
@@ -494,6 +719,14 @@ class Action(models.TextChoices):
     PREFER_CARER = "prefer_carer", _("Would rather have a carer")
     CLEAR_CARER_WISH = "clear_carer_wish", _("No longer minds which way about a carer")
     SET_THRESHOLDS = "set_thresholds", _("Changed when a circle's team leaders are alerted")
+    ARRIVE = "arrive", _("Arrived at a visit")
+    LEAVE = "leave", _("Left a visit, saying what was done")
+    ON_MY_WAY = "on_my_way", _("Said they are on their way to a late visit")
+    CANT_MAKE_IT = "cant_make_it", _("Couldn't make a visit")
+    VISIT_LATE = "visit_late", _("A visit was late")
+    VISIT_MISSED = "visit_missed", _("A visit was missed")
+    RECORD_CLIENT_AWAY = "record_client_away", _("A client is away")
+    END_CLIENT_AWAY = "end_client_away", _("A client is back early")
     SEED_DEMO = "seed_demo", _("Set up the demo")
 
 

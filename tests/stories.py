@@ -217,7 +217,7 @@ def planned_visit(
     carers_needed: int = 1,
     needs=(),
     essential: bool = False,
-    notes: str = "",
+    tasks: tuple[str, ...] = (),
 ) -> Shift:
     """A visit made from a one-off plan of `client`'s, as generation would make it."""
     local = start.astimezone(client.circle.tz)
@@ -230,7 +230,7 @@ def planned_visit(
         duration_minutes=int(hours * 60),
         carers_needed=carers_needed,
         essential=essential,
-        task_notes=notes,
+        tasks=list(tasks),
     )
     plan.credentials_needed.set(needs)
     return visit(

@@ -54,7 +54,8 @@ class PlanSpec:
     carers: int = 1
     essential: bool = False
     weekdays: tuple[int, ...] = tuple(range(7))
-    notes: str = ""
+    tasks: tuple[str, ...] = ()
+    medicines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,12 +184,17 @@ CIRCLES: dict[str, dict] = {
                         60,
                         checks=("medication",),
                         essential=True,
-                        notes="Tablets are in the blister pack on the dresser.",
+                        tasks=("Help her up and dressed", "Breakfast", "Empty the commode"),
+                        medicines=("Morning tablets from the blister pack on the dresser",),
                     ),
                     _daily("Lunch and a cuppa", 12, 30, 30),
                     _daily("Tea", 17, 0, 30),
                     _daily(
-                        "Bed: settle for the night", 20, 0, 30, notes="Leave the landing light on."
+                        "Bed: settle for the night",
+                        20,
+                        0,
+                        30,
+                        tasks=("Help her to bed", "Leave the landing light on"),
                     ),
                 ),
                 preferred=("Bethan Lewis", "Mandy Jones"),
@@ -214,7 +220,7 @@ CIRCLES: dict[str, dict] = {
                         checks=("moving-handling",),
                         carers=2,
                         essential=True,
-                        notes="Two carers for every hoist transfer.",
+                        tasks=("Hoist transfer, two carers", "Wash", "Dress"),
                     ),
                     _daily("Lunch", 12, 0, 30),
                     _daily("Tea", 16, 30, 30),
@@ -339,7 +345,8 @@ CIRCLES: dict[str, dict] = {
                         45,
                         checks=("medication",),
                         essential=True,
-                        notes="Heart tablets with breakfast; write them on the chart.",
+                        tasks=("Breakfast", "Write the tablets on the chart"),
+                        medicines=("Heart tablets with breakfast",),
                     ),
                     _daily("Lunch", 12, 30, 30),
                     _daily("Tea", 17, 0, 30),

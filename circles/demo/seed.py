@@ -194,7 +194,8 @@ def _add_client(cast, circle, spec: ClientSpec, types, today) -> None:
             duration_minutes=plan.minutes,
             carers_needed=plan.carers,
             essential=plan.essential,
-            task_notes=plan.notes,
+            tasks=list(plan.tasks),
+            medicines=list(plan.medicines),
         )
         visit.credentials_needed.set([types[code] for code in plan.checks])
 

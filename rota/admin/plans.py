@@ -58,7 +58,7 @@ class VisitPlanAdmin(ScopedAdmin):
     search_fields = ["title", "client__full_name", "client__preferred_name"]
     autocomplete_fields = ["client"]
     fieldsets = [
-        (None, {"fields": ["client", "title", "task_notes"]}),
+        (None, {"fields": ["client", "title", "tasks", "medicines"]}),
         (
             _("When"),
             {"fields": ["weekdays", "start_time", "duration_minutes", "starts_on", "ends_on"]},

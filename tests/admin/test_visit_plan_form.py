@@ -28,7 +28,8 @@ def plan_form(client: Client, **changes) -> dict:
         "carers_needed": "1",
         "starts_on": today.isoformat(),
         "ends_on": "",
-        "task_notes": "Tablets are in the blue box.",
+        "tasks": "Breakfast\n\n  Empty the commode  ",
+        "medicines": "Tablets in the blue box",
         "_save": "Save",
         **changes,
     }
@@ -46,6 +47,9 @@ def test_monday_and_wednesday_make_a_weekly_rule_and_future_visits(
 
     plan = VisitPlan.objects.get(client=gwen)
     assert plan.rrule == "FREQ=WEEKLY;BYDAY=MO,WE"
+    # Tasks and medicines are written a line each; blank lines and spaces around are dropped.
+    assert plan.tasks == ["Breakfast", "Empty the commode"]
+    assert plan.medicines == ["Tablets in the blue box"]
     assert list(plan.credentials_needed.all()) == [medication]
     future = Shift.objects.filter(plan=plan, start__gt=timezone.now())
     assert future.exists()

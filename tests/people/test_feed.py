@@ -34,7 +34,7 @@ SECRETS = {
     "who to phone": "07700 900123",
     "what matters": "Smwt",
     "plan title": "Insulin",
-    "task notes": "blood sugar",
+    "tasks": "blood sugar",
 }
 
 
@@ -60,7 +60,7 @@ def plan(gwen):
     return VisitPlanFactory(
         client=gwen,
         title="Insulin and breakfast",
-        task_notes="Check her blood sugar before breakfast; insulin in the fridge.",
+        tasks=["Check her blood sugar before breakfast", "Insulin in the fridge"],
         starts_on=date(2026, 10, 1),
         start_time=time(8, 0),
     )

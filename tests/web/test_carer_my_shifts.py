@@ -17,7 +17,7 @@ def test_a_carer_lands_on_my_shifts(client, story):
 def test_days_in_order_today_first_with_what_each_visit_involves(client, story):
     place(planned_visit(story.tom, at(1, 9), title="Shopping trip"), story.ana)
     place(
-        planned_visit(story.gwen, at(29, 17, month=4), title="Tea", notes="Check the fridge."),
+        planned_visit(story.gwen, at(29, 17, month=4), title="Tea", tasks=("Check the fridge.",)),
         story.ana,
     )
     place(
