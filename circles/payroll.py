@@ -156,8 +156,10 @@ def visits_worked(
         profile = place.carer.carer_profile
         tz = place.shift.circle.tz
         record = getattr(place, "record", None)
+        began, ended = place.start, place.end
         recorded = record is not None and record.left_at is not None
-        began, ended = (record.arrived_at, record.left_at) if recorded else (place.start, place.end)
+        if record is not None and record.left_at is not None:
+            began, ended = record.arrived_at, record.left_at
         day = place.start.astimezone(tz).date()
         lines.append(
             VisitLine(
