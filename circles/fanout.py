@@ -38,6 +38,7 @@ YOURS_GONE_TITLE = _("Your visit to %(client)s on %(when)s is no longer yours")
 YOURS_GONE_BODY = _("The circle has been told it needs cover.")
 NOT_NEEDED_TITLE = _("Your visit to %(client)s on %(when)s is not needed")
 NOT_NEEDED_BODY = _("Family will be with %(client)s then.")
+SKIPPED_BODY = _("%(client)s's care plan skips that day.")
 BACK_ON_TITLE = _("Your visit to %(client)s on %(when)s is back on")
 BACK_ON_BODY = _("Family can't be with %(client)s after all, so the visit is yours again.")
 NO_LONGER_NEEDED_TITLE = _("%(client)s's visit on %(when)s no longer needs a carer")
@@ -395,6 +396,31 @@ def _back_on(event: AuditEvent, letters: Letters) -> None:
     _ask_for_cover(letters, list(shifts.values()), skip={a.carer_id for a in restored})
 
 
+def _plan_changed(event: AuditEvent, letters: Letters) -> None:
+    """A plan now skipping a day: whoever held that day's visit hears it is not needed (the
+    family know the client is elsewhere). A day no longer skipped: its visit is planned
+    again with nobody on it, and the circle is asked. A plan's other changes move only
+    visits nobody holds, so they tell nobody."""
+    released = Assignment.objects.select_related("carer", "shift__client", "shift__circle")
+    for assignment in released.filter(pk__in=event.after.get("released", [])):
+        if assignment.carer_id == event.actor_id:
+            continue
+        letters.add(
+            [assignment.carer],
+            NotificationKind.SHIFT_CHANGED,
+            assignment.shift,
+            NOT_NEEDED_TITLE,
+            SKIPPED_BODY,
+            link=reverse("carer:my_shifts"),
+        )
+    again = Shift.objects.select_related("client", "circle", "plan").filter(
+        pk__in=event.after.get("planned_again", []),
+        status=ShiftStatus.PLANNED,
+        start__gt=timezone.now(),
+    )
+    _ask_for_cover(letters, list(again), skip=set())
+
+
 def _back_early(event: AuditEvent, letters: Letters) -> None:
     """A carer back early from time off: the family hear who is coming after all, and the
     carers asked to cover those visits hear they are no longer needed."""
@@ -560,6 +586,7 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.RECORD_FAMILY_VISIT: _places_released,
     Action.WITHDRAW_FAMILY_VISIT: _back_on,
     Action.CANCEL_SHIFT: _cancelled,
+    Action.CHANGE_PLAN: _plan_changed,
     # The place stays with its holder, and the visit stays as it was.
     Action.DECLINE_SWAP: _swap_declined,
     Action.WITHDRAW_OFFER: None,
@@ -577,7 +604,6 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     # cover them, and the family said they would be there, so there is nobody to tell; the
     # circle is judged again all the same (circles.tasks.announce_change).
     Action.FREE_FOR_FAMILY_VISIT: None,
-    Action.CHANGE_PLAN: None,
     Action.APPROVE_CARER: None,
     Action.EDIT_PROFILE: None,
     Action.PREFER_CARER: None,

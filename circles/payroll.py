@@ -4,8 +4,11 @@ visit that makes them up: the coordinator's and team leaders' "export hours for 
 
 A visit counts as done by its carer (docs/design.md, Plans, visits and places) once it is over,
 unless it was marked missed or the carer was taken off it before it ended (someone else went, or
-nobody did). Informal carers are unpaid, so they are left out. The totals and the visits are a
-query each, whatever the period.
+nobody did). Informal carers are unpaid, so they are left out. A visit's hours run from when the
+carer said they arrived to when they said they left, where they said both; from its planned
+start to its planned end otherwise; each visit says which. Visits on a bank holiday of England
+and Wales are marked, and each carer's hours on them totalled apart, as they are often paid
+more. The totals and the visits are a query each, whatever the period.
 """
 
 import csv
@@ -18,7 +21,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, DurationField, F, Q, QuerySet, Sum, Value, When
 from django.http import HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -30,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from circles.capacity import LocalDate
 from people.models import PAID_KINDS, CarerKind
+from rota.bank_holidays import bank_holidays
 from rota.models import Assignment
 
 CSV = "csv"
@@ -46,6 +50,15 @@ def visits_done(now: datetime) -> QuerySet[Assignment]:
     )
 
 
+# A visit's time worked: the arrived and left times where the carer gave both, else the plan's.
+RECORDED = Q(record__left_at__isnull=False)
+WORKED = Case(
+    When(RECORDED, then=F("record__left_at") - F("record__arrived_at")),
+    default=F("end") - F("start"),
+    output_field=DurationField(),
+)
+
+
 @dataclass(frozen=True)
 class HoursRow:
     employer: str
@@ -54,12 +67,16 @@ class HoursRow:
     kind: str
     visits: int
     hours: Decimal
+    # Of those hours, the ones on bank holidays.
+    bank_holiday_hours: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
 class VisitLine:
     """One visit done that the hours count: when (in its circle's time zone), for whom, by
-    whom, and for which employer."""
+    whom, and for which employer. `start` and `end` are the times the carer gave where they
+    gave both (`recorded`), else the planned ones; `day` is the day it was planned for, and
+    `bank_holiday` that day's bank holiday, if it is one."""
 
     employer: str
     carer: str
@@ -69,10 +86,18 @@ class VisitLine:
     end: datetime
     client: str
     hours: Decimal
+    recorded: bool = False
+    bank_holiday: str = ""
+    planned_day: date | None = None
 
     @property
     def day(self) -> date:
-        return self.start.date()
+        return self.planned_day or self.start.date()
+
+    @property
+    def times(self) -> str:
+        """Which times the hours come from, in words."""
+        return _("recorded") if self.recorded else _("planned")
 
 
 @dataclass(frozen=True)
@@ -120,23 +145,35 @@ def visits_worked(
     """Each visit done that hours_worked counts, by employer, carer, then time."""
     places = (
         _paid_visits_done(circle_ids, start, end, now=now)
-        .select_related("carer__carer_profile__employer", "shift__client", "shift__circle")
+        .select_related(
+            "carer__carer_profile__employer", "shift__client", "shift__circle", "record"
+        )
         .order_by("carer__carer_profile__employer__name", "carer__full_name", "carer_id", "start")
     )
+    holidays = bank_holidays(start, end)
     lines = []
     for place in places:
         profile = place.carer.carer_profile
         tz = place.shift.circle.tz
+        record = getattr(place, "record", None)
+        began, ended = place.start, place.end
+        recorded = record is not None and record.left_at is not None
+        if record is not None and record.left_at is not None:
+            began, ended = record.arrived_at, record.left_at
+        day = place.start.astimezone(tz).date()
         lines.append(
             VisitLine(
                 employer=profile.employer.name if profile.employer else "",
                 carer=place.carer.full_name,
                 email=place.carer.email,
                 kind=str(CarerKind(profile.kind).label),
-                start=place.start.astimezone(tz),
-                end=place.end.astimezone(tz),
+                start=began.astimezone(tz),
+                end=ended.astimezone(tz),
                 client=place.shift.client.full_name,
-                hours=_hours((place.end - place.start).total_seconds()),
+                hours=_hours((ended - began).total_seconds()),
+                recorded=recorded,
+                bank_holiday=holidays.get(day, ""),
+                planned_day=day,
             )
         )
     return lines
@@ -148,6 +185,10 @@ def hours_worked(
     """Each paid carer's visits done and hours in the circles, for visits starting on a local
     day from `start` to `end` (both included), by employer then carer. Visits still to come
     in the period are not counted: they are not done yet."""
+    holidays = list(bank_holidays(start, end))
+    on_holidays = (
+        Sum(WORKED, filter=Q(day__in=holidays)) if holidays else Value(None, DurationField())
+    )
     rows = (
         _paid_visits_done(circle_ids, start, end, now=now)
         .values(
@@ -157,7 +198,7 @@ def hours_worked(
             "carer__carer_profile__kind",
             "carer__carer_profile__employer__name",
         )
-        .annotate(visits=Count("pk"), worked=Sum(F("end") - F("start")))
+        .annotate(visits=Count("pk"), worked=Sum(WORKED), on_holidays=on_holidays)
         .order_by("carer__carer_profile__employer__name", "carer__full_name", "carer_id")
     )
     return [
@@ -168,6 +209,9 @@ def hours_worked(
             kind=str(CarerKind(row["carer__carer_profile__kind"]).label),
             visits=row["visits"],
             hours=_hours(row["worked"].total_seconds()),
+            bank_holiday_hours=_hours(
+                row["on_holidays"].total_seconds() if row["on_holidays"] else 0
+            ),
         )
         for row in rows
     ]
@@ -178,7 +222,15 @@ def _hours(seconds: float) -> Decimal:
 
 
 def _header() -> list[str]:
-    return [_("Employer"), _("Carer"), _("Email"), _("Kind of carer"), _("Visits"), _("Hours")]
+    return [
+        _("Employer"),
+        _("Carer"),
+        _("Email"),
+        _("Kind of carer"),
+        _("Visits"),
+        _("Hours"),
+        _("Bank holiday hours"),
+    ]
 
 
 def _visits_header() -> list[str]:
@@ -192,6 +244,9 @@ def _visits_header() -> list[str]:
         _("End"),
         _("Client"),
         _("Hours"),
+        # "recorded" (the carer's arrived and left times) or "planned".
+        _("Times"),
+        _("Bank holiday"),
     ]
 
 
@@ -234,6 +289,7 @@ def as_csv(made: Hours) -> bytes:
                 row.kind,
                 row.visits,
                 f"{row.hours:.2f}",
+                f"{row.bank_holiday_hours:.2f}",
             ]
         )
     if made.visits:
@@ -251,6 +307,8 @@ def as_csv(made: Hours) -> bytes:
                 f"{line.end:%H:%M}",
                 _safe(line.client),
                 f"{line.hours:.2f}",
+                _safe(line.times),
+                _safe(line.bank_holiday),
             ]
         )
     # With a byte order mark, spreadsheet programs read the names' accents right.
@@ -281,15 +339,16 @@ def as_xlsx(made: Hours) -> bytes:
     sheet.title = _("Hours")
     if not made.totals:
         _text_cells(sheet, [nothing_done(made.start, made.end)])
-    _bold_header(sheet, _header(), (28, 28, 32, 30, 8, 8))
+    _bold_header(sheet, _header(), (28, 28, 32, 30, 8, 8, 12))
     for row in made.totals:
         _text_cells(sheet, [row.employer, row.carer, row.email, row.kind])
         line = sheet.max_row
         sheet.cell(row=line, column=5, value=row.visits)
         sheet.cell(row=line, column=6, value=row.hours).number_format = "0.00"
+        sheet.cell(row=line, column=7, value=row.bank_holiday_hours).number_format = "0.00"
 
     visits = book.create_sheet(_("Visits"))
-    _bold_header(visits, _visits_header(), (28, 28, 32, 30, 12, 8, 8, 28, 8))
+    _bold_header(visits, _visits_header(), (28, 28, 32, 30, 12, 8, 8, 28, 8, 10, 24))
     for visit in made.visits:
         _text_cells(
             visits,
@@ -307,6 +366,9 @@ def as_xlsx(made: Hours) -> bytes:
         client = visits.cell(row=line, column=8, value=_safe(visit.client))
         client.data_type = "s"
         visits.cell(row=line, column=9, value=visit.hours).number_format = "0.00"
+        for column, text in ((10, visit.times), (11, visit.bank_holiday)):
+            if text:
+                visits.cell(row=line, column=column, value=_safe(text)).data_type = "s"
 
     book.properties.title = _("Hours worked from %(start)s to %(end)s") % {
         "start": made.start.isoformat(),

@@ -560,6 +560,8 @@ def _generate(event: AuditEvent, known: _Known) -> str:
 
 def _change_plan(event: AuditEvent, known: _Known) -> str:
     plan = known.plans.get(event.subject_id)
+    if "skipped" in event.after:
+        return _skipped_days(event, known, plan.title if plan else "?")
     changed = len(event.before.get("shifts", []))
     return ngettext(
         "%(actor)s changed %(client)s's care plan “%(plan)s”: %(count)d coming visit was "
@@ -573,6 +575,28 @@ def _change_plan(event: AuditEvent, known: _Known) -> str:
         "plan": plan.title if plan else "?",
         "count": changed,
     }
+
+
+def _skipped_days(event: AuditEvent, known: _Known, plan: str) -> str:
+    """A plan's skipped dates changed: how many coming visits are not needed, and how many
+    are planned again."""
+    words = {"actor": known.actor(event), "client": known.client_name(event.client_id)}
+    words["plan"] = plan
+    freed, again = len(event.after.get("freed", [])), len(event.after.get("planned_again", []))
+    sentence = _("%(actor)s changed the days %(client)s's care plan “%(plan)s” skips.") % words
+    if freed:
+        sentence += " " + ngettext(
+            "%(count)d coming visit is not needed.",
+            "%(count)d coming visits are not needed.",
+            freed,
+        ) % {"count": freed}
+    if again:
+        sentence += " " + ngettext(
+            "%(count)d coming visit is planned again.",
+            "%(count)d coming visits are planned again.",
+            again,
+        ) % {"count": again}
+    return sentence
 
 
 def _approve(event: AuditEvent, known: _Known) -> str:

@@ -88,8 +88,9 @@ TEMPLATES = [
                 # The calls for help pinned at the top of every carer page.
                 "web.carer.help_now.pinned",
             ],
-            # Phone numbers as tap-to-call links, in any template: {{ text|phone_links }}.
-            "builtins": ["web.phones"],
+            # Phone numbers as tap-to-call links, in any template: {{ text|phone_links }};
+            # bank holidays beside a day: {{ day|bank_holiday_tag }}.
+            "builtins": ["web.phones", "web.days"],
         },
     },
 ]

@@ -1,8 +1,10 @@
 """Forms for the rota: a care-plan item edited as weekday boxes, never as an RFC 5545 rule."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from rota.models import LINE_LIMIT, LINES_LIMIT, VisitPlan
@@ -57,6 +59,62 @@ class LinesField(forms.Field):
         return lines
 
 
+class DatesField(forms.Field):
+    """Dates written one a line, day first as the rest of the site writes them (25/12/2026;
+    a date picker's 2026-12-25 too): blank lines dropped, each date once, in order. A year
+    more than a hundred years from now is a slip, and said so."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+    REACH_YEARS = 100
+    LIMIT = 100
+
+    def __init__(self, *, base_field=None, max_length=None, **kwargs) -> None:
+        # What a list field offers its form field; the dates are read here instead.
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(
+                formats.date_format(day, "SHORT_DATE_FORMAT") if isinstance(day, date) else day
+                for day in value
+            )
+        return value
+
+    def to_python(self, value) -> list[date]:
+        text = value if isinstance(value, str) else ""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        this_year = timezone.localdate().year
+        first, last = this_year - self.REACH_YEARS, this_year + self.REACH_YEARS
+        days: set[date] = set()
+        for line in lines:
+            try:
+                day = forms.DateField().to_python(line)
+                if day is None:  # never for a line with text in it
+                    raise forms.ValidationError("")
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(line)s” is not a date: write one date a line, like 25/12/2026.")
+                    % {"line": line[:40]},
+                    code="invalid",
+                ) from None
+            if not first <= day.year <= last:
+                raise forms.ValidationError(
+                    _("“%(line)s” is too far off: choose dates between %(first)d and %(last)d.")
+                    % {"line": line[:40], "first": first, "last": last},
+                    code="out_of_reach",
+                )
+            days.add(day)
+        if len(days) > self.LIMIT:
+            raise forms.ValidationError(
+                _(
+                    "Skip at most %(limit)d dates. For a day of the week the visit never "
+                    "happens, untick that day instead."
+                )
+                % {"limit": self.LIMIT}
+            )
+        return sorted(days)
+
+
 class VisitPlanForm(forms.ModelForm):
     """A visit plan with weekday boxes; the stored rule is built from the ticked days.
 
@@ -85,14 +143,21 @@ class VisitPlanForm(forms.ModelForm):
             "essential",
             "starts_on",
             "ends_on",
+            "skipped_dates",
+            "late_after_minutes",
             "tasks",
             "medicines",
         ]
-        field_classes = {"tasks": LinesField, "medicines": LinesField}
+        field_classes = {"tasks": LinesField, "medicines": LinesField, "skipped_dates": DatesField}
         labels = {"duration_minutes": _("How long (minutes)")}
         help_texts = {
             "duration_minutes": _("Between 1 and 1440 minutes (a whole day)."),
             "carers_needed": _("1, or 2 for a double-up."),
+            "skipped_dates": _(
+                "Days the visit doesn't happen (a day centre day, a hospital appointment): one "
+                "date a line, like 25/12/2026. A visit already on the rota that day is not "
+                "needed, and its carer is told."
+            ),
         }
         widgets = {"credentials_needed": forms.CheckboxSelectMultiple}
 

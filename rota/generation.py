@@ -33,7 +33,8 @@ def generate_shifts(circle: Circle, start: date, end: date) -> int:
     """Create the missing shifts for local dates start <= d < end; return how many.
 
     Idempotent: a plan never gets a second shift on a date where it already has one,
-    whatever that shift's status, so a cancelled or freed visit is never brought back.
+    whatever that shift's status, so a cancelled or freed visit is never brought back. A
+    plan's skipped dates get no visit.
     Visits that would already have started are not created. Those lying inside an active
     family visit are freed by it, as rota.services.family frees the visits already there.
     """
@@ -118,10 +119,16 @@ def _free_for_family_visits(circle: Circle, new: list[Shift], now: datetime) -> 
         outbox.enqueue(outbox.ANNOUNCE_CHANGE, event_id=event.pk)
 
 
-def _plan_dates(plan: VisitPlan, start: date, end: date) -> list[date]:
+def _plan_dates(plan: VisitPlan, start: date, end: date, *, skipping: bool = True) -> list[date]:
+    """The local dates the plan visits from start to end (end excluded), less its skipped
+    dates unless `skipping` is False."""
     if plan.ends_on is not None:
         end = min(end, plan.ends_on + timedelta(days=1))
-    return local_occurrences(plan.rrule, plan.starts_on, start, end)
+    days = local_occurrences(plan.rrule, plan.starts_on, start, end)
+    if not skipping:
+        return days
+    skipped = set(plan.skipped_dates)
+    return [day for day in days if day not in skipped]
 
 
 def _plan_date(shift: Shift) -> date:
@@ -181,9 +188,17 @@ def apply_plan_change(plan: VisitPlan, *, actor: Person | None = None) -> int:
         )
         # Asked over the dates these shifts are on, not only the horizon: a shift made
         # further ahead (a longer horizon then) is not "a date the plan no longer visits".
+        # A skipped date is still one of the plan's days here, so its visit is not removed:
+        # rota.services.plans frees it (releasing whoever holds it) before this runs, and
+        # plans it again once the date is no longer skipped.
         still_visits = (
             set(
-                _plan_dates(plan, _plan_date(future[0]), _plan_date(future[-1]) + timedelta(days=1))
+                _plan_dates(
+                    plan,
+                    _plan_date(future[0]),
+                    _plan_date(future[-1]) + timedelta(days=1),
+                    skipping=False,
+                )
             )
             if future
             else set()

@@ -10,15 +10,16 @@ from django.utils.translation import ngettext
 
 from circles.admin import ScopedAdmin, admin_user
 from rota.forms import VisitPlanForm, describe_rule
-from rota.generation import apply_plan_change
 from rota.models import Shift, ShiftStatus, VisitPlan
+from rota.services import change_plan
 
 
 def apply_plan_changes(request: HttpRequest, plans: Iterable[VisitPlan]) -> None:
-    """After plans are saved (their checks too): rewrite their future visits, and say so."""
+    """After plans are saved (their checks too): free their visits on skipped dates, rewrite
+    their other future visits, and say so."""
     plans = list(plans)
     actor = admin_user(request)
-    rewritten = sum(apply_plan_change(plan, actor=actor) for plan in plans)
+    rewritten = sum(change_plan(plan, actor=actor) for plan in plans)
     ahead = Shift.objects.filter(
         plan__in=plans, status=ShiftStatus.PLANNED, start__gt=timezone.now()
     ).count()
@@ -61,7 +62,17 @@ class VisitPlanAdmin(ScopedAdmin):
         (None, {"fields": ["client", "title", "tasks", "medicines"]}),
         (
             _("When"),
-            {"fields": ["weekdays", "start_time", "duration_minutes", "starts_on", "ends_on"]},
+            {
+                "fields": [
+                    "weekdays",
+                    "start_time",
+                    "duration_minutes",
+                    "starts_on",
+                    "ends_on",
+                    "skipped_dates",
+                    "late_after_minutes",
+                ]
+            },
         ),
         (_("Who"), {"fields": ["carers_needed", "credentials_needed", "essential"]}),
     ]

@@ -30,6 +30,7 @@ from rota.services.places import (
     take_offer,
     withdraw_offer,
 )
+from rota.services.plans import change_plan
 from rota.services.swaps import accept_swap, decline_swap, propose_swap, withdraw_swap
 from rota.services.thresholds import set_thresholds
 
@@ -41,6 +42,7 @@ __all__ = [
     "assign",
     "cancel_help_request",
     "cancel_shift",
+    "change_plan",
     "claim",
     "claim_every_week",
     "clear_carer_wish",

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from people.models import Client
 from rota.forms import VisitPlanForm
-from rota.models import Shift, VisitPlan
-from tests.factories import VisitPlanFactory
+from rota.models import ReleaseReason, Shift, ShiftStatus, VisitPlan
+from tests.factories import AssignmentFactory, PersonFactory, VisitPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +130,62 @@ def test_a_rule_that_repeats_hourly_is_not_a_care_plan(gwen):
         plan.full_clean()
 
     assert "rrule" in refused.value.message_dict
+
+
+# Skipped dates and lateness
+
+
+def first_visit_ahead(plan: VisitPlan) -> Shift:
+    return Shift.objects.filter(plan=plan, start__gt=timezone.now()).earliest("start")
+
+
+def test_a_skipped_date_written_day_first_frees_that_days_visit(coordinator_client, gwen):
+    coordinator_client.post(reverse("admin:rota_visitplan_add"), plan_form(gwen))
+    plan = VisitPlan.objects.get(client=gwen)
+    skipped = first_visit_ahead(plan)
+    place = AssignmentFactory(shift=skipped, carer=PersonFactory())
+    later = plan.starts_on + timedelta(days=200)
+
+    coordinator_client.post(
+        reverse("admin:rota_visitplan_change", args=[plan.pk]),
+        plan_form(
+            gwen,
+            skipped_dates=f"{later:%d/%m/%Y}\n\n  {skipped.plan_date:%d/%m/%Y}  \n",
+            late_after_minutes="20",
+        ),
+    )
+
+    plan.refresh_from_db()
+    assert plan.skipped_dates == [skipped.plan_date, later]
+    assert plan.late_after == timedelta(minutes=20)
+    skipped.refresh_from_db()
+    place.refresh_from_db()
+    assert skipped.status == ShiftStatus.NOT_NEEDED
+    assert place.release_reason == ReleaseReason.CLIENT_AWAY
+    # The form shows the dates as it reads them, day first, one a line.
+    page = coordinator_client.get(reverse("admin:rota_visitplan_change", args=[plan.pk]))
+    assert f"{skipped.plan_date:%d/%m/%Y}\n{later:%d/%m/%Y}</textarea>" in page.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"skipped_dates": "31/02/2027"},
+            "“31/02/2027” is not a date: write one date a line, like 25/12/2026.",
+        ),
+        ({"skipped_dates": "next Tuesday"}, "“next Tuesday” is not a date"),
+        ({"skipped_dates": "01/01/9999"}, "“01/01/9999” is too far off: choose dates between"),
+        ({"late_after_minutes": "0"}, "A visit is late after between 1 and 120 minutes."),
+        ({"late_after_minutes": "121"}, "A visit is late after between 1 and 120 minutes."),
+    ],
+    ids=["no-such-day", "words", "year-9999", "late-at-once", "late-after-two-hours"],
+)
+def test_skipped_dates_and_lateness_that_cannot_be_are_refused_in_plain_words(
+    coordinator_client, gwen, changes, message
+):
+    page = coordinator_client.post(reverse("admin:rota_visitplan_add"), plan_form(gwen, **changes))
+
+    assert page.status_code == 200
+    assert message in page.text
+    assert not VisitPlan.objects.exists()

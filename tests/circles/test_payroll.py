@@ -33,12 +33,13 @@ EXPECTED = [
     ["Agency Co", "Ben Jones", "Agency worker", "1", "2.00"],
     ["County Council", "Ana Price", "Council home-care worker", "3", "3.75"],
 ]
-# (carer, date, start, end, client, hours): the visits behind those totals, in the same order.
+# (carer, date, start, end, client, hours, times, bank holiday): the visits behind those
+# totals, in the same order. Nobody tapped "I've arrived" then, so their times are the plan's.
 EXPECTED_VISITS = [
-    ["Ben Jones", "2026-04-20", "09:00", "11:00", "Tom Evans", "2.00"],
-    ["Ana Price", "2026-04-01", "08:00", "09:00", "Gwen Davies", "1.00"],
-    ["Ana Price", "2026-04-14", "10:00", "11:30", "Tom Evans", "1.50"],
-    ["Ana Price", "2026-04-30", "22:00", "23:15", "Gwen Davies", "1.25"],
+    ["Ben Jones", "2026-04-20", "09:00", "11:00", "Tom Evans", "2.00", "planned", ""],
+    ["Ana Price", "2026-04-01", "08:00", "09:00", "Gwen Davies", "1.00", "planned", ""],
+    ["Ana Price", "2026-04-14", "10:00", "11:30", "Tom Evans", "1.50", "planned", ""],
+    ["Ana Price", "2026-04-30", "22:00", "23:15", "Gwen Davies", "1.25", "planned", ""],
 ]
 
 
@@ -115,8 +116,17 @@ def test_the_csv_from_the_dashboard(client, story, april):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="hours-2026-04-01-to-2026-04-30.csv"' in response["Content-Disposition"]
     totals, visits = csv_tables(response)
-    assert totals[0] == ["Employer", "Carer", "Email", "Kind of carer", "Visits", "Hours"]
+    assert totals[0] == [
+        "Employer",
+        "Carer",
+        "Email",
+        "Kind of carer",
+        "Visits",
+        "Hours",
+        "Bank holiday hours",
+    ]
     assert [[r[0], r[1], r[3], r[4], r[5]] for r in totals[1:]] == EXPECTED
+    assert {r[6] for r in totals[1:]} == {"0.00"}
     assert visits[0] == [
         "Employer",
         "Carer",
@@ -127,6 +137,8 @@ def test_the_csv_from_the_dashboard(client, story, april):
         "End",
         "Client",
         "Hours",
+        "Times",
+        "Bank holiday",
     ]
     assert [[r[1], *r[4:]] for r in visits[1:]] == EXPECTED_VISITS
 
@@ -140,12 +152,21 @@ def test_the_spreadsheet_has_the_same_numbers(client, story, april):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Hours", "Visits"]
     values = list(book["Hours"].iter_rows(values_only=True))
-    assert values[0] == ("Employer", "Carer", "Email", "Kind of carer", "Visits", "Hours")
+    assert values[0][4:] == ("Visits", "Hours", "Bank holiday hours")
     assert [[r[0], r[1], r[3], str(r[4]), f"{r[5]:.2f}"] for r in values[1:]] == EXPECTED
     visits = list(book["Visits"].iter_rows(values_only=True))
-    assert visits[0][4:] == ("Date", "Start", "End", "Client", "Hours")
+    assert visits[0][4:] == ("Date", "Start", "End", "Client", "Hours", "Times", "Bank holiday")
     assert [
-        [r[1], r[4].date().isoformat(), f"{r[5]:%H:%M}", f"{r[6]:%H:%M}", r[7], f"{r[8]:.2f}"]
+        [
+            r[1],
+            r[4].date().isoformat(),
+            f"{r[5]:%H:%M}",
+            f"{r[6]:%H:%M}",
+            r[7],
+            f"{r[8]:.2f}",
+            r[9],
+            r[10] or "",
+        ]
         for r in visits[1:]
     ] == EXPECTED_VISITS
 

@@ -41,6 +41,8 @@ def visit(start: str) -> VisitLine:
         end=datetime(2026, 4, 1, 9, 30, tzinfo=LONDON),
         client=f"{start}SUM(A1:A9)",
         hours=payroll._hours(5400),
+        # Bank holidays' names are the product's own; text all the same.
+        bank_holiday=f"{start}Easter Monday",
     )
 
 
@@ -59,7 +61,7 @@ def test_the_csv_keeps_each_as_text(start):
         f"'{start}{ATTACK}",
         f"'{start}1+1@example.org",
     ]
-    assert cells[3:] == ["Agency worker", "2", "1.50"]
+    assert cells[3:] == ["Agency worker", "2", "1.50", "0.00"]
     assert line[:3] == cells[:3]
     assert line[3:] == [
         "Agency worker",
@@ -68,6 +70,8 @@ def test_the_csv_keeps_each_as_text(start):
         "09:30",
         f"'{start}SUM(A1:A9)",
         "1.50",
+        "planned",
+        f"'{start}Easter Monday",
     ]
 
 
@@ -88,7 +92,8 @@ def test_the_spreadsheet_keeps_each_as_text_and_holds_no_formula(start):
     assert (cells[4].value, float(cells[5].value)) == (2, 1.5)
     assert [c.value for c in line[:3]] == [c.value for c in cells[:3]]
     assert line[7].value == f"'{start}SUM(A1:A9)"
-    assert {c.data_type for c in [*line[:4], line[7]]} == {"s"}
+    assert (line[9].value, line[10].value) == ("planned", f"'{start}Easter Monday")
+    assert {c.data_type for c in [*line[:4], line[7], line[9], line[10]]} == {"s"}
     with zipfile.ZipFile(io.BytesIO(made)) as files:
         for sheet in ("sheet1", "sheet2"):
             assert "<f>" not in files.read(f"xl/worksheets/{sheet}.xml").decode()
