@@ -240,6 +240,7 @@ class ReleaseReason(models.TextChoices):
     REMOVED = "removed", _("Removed by a team leader")
     CANT_MAKE_IT = "cant_make_it", _("Couldn't make it")
     CLIENT_AWAY = "client_away", _("Client away")
+    NOT_IN_PLAN = "not_in_plan", _("Not in the care plan that day")
 
 
 class Assignment(models.Model):

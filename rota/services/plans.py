@@ -50,8 +50,8 @@ def change_plan(plan: VisitPlan, *, actor: Person | None = None) -> int:
     freed, released = [], []
     for shift in shifts.values():
         if shift.status == ShiftStatus.PLANNED and shift.plan_date in skipped:
-            # The place goes because the client is elsewhere that day.
-            released += release_holders(shift, ReleaseReason.CLIENT_AWAY, now)
+            # The plan no longer asks for a visit that day.
+            released += release_holders(shift, ReleaseReason.NOT_IN_PLAN, now)
             shift.status = ShiftStatus.NOT_NEEDED
             bump(shift, "status")
             freed.append(shift)

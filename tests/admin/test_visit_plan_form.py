@@ -161,7 +161,7 @@ def test_a_skipped_date_written_day_first_frees_that_days_visit(coordinator_clie
     skipped.refresh_from_db()
     place.refresh_from_db()
     assert skipped.status == ShiftStatus.NOT_NEEDED
-    assert place.release_reason == ReleaseReason.CLIENT_AWAY
+    assert place.release_reason == ReleaseReason.NOT_IN_PLAN
     # The form shows the dates as it reads them, day first, one a line.
     page = coordinator_client.get(reverse("admin:rota_visitplan_change", args=[plan.pk]))
     assert f"{skipped.plan_date:%d/%m/%Y}\n{later:%d/%m/%Y}</textarea>" in page.text

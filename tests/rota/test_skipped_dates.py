@@ -67,7 +67,7 @@ def test_skipping_a_day_frees_its_visit_and_releases_its_carer(now, plan, ana, r
     assert changed == 1
     assert (monday.status, monday.sequence) == (ShiftStatus.NOT_NEEDED, 1)
     anas.refresh_from_db()
-    assert (anas.released_at, anas.release_reason) == (now, ReleaseReason.CLIENT_AWAY)
+    assert (anas.released_at, anas.release_reason) == (now, ReleaseReason.NOT_IN_PLAN)
     assert holders(monday) == []
     # The other days are untouched.
     assert on(plan, TUESDAY).status == ShiftStatus.PLANNED
