@@ -12,7 +12,7 @@ the change, so a follow-up that runs twice tells nobody twice.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from circles import notify
-from circles.models import Circle, Notification, NotificationKind, Role
+from circles.models import Circle, Membership, Notification, NotificationKind, Role
 from circles.notify import Formatted
 from circles.permissions import members, speakers_for
 from people.models import Person
@@ -78,6 +78,9 @@ NEW_FACE_TO_YOU = (
 CARER_GONE_TO_YOU = (_("%(carer)s can't come to you on %(when)s"), CARER_GONE_BODY)
 CANCELLED_TO_YOU = (_("Your visit on %(when)s is cancelled"), CANCELLED_BODY)
 HELP_GOING_TO_YOU = (_("%(carer)s is coming to you"), HELP_GOING_FAMILY_BODY)
+# To the carer leaving a circle, once, whoever ended their membership.
+LEAVING_TITLE = _("You leave %(circle)s on %(day)s")
+LEAVING_BODY = _("Your visits from then go to the circle. Thank you for all you have done.")
 THRESHOLDS_TITLE = _("%(leader)s changed when you are alerted about %(circle)s")
 THRESHOLDS_BODY = _(
     "Strained below %(strained)s %% of places filled, not coping below %(not_coping)s %%, "
@@ -326,17 +329,18 @@ def _swap_declined(event: AuditEvent, letters: Letters) -> None:
     )
 
 
-def _places_released(event: AuditEvent, letters: Letters) -> None:
+def _places_released(event: AuditEvent, letters: Letters, *, told: int | None = None) -> None:
     """Absences, a carer leaving or not wanted, a family visit: the places go to the circle,
-    and the family hear who will not be coming (not of visits freed by a family visit)."""
+    and the family hear who will not be coming (not of visits freed by a family visit).
+    The carer `told` hears of the change in a message of its own instead."""
     released = list(
         Assignment.objects.select_related(
             "carer", "shift__client", "shift__circle", "shift__plan"
         ).filter(pk__in=event.after.get("released", []))
     )
     for assignment in released:
-        if assignment.carer_id == event.actor_id:
-            continue  # they made the change: they know
+        if assignment.carer_id in (event.actor_id, told):
+            continue  # they made the change, or hear of it as a whole: they know
         family_visit = assignment.shift.status == ShiftStatus.NOT_NEEDED
         letters.add(
             [assignment.carer],
@@ -370,6 +374,31 @@ def _places_released(event: AuditEvent, letters: Letters) -> None:
                 carer=assignment.carer.get_short_name(),
             )
     _ask_for_cover(letters, list(still_wanted.values()), skip={a.carer_id for a in released})
+
+
+def _left_circle(event: AuditEvent, letters: Letters) -> None:
+    """A carer leaving a circle hears it once, spoken to ("you leave Treforest on …"), unless
+    they ended it themselves; the family and the circle hear of the released places as for
+    any others."""
+    membership = (
+        Membership.objects.select_related("circle", "person")
+        .filter(pk=event.subject_id or 0, role=Role.CARER)
+        .first()
+    )
+    _places_released(event, letters, told=membership.person_id if membership else None)
+    if membership is None or membership.person_id == event.actor_id:
+        return
+    if not membership.person.is_active:
+        return  # an account closed hears nothing
+    letters.tell(
+        membership.person,
+        NotificationKind.SHIFT_CHANGED,
+        LEAVING_TITLE,
+        LEAVING_BODY,
+        link=reverse("carer:my_shifts"),
+        circle=membership.circle,
+        day=Formatted(date.fromisoformat(event.after["ended_on"]), "D j M"),
+    )
 
 
 def _back_on(event: AuditEvent, letters: Letters) -> None:
@@ -582,7 +611,7 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.END_ABSENCE: _places_released,
     Action.END_ABSENCE_EARLY: _back_early,
     Action.DECLINE_CARER: _places_released,
-    Action.END_MEMBERSHIP: _places_released,
+    Action.END_MEMBERSHIP: _left_circle,
     Action.RECORD_FAMILY_VISIT: _places_released,
     Action.WITHDRAW_FAMILY_VISIT: _back_on,
     Action.CANCEL_SHIFT: _cancelled,

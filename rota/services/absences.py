@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from circles.models import Membership, Role
@@ -206,30 +206,59 @@ def decline_carer(client: Client, carer: Person, *, actor: Person | None = None)
     return client
 
 
+def leaving_places(membership: Membership, end: date, now: datetime) -> QuerySet[Assignment]:
+    """The places a carer leaving the circle on `end` (the first day they no longer visit)
+    gives up: theirs in that circle, held, starting from that day, or from now when that day
+    is today (a visit under way is finished by its carer). The page that asks first shows the
+    same."""
+    from_moment = max(aware_local(end, datetime.min.time(), membership.circle.tz), now)
+    return Assignment.objects.filter(
+        carer=membership.person,
+        shift__circle=membership.circle,
+        released_at__isnull=True,
+        start__gte=from_moment,
+    )
+
+
 @service
 def end_membership(membership: Membership, end: date, *, actor: Person | None = None) -> Membership:
-    """A member leaving on `end`: as a carer, their places from that day need cover."""
+    """A member leaving on `end`, the first day they are no longer one: as a carer, their
+    places from that day need cover. A day already past, someone who has left, or a later
+    day than the one they already leave on is refused: what is done stays done."""
+    # The carer first, as a claim locks them: a visit taken at the same moment is either
+    # seen here and released, or refused by the membership rule.
+    lock_carers(membership.person)
     membership = (
-        Membership.objects.select_for_update().select_related("circle").get(pk=membership.pk)
+        Membership.objects.select_for_update()
+        .select_related("circle", "person")
+        .get(pk=membership.pk)
     )
     require_actor(actor, lambda a: a == membership.person or leads(a, membership.circle))
+    today = timezone.localdate(timezone=membership.circle.tz)
+    before = membership.ended_on
+    words = {"person": membership.person.full_name, "circle": membership.circle.name}
+    if before is not None and before <= today:
+        raise Refused("already_left", _("%(person)s has already left %(circle)s.") % words)
     if end < membership.started_on:
         raise Refused("end_before_start", _("A membership can't end before it started."))
-    before = membership.ended_on
+    if end < today:
+        raise Refused(
+            "in_the_past", _("Choose today or a later day: a day already past can't change.")
+        )
+    if before is not None and end >= before:
+        raise Refused(
+            "already_leaving",
+            _("%(person)s already leaves %(circle)s on %(day)s.")
+            % {**words, "day": formats.date_format(before, "D j M")},
+        )
     membership.ended_on = end
     membership.save(update_fields=["ended_on"])
     released: list[Assignment] = []
     if membership.role == Role.CARER:
-        from_moment = max(
-            aware_local(end, datetime.min.time(), membership.circle.tz), timezone.now()
+        now = timezone.now()
+        released = _release_all(
+            leaving_places(membership, end, now), ReleaseReason.LEFT_CIRCLE, now
         )
-        places = Assignment.objects.filter(
-            carer=membership.person,
-            shift__circle=membership.circle,
-            released_at__isnull=True,
-            start__gte=from_moment,
-        )
-        released = _release_all(places, ReleaseReason.LEFT_CIRCLE, timezone.now())
     changed(
         Action.END_MEMBERSHIP,
         membership,

@@ -106,6 +106,7 @@ def test_a_team_leaders_pages(live_server, phone, story):
     paths = [
         "/leaders/",
         f"/leaders/circles/{circle}/",
+        f"/leaders/circles/{circle}/carers/{story.ana.pk}/leaving/",
         f"/leaders/clients/{story.gwen.pk}/",
         "/leaders/trail/",
         "/leaders/payroll/",

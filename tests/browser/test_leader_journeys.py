@@ -2,6 +2,7 @@
 with the card, without the page reloading; she lists last week's payroll hours visit by visit.
 Each page fits the phone and axe-core finds nothing wrong."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -49,4 +50,23 @@ def test_last_weeks_hours_visit_by_visit(phone_of, story):
     expect(visits).to_contain_text("Tom Evans")
     expect(page.get_by_role("table", name="Hours by carer")).to_contain_text("1.50")
     assert_fits_the_phone(page)
+    assert_accessible(page)
+
+
+def test_a_carer_leaving_the_circle(phone_of, story):
+    """Rhian sees which of Ana's visits will need cover before she confirms Ana leaving."""
+    place(planned_visit(story.gwen, in_days(1, 8), title="Breakfast"), story.ana)
+    place(planned_visit(story.tom, in_days(3, 10), title="Tablets", essential=True), story.ana)
+    page = phone_of("rhian@example.org", f"/leaders/circles/{story.circle.pk}/")
+
+    page.get_by_role("link", name=re.compile("Leaving the circle.*Ana Price")).click()
+    page.get_by_label("First day they no longer visit").fill(in_days(1, 0).date().isoformat())
+    page.get_by_role("button", name="See which visits need cover").click()
+
+    expect(page.get_by_role("heading", name="2 visits will need cover")).to_be_visible()
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm: Ana leaves on").click()
+
+    expect(page.locator("body")).to_contain_text("2 visits need cover; the circle has been told.")
     assert_accessible(page)

@@ -151,6 +151,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "leaders:payroll": (nothing, OWN),
     "leaders:circle": (named(circle_id="circle"), OBJECT),
     "leaders:thresholds": (named(circle_id="circle"), OBJECT),
+    "leaders:leaving": (named(circle_id="circle", carer_id="ana"), OBJECT),
     "leaders:ask": (named(shift_id="free_visit"), OBJECT),
     "leaders:assign": (named(shift_id="free_visit"), OBJECT),
     "leaders:cancel": (named(shift_id="free_visit"), OBJECT),

@@ -1,6 +1,6 @@
 """The team leaders' pages (a laptop first), mounted at /leaders/: every circle at
-a glance, a circle's page to step in and set thresholds, a client's continuity, the audit
-trail and the payroll hours export.
+a glance, a circle's page to step in, set thresholds and see a carer leave, a client's
+continuity, the audit trail and the payroll hours export.
 
 Every rota change goes through one rota.services function; htmx gets back the part that
 changed, a plain form post a redirect and a message.
@@ -8,7 +8,7 @@ changed, a plain form post a redirect and a message.
 
 from django.urls import path
 
-from web.leaders import circle, clients, dashboard, help_now, trail
+from web.leaders import circle, clients, dashboard, help_now, leaving, trail
 
 app_name = "leaders"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("payroll/", dashboard.payroll_hours, name="payroll"),
     path("circles/<int:circle_id>/", circle.circle_page, name="circle"),
     path("circles/<int:circle_id>/thresholds/", circle.thresholds, name="thresholds"),
+    path(
+        "circles/<int:circle_id>/carers/<int:carer_id>/leaving/",
+        leaving.leaving,
+        name="leaving",
+    ),
     path("visits/<int:shift_id>/ask/", circle.ask, name="ask"),
     path("visits/<int:shift_id>/assign/", circle.assign, name="assign"),
     path("visits/<int:shift_id>/cancel/", circle.cancel, name="cancel"),

@@ -1,7 +1,8 @@
 """A circle's page: its visits that need cover and the leader stepping in (ask a carer, put
-a carer on it, cancel it), its thresholds, and each client's continuity."""
+a carer on it, cancel it), its thresholds, each client's continuity, and its carers, each of
+whom may leave the circle from here (web.leaders.leaving)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from circles import notify
 from circles.continuity import continuity
-from circles.models import Circle, Notification, NotificationKind
+from circles.models import Circle, Membership, Notification, NotificationKind, Role
 from circles.notify import Formatted
 from people.models import Person
 from rota import services
@@ -65,8 +66,19 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
         "cards": gap_cards(uncovered_soon(circle, now), carers, now=now),
         "thresholds": thresholds,
         "continuity": [(client, by_client[client.pk]) for client in clients],
+        "carers": _carers_leaving(circle, carers),
         "now": now,
     }
+
+
+def _carers_leaving(circle: Circle, carers: list[Person]) -> list[tuple[Person, date | None]]:
+    """The circle's carers today, each with the day they leave when one is set."""
+    leaves_on = dict(
+        Membership.objects.current()
+        .filter(circle=circle, role=Role.CARER, ended_on__isnull=False)
+        .values_list("person_id", "ended_on")
+    )
+    return [(carer, leaves_on.get(carer.pk)) for carer in carers]
 
 
 def _card_response(request: Request, shift: Shift, outcome: Outcome) -> HttpResponse:

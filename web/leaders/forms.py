@@ -1,5 +1,6 @@
-"""The team leaders' forms: a circle's thresholds and the audit trail's filters (the payroll
-export's period is circles.payroll.PayrollForm, shared with the admin)."""
+"""The team leaders' forms: a circle's thresholds, a carer's leaving day and the audit
+trail's filters (the payroll export's period is circles.payroll.PayrollForm, shared with the
+admin)."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circles.models import Circle
 from people.models import Client, Person
-from web.forms import DayField, day_picker
+from web.forms import DayField, LocalForm, day_picker
 
 
 class ThresholdsForm(forms.ModelForm):
@@ -36,6 +37,26 @@ class ThresholdsForm(forms.ModelForm):
             "not_coping_below_percent": _("At or below the strained figure."),
             "essential_gap_hours": _("48 hours is two days."),
         }
+
+
+class LeavingForm(LocalForm):
+    """The day a carer leaves the circle: the first day they no longer visit, today or later
+    in the circle's time zone (rota.services.end_membership says the same)."""
+
+    day = DayField(
+        label=_("First day they no longer visit"),
+        help_text=_("Their visits from this day go to the circle for cover."),
+        input_formats=["%Y-%m-%d"],
+        widget=day_picker(),
+    )
+
+    def clean_day(self) -> date:
+        day: date = self.cleaned_data["day"]
+        if day < self.today:
+            raise ValidationError(
+                _("Choose today or a later day: a day already past can't change."), code="past"
+            )
+        return day
 
 
 class TrailFilter(forms.Form):
