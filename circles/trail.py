@@ -538,6 +538,13 @@ def _away(event: AuditEvent, known: _Known) -> str:
         "start": _moment(event.after.get("start"), tz),
         "end": _moment(event.after.get("end"), tz),
     }
+    if event.after.get("added"):
+        # Visits the rota made later inside the time away, freed as they were made.
+        return ngettext(
+            "%(count)d visit added to the rota is not needed, as %(client)s is away then.",
+            "%(count)d visits added to the rota are not needed, as %(client)s is away then.",
+            freed,
+        ) % {"count": freed, "client": client}
     if freed:
         sentence += " " + ngettext(
             "%(count)d visit is not needed.", "%(count)d visits are not needed.", freed

@@ -430,6 +430,13 @@ def frees(start: datetime, end: datetime, now: datetime) -> Q:
     )
 
 
+def away_frees(start: datetime, end: datetime, now: datetime) -> Q:
+    """The visits a client away from start to end frees: planned, essential or not, starting
+    inside the window and not yet started (a visit that starts before the client leaves still
+    happens). Recording it and generation (for visits made later inside it) ask the same."""
+    return Q(status=ShiftStatus.PLANNED, start__gte=start, start__lt=end, start__gt=now)
+
+
 class FamilyVisitStatus(models.TextChoices):
     ACTIVE = "active", _("Planned")
     WITHDRAWN = "withdrawn", _("Withdrawn")
