@@ -39,7 +39,6 @@ def test_gwen_says_she_is_in_hospital_and_then_back_early(phone_of, story):
     expect(gwen.get_by_text("2 visits are not needed then", exact=False)).to_be_visible()
     expect(gwen.get_by_text("You are in hospital until", exact=False)).to_be_visible()
     looks_right(gwen)
-    gwen.screenshot(path="docs/screenshots/client-away.png", full_page=True)
     for shift in (tablets, lunch):
         shift.refresh_from_db()
         assert shift.status == ShiftStatus.NOT_NEEDED
