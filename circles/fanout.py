@@ -25,7 +25,17 @@ from circles.notify import Formatted
 from circles.permissions import members, speakers_for
 from people.models import Person
 from rota.familiarity import familiar_pairs
-from rota.models import Action, Assignment, AuditEvent, HelpRequest, Shift, ShiftStatus, Swap
+from rota.models import (
+    Action,
+    Assignment,
+    AuditEvent,
+    AwayReason,
+    ClientAway,
+    HelpRequest,
+    Shift,
+    ShiftStatus,
+    Swap,
+)
 from rota.rules import check_many
 
 # An essential visit this close with nobody on it is told at once; other visits that need
@@ -41,6 +51,18 @@ NOT_NEEDED_BODY = _("Family will be with %(client)s then.")
 SKIPPED_BODY = _("%(client)s's care plan skips that day.")
 BACK_ON_TITLE = _("Your visit to %(client)s on %(when)s is back on")
 BACK_ON_BODY = _("Family can't be with %(client)s after all, so the visit is yours again.")
+# A client away: each carer hears once, one message listing the visits it frees.
+AWAY_SEVERAL_TITLE = _("Your visits to %(client)s from %(when)s are not needed")
+AWAY_BODIES = {
+    AwayReason.HOSPITAL: _("%(client)s is in hospital until %(until)s."),
+    AwayReason.RESPITE: _("%(client)s is in respite care until %(until)s."),
+    AwayReason.HOLIDAY: _("%(client)s is on holiday until %(until)s."),
+    AwayReason.OTHER: _("%(client)s is away until %(until)s."),
+}
+AWAY_LINE = _("%(when)s: not needed")
+HOME_SEVERAL_TITLE = _("Your visits to %(client)s from %(when)s are back on")
+HOME_BODY = _("%(client)s is home again from %(back)s, earlier than planned.")
+HOME_LINE = _("%(when)s: back on, yours again")
 NO_LONGER_NEEDED_TITLE = _("%(client)s's visit on %(when)s no longer needs a carer")
 NO_LONGER_NEEDED_BODY = _("%(carer)s is back and will do it after all. Thank you.")
 CANCELLED_TITLE = _("The visit to %(client)s on %(when)s is cancelled")
@@ -147,6 +169,11 @@ class Letters:
     people: dict[int, Person] = field(default_factory=dict)
     # Told already of this change, by tell().
     told: set[int] = field(default_factory=set)
+    # A person's own title (when there are several lines), body and words for each line,
+    # by head().
+    headings: dict[int, tuple[str | Promise, str | Promise, str | Promise, dict[str, object]]] = (
+        field(default_factory=dict)
+    )
 
     def add(
         self,
@@ -195,20 +222,43 @@ class Letters:
         )
         self.told.add(person.pk)
 
+    def head(
+        self,
+        person: Person,
+        several_title: str | Promise,
+        body: str | Promise,
+        line: str | Promise,
+        **params: object,
+    ) -> None:
+        """The person's message has this body, and when it lists several visits this title
+        and each visit in the words of `line` (the title's params are the earliest visit's,
+        with `count` and `params`): one change's own words ("Gwen is in hospital") instead of
+        the general "N of your visits have changed"."""
+        self.headings[person.pk] = (several_title, body, line, params)
+
     def send(self) -> int:
         """One message per person; returns how many people were told."""
         for person_pk, lines in self.lines.items():
             lines.sort(key=lambda line: (PRESSING.index(line.kind), line.shift.start))
             first = lines[0]
             several = len(lines) > 1
+            title = SEVERAL_TITLES.get(first.kind, SEVERAL_TITLE) if several else first.title
+            body = SEVERAL_BODIES.get(first.kind, "") if several else first.body
+            params = {"count": len(lines)} if several else first.params
+            listed = [(line.title, line.params) for line in lines]
+            if person_pk in self.headings:
+                several_title, body, words, own = self.headings[person_pk]
+                title = several_title if several else first.title
+                params = {**first.params, "count": len(lines), **own}
+                listed = [(words, line.params) for line in lines]
             notify.notify(
                 self.people[person_pk],
                 first.kind,
                 key=f"change:{self.event.pk}",
-                title=SEVERAL_TITLES.get(first.kind, SEVERAL_TITLE) if several else first.title,
-                body=SEVERAL_BODIES.get(first.kind, "") if several else first.body,
-                params={"count": len(lines)} if several else first.params,
-                lines=[(line.title, line.params) for line in lines] if several else (),
+                title=title,
+                body=body,
+                params=params,
+                lines=listed if several else (),
                 link=first.link,
                 urgent=any(line.urgent for line in lines),
                 circle=first.shift.circle,
@@ -487,6 +537,54 @@ def _back_early(event: AuditEvent, letters: Letters) -> None:
         )
 
 
+def _client_away(event: AuditEvent, letters: Letters) -> None:
+    """A client away: each carer freed hears once, one message listing their visits that are
+    not needed, saying where the client is (visits the rota makes later release nobody)."""
+    away = ClientAway.objects.select_related("client__circle").get(pk=_subject(event))
+    released = Assignment.objects.select_related("carer", "shift__client", "shift__circle")
+    until = Formatted(timezone.localtime(away.end, away.client.circle.tz), "D j M H:i")
+    body = AWAY_BODIES.get(AwayReason(away.reason), AWAY_BODIES[AwayReason.OTHER])
+    for assignment in released.filter(pk__in=event.after.get("released", [])):
+        if assignment.carer_id == event.actor_id:
+            continue  # they made the change: they know
+        letters.add(
+            [assignment.carer],
+            NotificationKind.SHIFT_CHANGED,
+            assignment.shift,
+            NOT_NEEDED_TITLE,
+            "",
+            link=reverse("carer:my_shifts"),
+        )
+        letters.head(assignment.carer, AWAY_SEVERAL_TITLE, body, AWAY_LINE, until=until)
+
+
+def _client_back(event: AuditEvent, letters: Letters) -> None:
+    """A client back early: each carer put back hears once that their visits are back on;
+    the visits planned again with a free place go to the circle for cover."""
+    away = ClientAway.objects.select_related("client__circle").get(pk=_subject(event))
+    back = Formatted(timezone.localtime(away.end, away.client.circle.tz), "D j M H:i")
+    restored = list(
+        Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
+            pk__in=event.after.get("restored", [])
+        )
+    )
+    for assignment in restored:
+        letters.add(
+            [assignment.carer],
+            NotificationKind.SHIFT_CHANGED,
+            assignment.shift,
+            BACK_ON_TITLE,
+            "",
+            link=reverse("carer:my_shifts"),
+        )
+        letters.head(assignment.carer, HOME_SEVERAL_TITLE, HOME_BODY, HOME_LINE, back=back)
+    now = timezone.now()
+    replanned = Shift.objects.select_related("client", "circle").filter(
+        pk__in=event.after.get("replanned", []), status=ShiftStatus.PLANNED, start__gt=now
+    )
+    _ask_for_cover(letters, list(replanned), skip={a.carer_id for a in restored})
+
+
 def _cancelled(event: AuditEvent, letters: Letters) -> None:
     shift = Shift.objects.select_related("client", "circle").get(pk=_subject(event))
     carers = Person.objects.filter(pk__in=event.carer_ids)
@@ -633,6 +731,8 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     # cover them, and the family said they would be there, so there is nobody to tell; the
     # circle is judged again all the same (circles.tasks.announce_change).
     Action.FREE_FOR_FAMILY_VISIT: None,
+    # The same for visits made inside a time the client is away.
+    Action.FREE_FOR_CLIENT_AWAY: None,
     Action.APPROVE_CARER: None,
     Action.EDIT_PROFILE: None,
     Action.PREFER_CARER: None,
@@ -646,8 +746,8 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     # A late or missed visit: rota.lateness tells each step's people as it takes the step.
     Action.VISIT_LATE: None,
     Action.VISIT_MISSED: None,
-    Action.RECORD_CLIENT_AWAY: _places_released,
-    Action.END_CLIENT_AWAY: _back_on,
+    Action.RECORD_CLIENT_AWAY: _client_away,
+    Action.END_CLIENT_AWAY: _client_back,
 }
 
 

@@ -538,6 +538,13 @@ def _away(event: AuditEvent, known: _Known) -> str:
         "start": _moment(event.after.get("start"), tz),
         "end": _moment(event.after.get("end"), tz),
     }
+    if event.action == Action.FREE_FOR_CLIENT_AWAY:
+        # Visits the rota made later inside the time away, freed as they were made.
+        return ngettext(
+            "%(count)d visit added to the rota is not needed, as %(client)s is away then.",
+            "%(count)d visits added to the rota are not needed, as %(client)s is away then.",
+            freed,
+        ) % {"count": freed, "client": client}
     if freed:
         sentence += " " + ngettext(
             "%(count)d visit is not needed.", "%(count)d visits are not needed.", freed
@@ -702,6 +709,7 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.VISIT_LATE: _late,
     Action.VISIT_MISSED: _late,
     Action.RECORD_CLIENT_AWAY: _away,
+    Action.FREE_FOR_CLIENT_AWAY: _away,
     Action.END_CLIENT_AWAY: _away,
 }
 

@@ -2,7 +2,8 @@
 
 Generation is, with rota.services, the only writer of shifts. It works in the circle's
 time zone: an 08:00 visit is at 08:00 local time on both sides of a clock change. A visit
-made inside a family visit said earlier is freed as it is made, as if it had been there.
+made inside a family visit said earlier, or inside a time a client is away, is freed as it is
+made, as if it had been there.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -19,11 +20,13 @@ from rota import audit, outbox
 from rota.models import (
     Action,
     Assignment,
+    ClientAway,
     FamilyVisit,
     FamilyVisitStatus,
     Shift,
     ShiftStatus,
     VisitPlan,
+    away_frees,
     frees,
 )
 from rota.recurrence import aware_local, local_occurrences
@@ -36,7 +39,8 @@ def generate_shifts(circle: Circle, start: date, end: date) -> int:
     whatever that shift's status, so a cancelled or freed visit is never brought back. A
     plan's skipped dates get no visit.
     Visits that would already have started are not created. Those lying inside an active
-    family visit are freed by it, as rota.services.family frees the visits already there.
+    family visit, or a time the client is away, are freed by it, as rota.services.family and
+    rota.services.away free the visits already there.
     """
     with transaction.atomic():
         # One generation at a time per circle, so two runs cannot both create a date.
@@ -74,46 +78,60 @@ def _create_missing(circle: Circle, start: date, end: date) -> int:
             if shift.start > now:
                 new.append(shift)
     Shift.objects.bulk_create(new)
-    _free_for_family_visits(circle, new, now)
+    _free_inside_windows(circle, new, now)
     return len(new)
 
 
-def _free_for_family_visits(circle: Circle, new: list[Shift], now: datetime) -> None:
-    """The new visits an active family visit covers are not needed: freed as the family visit
-    frees them (nobody holds a new visit, so no carer is released), listed among its freed
-    visits so that withdrawing it plans them again, and recorded as one event per family
-    visit, announced like a service's change. A family visit said or withdrawn meanwhile
-    waits for the circle's lock, which the caller holds."""
+def _free_inside_windows(circle: Circle, new: list[Shift], now: datetime) -> None:
+    """The new visits an active family visit or a time the client is away covers are not
+    needed: freed as recording it frees them (nobody holds a new visit, so no carer is
+    released), listed among its freed visits so that withdrawing it, or coming back early,
+    plans them again, and recorded as one event per window, announced like a service's
+    change. A window said or ended meanwhile waits for the circle's lock, which the caller
+    holds."""
     if not new:
         return
+    last_end = max(shift.end for shift in new)
     family_visits = FamilyVisit.objects.filter(
-        client__circle=circle,
-        status=FamilyVisitStatus.ACTIVE,
-        end__gt=now,
-        start__lt=max(shift.end for shift in new),
+        client__circle=circle, status=FamilyVisitStatus.ACTIVE, end__gt=now, start__lt=last_end
     ).order_by("start", "pk")
-    new_ids = [shift.pk for shift in new]
-    for family_visit in family_visits:
-        inside = Shift.objects.filter(
-            frees(family_visit.start, family_visit.end, now),
-            pk__in=new_ids,
-            client_id=family_visit.client_id,
+    aways = ClientAway.objects.filter(client__circle=circle, end__gt=now, start__lt=last_end)
+    windows: list[tuple[FamilyVisit | ClientAway, Q, Action, dict]] = [
+        (visit, frees(visit.start, visit.end, now), Action.FREE_FOR_FAMILY_VISIT, {})
+        for visit in family_visits
+    ]
+    # A time away frees essential visits too.
+    windows += [
+        (
+            away,
+            away_frees(away.start, away.end, now),
+            Action.FREE_FOR_CLIENT_AWAY,
+            {"reason": away.reason},
         )
-        freed = sorted(inside.values_list("pk", flat=True))
+        for away in aways.order_by("start", "pk")
+    ]
+    new_ids = [shift.pk for shift in new]
+    for window, inside, action, more in windows:
+        freed = sorted(
+            Shift.objects.filter(inside, pk__in=new_ids, client_id=window.client_id).values_list(
+                "pk", flat=True
+            )
+        )
         if not freed:
             continue
         Shift.objects.filter(pk__in=freed).update(status=ShiftStatus.NOT_NEEDED)
-        family_visit.freed_shifts.add(*freed)
+        window.freed_shifts.add(*freed)
         event = audit.record(
-            Action.FREE_FOR_FAMILY_VISIT,
-            family_visit,
+            action,
+            window,
             circle_id=circle.pk,
-            client_id=family_visit.client_id,
+            client_id=window.client_id,
             after={
-                "start": family_visit.start.isoformat(),
-                "end": family_visit.end.isoformat(),
+                "start": window.start.isoformat(),
+                "end": window.end.isoformat(),
                 "freed": freed,
                 "released": [],
+                **more,
             },
         )
         outbox.enqueue(outbox.ANNOUNCE_CHANGE, event_id=event.pk)

@@ -431,6 +431,13 @@ def frees(start: datetime, end: datetime, now: datetime) -> Q:
     )
 
 
+def away_frees(start: datetime, end: datetime, now: datetime) -> Q:
+    """The visits a client away from start to end frees: planned, essential or not, starting
+    inside the window and not yet started (a visit that starts before the client leaves still
+    happens). Recording it and generation (for visits made later inside it) ask the same."""
+    return Q(status=ShiftStatus.PLANNED, start__gte=start, start__lt=end, start__gt=now)
+
+
 class FamilyVisitStatus(models.TextChoices):
     ACTIVE = "active", _("Planned")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -728,6 +735,10 @@ class Action(models.TextChoices):
     VISIT_MISSED = "visit_missed", _("A visit was missed")
     RECORD_CLIENT_AWAY = "record_client_away", _("A client is away")
     END_CLIENT_AWAY = "end_client_away", _("A client is back early")
+    FREE_FOR_CLIENT_AWAY = (
+        "free_for_client_away",
+        _("Visits added to the rota not needed: the client is away"),
+    )
     SEED_DEMO = "seed_demo", _("Set up the demo")
 
 

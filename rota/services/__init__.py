@@ -12,6 +12,7 @@ from rota.services.absences import (
     end_membership,
     record_absence,
 )
+from rota.services.away import end_client_away, record_client_away
 from rota.services.clients import approve_carer, clear_carer_wish, edit_profile, prefer_carer
 from rota.services.family import record_family_visit, withdraw_family_visit
 from rota.services.help import (
@@ -51,6 +52,7 @@ __all__ = [
     "edit_profile",
     "end_absence",
     "end_absence_early",
+    "end_client_away",
     "end_membership",
     "expect_arrival",
     "offer",
@@ -58,6 +60,7 @@ __all__ = [
     "propose_swap",
     "raise_help_request",
     "record_absence",
+    "record_client_away",
     "record_family_visit",
     "set_thresholds",
     "take_offer",

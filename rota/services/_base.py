@@ -12,6 +12,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from circles.models import Circle
 from people.models import Person
 from rota import audit, outbox
 from rota.models import (
@@ -43,6 +44,10 @@ def already_said() -> Refused:
     return Refused("already_said", _("You have already said you will be there then."))
 
 
+def away_overlaps() -> Refused:
+    return Refused("overlaps", _("Already away at some of that time."))
+
+
 def service(fn: Callable[P, R]) -> Callable[P, R]:
     """Run a rota change in one transaction; database refusals become plain words.
 
@@ -66,6 +71,8 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
             constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
             if constraint == "familyvisit_once_per_window":
                 raise already_said() from error
+            if constraint == "clientaway_no_overlap_per_client":
+                raise away_overlaps() from error
             if constraint == "assignment_no_overlap_per_carer":
                 message = _("You have just been given another visit at that time.")
             elif constraint == "assignment_one_per_carer_and_shift":
@@ -138,6 +145,13 @@ def set_changed(obj: Model, values: Mapping[str, object]) -> tuple[dict, dict]:
     return before, after
 
 
+def lock_circle(circle_id: int) -> None:
+    """Lock the circle's row. Generation locks it while it makes visits, so a change that
+    frees the visits of a window (a family visit, a client away) either sees a visit made
+    meanwhile or is seen by generation, never neither."""
+    Circle.objects.select_for_update().only("pk").get(pk=circle_id)
+
+
 def lock_carers(*carers: Person) -> None:
     """Lock the carers' rows, in primary-key order. A change that gives a carer a place and
     one that gives them time off both start here, so they are judged one after the other:
@@ -208,6 +222,45 @@ def release_holders(shift: Shift, reason: ReleaseReason, now: datetime) -> list[
     holders = list(shift.assignments.filter(released_at__isnull=True))
     release_all(holders, reason, now)
     return holders
+
+
+def free_shifts(
+    inside: Q, reason: ReleaseReason, now: datetime
+) -> tuple[list[Shift], list[Assignment]]:
+    """Make the live visits matching `inside` not needed, taking their carers off them with
+    `reason`: the visits locked and changed, and the places released."""
+    candidates = Shift.objects.filter(inside).values_list("pk", flat=True)
+    freed = [shift for shift in lock_shifts(candidates).values() if shift.is_live]
+    released: list[Assignment] = []
+    for shift in freed:
+        released += release_holders(shift, reason, now)
+        shift.status = ShiftStatus.NOT_NEEDED
+        bump(shift, "status")
+    return freed, released
+
+
+def plan_again(
+    shift_ids: Iterable[int], originals: list[Assignment]
+) -> tuple[list[Shift], list[int], list[int]]:
+    """Plan freed visits again, each original carer put back where the rules still allow;
+    otherwise their place needs cover. The carers' rows are locked first, then the shifts,
+    as every change that gives a carer a place does. Returns the visits planned again, the
+    places restored and the original places not restored."""
+    lock_carers(*(old.carer for old in originals))
+    shifts = lock_shifts(shift_ids)
+    replanned, restored, uncovered = [], [], []
+    for shift in shifts.values():
+        if shift.status != ShiftStatus.NOT_NEEDED:
+            continue
+        shift.status = ShiftStatus.PLANNED
+        bump(shift, "status")
+        replanned.append(shift)
+        for old in (a for a in originals if a.shift_id == shift.pk):
+            if check(old.carer, shift):
+                uncovered.append(old.pk)
+            else:
+                restored.append(place(shift, old.carer).pk)
+    return replanned, restored, uncovered
 
 
 def cancel(shift: Shift, reason: str, now: datetime) -> list[Assignment]:

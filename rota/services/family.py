@@ -3,31 +3,27 @@ the visits that fall inside."""
 
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from circles.models import Circle, Membership, Role
+from circles.models import Membership, Role
 from circles.permissions import leads
 from people.models import Client, Person
 from rota.models import (
     Action,
-    Assignment,
     FamilyVisit,
     FamilyVisitStatus,
     ReleaseReason,
-    Shift,
-    ShiftStatus,
     frees,
 )
-from rota.rules import Refused, check
+from rota.rules import Refused
 from rota.services._base import (
     already_said,
-    bump,
     changed,
-    lock_carers,
-    lock_shifts,
-    place,
-    release_holders,
+    free_shifts,
+    lock_circle,
+    plan_again,
     require_actor,
     require_aware,
     require_end_after,
@@ -78,7 +74,7 @@ def record_family_visit(
         raise Refused("in_the_past", _("That time has already passed."))
     # Generation locks the circle too: a visit it makes while this is being said is either
     # seen here or sees this family visit, never neither.
-    _lock_circle(client.circle_id)
+    lock_circle(client.circle_id)
     said = FamilyVisit.objects.filter(
         family_member=family_member, client=client, start=start, end=end
     )
@@ -87,13 +83,8 @@ def record_family_visit(
     visit = FamilyVisit.objects.create(
         family_member=family_member, client=client, start=start, end=end
     )
-    inside = Shift.objects.filter(frees(start, end, now), client=client)
-    freed = [s for s in lock_shifts(inside.values_list("pk", flat=True)).values() if s.is_live]
-    released: list[Assignment] = []
-    for shift in freed:
-        released += release_holders(shift, ReleaseReason.FAMILY_VISIT, now)
-        shift.status = ShiftStatus.NOT_NEEDED
-        bump(shift, "status")
+    inside = frees(start, end, now) & Q(client=client)
+    freed, released = free_shifts(inside, ReleaseReason.FAMILY_VISIT, now)
     visit.freed_shifts.set(freed)
     visit.released.set(released)
     changed(
@@ -119,7 +110,7 @@ def withdraw_family_visit(visit: FamilyVisit, *, actor: Person | None = None) ->
     back where the rules still allow; otherwise the place needs cover."""
     # The circle first, as generation locks it: it never frees a visit for a family visit
     # being withdrawn.
-    _lock_circle(visit.client.circle_id)
+    lock_circle(visit.client.circle_id)
     visit = (
         FamilyVisit.objects.select_for_update().select_related("client__circle").get(pk=visit.pk)
     )
@@ -130,20 +121,8 @@ def withdraw_family_visit(visit: FamilyVisit, *, actor: Person | None = None) ->
     if visit.start <= now:
         raise Refused("started", _("Your visit has already started, so it can't be withdrawn."))
     originals = list(visit.released.select_related("carer"))
-    # Carers first, then shifts, as every change that gives a carer a place locks them.
-    lock_carers(*(old.carer for old in originals))
-    shifts = lock_shifts(visit.freed_shifts.values_list("pk", flat=True))
-    restored, uncovered = [], []
-    for shift in shifts.values():
-        if shift.status != ShiftStatus.NOT_NEEDED:
-            continue
-        shift.status = ShiftStatus.PLANNED
-        bump(shift, "status")
-        for old in (a for a in originals if a.shift_id == shift.pk):
-            if check(old.carer, shift):
-                uncovered.append(old.pk)
-            else:
-                restored.append(place(shift, old.carer).pk)
+    freed = visit.freed_shifts.values_list("pk", flat=True)
+    restored, uncovered = plan_again(freed, originals)[1:]
     visit.status, visit.withdrawn_at = FamilyVisitStatus.WITHDRAWN, now
     visit.save(update_fields=["status", "withdrawn_at"])
     changed(
@@ -156,7 +135,3 @@ def withdraw_family_visit(visit: FamilyVisit, *, actor: Person | None = None) ->
         after={"restored": restored, "not_restored": uncovered},
     )
     return visit
-
-
-def _lock_circle(circle_id: int) -> None:
-    Circle.objects.select_for_update().only("pk").get(pk=circle_id)

@@ -135,6 +135,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "family:coming_for": (named(client_id="gwen"), OBJECT),
     "family:with": (named(client_id="gwen"), OBJECT),
     "family:withdraw": (named(visit_id="family_visit"), OBJECT),
+    "family:away": (named(client_id="gwen"), OBJECT),
+    "family:record_away": (named(client_id="gwen"), OBJECT),
+    "family:back_early": (named(away_id="client_away"), OBJECT),
     "family:help": (named(client_id="gwen"), OBJECT),
     "family:help_status": (named(request_id="help_request"), OBJECT),
     "family:cancel_help": (named(request_id="help_request"), OBJECT),
@@ -156,6 +159,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "leaders:assign": (named(shift_id="free_visit"), OBJECT),
     "leaders:cancel": (named(shift_id="free_visit"), OBJECT),
     "leaders:client": (named(client_id="gwen"), OBJECT),
+    "leaders:record_away": (named(client_id="gwen"), OBJECT),
+    "leaders:back_early": (named(away_id="client_away"), OBJECT),
     "leaders:trail": (nothing, OWN),
     "leaders:acknowledge_help": (named(request_id="help_request"), OBJECT),
     # The admin's own pages; each model's pages follow from ADMIN_OBJECTS.
@@ -284,6 +289,9 @@ def scene(story, frozen_now, media_root) -> SimpleNamespace:
     )
     s.family_visit = services.record_family_visit(
         story.sian, story.gwen, at(9, 13), at(9, 17), actor=story.sian
+    )
+    s.client_away = services.record_client_away(
+        story.gwen, at(25, 9), at(27, 17), reason="respite", actor=story.rhian
     )
     s.help_request = services.raise_help_request(story.gwen, actor=story.sian)
     s.plan = VisitPlanFactory(client=story.gwen, title="Breakfast")

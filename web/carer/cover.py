@@ -12,6 +12,7 @@ from circles.models import Circle
 from rota import services
 from rota.rules import check_many
 from rota.services.places import EveryWeek, day_and_reason, every_week
+from web import away
 from web.carer import queries
 from web.carer.access import access_circle, access_shift, carer_required, my_circles
 from web.http import Outcome, Request, answer, attempt, back_to
@@ -124,5 +125,7 @@ def board(request: Request, circle_id: int | None = None) -> HttpResponse:
         "now": now,
         "back": request.get_full_path(),
         "ahead_days": queries.AHEAD.days,
+        # Clients away: the hours their visits are not needed, for the circle to plan with.
+        "circle_aways": away.aways_ahead(circle.clients.all(), now) if circle else [],
     }
     return render(request, "carer/circle_board.html", context)

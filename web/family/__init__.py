@@ -8,7 +8,7 @@ helpers, so another client's page, visit or call for help answers 404.
 
 from django.urls import path
 
-from web.family import about, coming, help_now, visits
+from web.family import about, away, coming, help_now, visits
 
 app_name = "family"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:client_id>/", coming.who_is_coming, name="coming_for"),
     path("<int:client_id>/with/", visits.be_with, name="with"),
     path("visits/<int:visit_id>/withdraw/", visits.withdraw, name="withdraw"),
+    path("<int:client_id>/away/", away.away_page, name="away"),
+    path("<int:client_id>/away/new/", away.record_away, name="record_away"),
+    path("away/<int:away_id>/back/", away.back_early, name="back_early"),
     path("<int:client_id>/help/", help_now.ask_for_help, name="help"),
     path("help/<int:request_id>/", help_now.help_status, name="help_status"),
     path("help/<int:request_id>/cancel/", help_now.cancel_help, name="cancel_help"),

@@ -6,7 +6,7 @@ from django.http import Http404
 from circles.models import Role
 from circles.permissions import clients_of, speaks_for_anyone
 from people.models import Client, Person
-from rota.models import FamilyVisit, HelpRequest
+from rota.models import ClientAway, FamilyVisit, HelpRequest
 from web.http import get_or_404
 from web.roles import role_required
 
@@ -42,6 +42,11 @@ def access_client(person: Person, client_id: int) -> Client:
 def access_family_visit(person: Person, visit_id: int) -> FamilyVisit:
     visits = FamilyVisit.objects.select_related("client__circle", "family_member")
     return get_or_404(visits.filter(client__in=clients_of(person)), pk=visit_id)
+
+
+def access_away(person: Person, away_id: int) -> ClientAway:
+    aways = ClientAway.objects.select_related("client__circle")
+    return get_or_404(aways.filter(client__in=clients_of(person)), pk=away_id)
 
 
 def access_help_request(person: Person, request_id: int) -> HelpRequest:

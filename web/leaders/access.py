@@ -11,7 +11,7 @@ from django.http import Http404
 from circles.models import Circle, Role
 from circles.permissions import active_memberships, leads_any, members
 from people.models import Client, Person
-from rota.models import HelpRequest, Shift
+from rota.models import ClientAway, HelpRequest, Shift
 from web.http import get_or_404
 from web.roles import role_required
 
@@ -47,6 +47,12 @@ def access_client(person: Person, client_id: int) -> Client:
         Client.objects.filter(circle__in=circles_led(person)).select_related("circle"),
         pk=client_id,
     )
+
+
+def access_away(person: Person, away_id: int) -> ClientAway:
+    """A time away of a client of a circle the person leads."""
+    aways = ClientAway.objects.filter(client__circle__in=circles_led(person))
+    return get_or_404(aways.select_related("client__circle"), pk=away_id)
 
 
 def current_carers(circle: Circle) -> QuerySet[Person]:

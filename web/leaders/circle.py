@@ -20,6 +20,7 @@ from people.models import Person
 from rota import services
 from rota.models import Shift
 from rota.rules import check
+from web import away
 from web.http import Outcome, Request, answer, attempt, redirect_with
 from web.leaders.access import (
     access_carer,
@@ -67,6 +68,7 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
         "thresholds": thresholds,
         "continuity": [(client, by_client[client.pk]) for client in clients],
         "carers": _carers_leaving(circle, carers),
+        "circle_aways": away.aways_ahead([client.pk for client in clients], now),
         "now": now,
     }
 

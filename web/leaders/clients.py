@@ -1,14 +1,16 @@
 """A client's page for team leaders: continuity (who came, how familiar, which way it is
-going) and their visits that need cover."""
+going), their visits that need cover, and times away from home."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from circles.continuity import continuity
+from web import away
 from web.http import Request
-from web.leaders.access import access_client, leader_required
+from web.leaders.access import access_away, access_client, leader_required
 from web.leaders.queries import client_carers, uncovered_soon
 
 
@@ -23,5 +25,24 @@ def client_page(request: Request, client_id: int) -> HttpResponse:
         "figures": figures,
         "carers": client_carers(client, figures),
         "gaps": [s for s in uncovered_soon(client.circle, now) if s.client_id == client.pk],
+        **away.new_forms(client, away.aways_ahead([client.pk], now), "leaders"),
     }
     return render(request, "leaders/client.html", context)
+
+
+@leader_required
+@require_POST
+def record_away(request: Request, client_id: int) -> HttpResponse:
+    client = access_client(request.user, client_id)
+    return away.record(request, client, _away_section(client.pk))
+
+
+@leader_required
+@require_POST
+def back_early(request: Request, away_id: int) -> HttpResponse:
+    client_away = access_away(request.user, away_id)
+    return away.back_early(request, client_away, _away_section(client_away.client_id))
+
+
+def _away_section(client_id: int) -> str:
+    return reverse("leaders:client", kwargs={"client_id": client_id}) + "#away"
