@@ -32,11 +32,14 @@ from rota.services.places import (
 )
 from rota.services.swaps import accept_swap, decline_swap, propose_swap, withdraw_swap
 from rota.services.thresholds import set_thresholds
+from rota.services.visits import MedicineRound, arrive, leave
 
 __all__ = [
+    "MedicineRound",
     "accept_help_request",
     "accept_swap",
     "approve_carer",
+    "arrive",
     "acknowledge_help_request",
     "assign",
     "cancel_help_request",
@@ -51,6 +54,7 @@ __all__ = [
     "end_absence_early",
     "end_membership",
     "expect_arrival",
+    "leave",
     "offer",
     "prefer_carer",
     "propose_swap",
