@@ -34,11 +34,14 @@ from rota.services.places import (
 from rota.services.plans import change_plan
 from rota.services.swaps import accept_swap, decline_swap, propose_swap, withdraw_swap
 from rota.services.thresholds import set_thresholds
+from rota.services.visits import MedicineRound, arrive, leave
 
 __all__ = [
+    "MedicineRound",
     "accept_help_request",
     "accept_swap",
     "approve_carer",
+    "arrive",
     "acknowledge_help_request",
     "assign",
     "cancel_help_request",
@@ -55,6 +58,7 @@ __all__ = [
     "end_client_away",
     "end_membership",
     "expect_arrival",
+    "leave",
     "offer",
     "prefer_carer",
     "propose_swap",

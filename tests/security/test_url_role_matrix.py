@@ -112,6 +112,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "carer:my_shifts": (nothing, OWN),
     "carer:give_away": (named(assignment_id="anas_place"), OBJECT),
     "carer:keep": (named(assignment_id="anas_place"), OBJECT),
+    "carer:arrive": (named(assignment_id="anas_place"), OBJECT),
+    "carer:left": (named(assignment_id="anas_place"), OBJECT),
     "carer:swap": (named(assignment_id="anas_place"), OBJECT),
     "carer:propose_swap": (named(assignment_id="anas_place", other_id="bens_place"), OBJECT),
     "carer:accept_swap": (named(swap_id="swap"), OBJECT),

@@ -6,7 +6,7 @@ a plain form post with a redirect and a message.
 
 from django.urls import path
 
-from web.carer import cover, help_now, off, shifts, swaps
+from web.carer import cover, help_now, off, shifts, swaps, visits
 
 app_name = "carer"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("mine/<int:assignment_id>/give-away/", shifts.give_away, name="give_away"),
     path("mine/<int:assignment_id>/keep/", shifts.keep, name="keep"),
     path("mine/<int:assignment_id>/swap/", swaps.choose, name="swap"),
+    # At the visit: the service worker keeps "I've left" pages (under visit/) for offline use.
+    path("visit/<int:assignment_id>/arrived/", visits.arrive, name="arrive"),
+    path("visit/<int:assignment_id>/left/", visits.left, name="left"),
     path("mine/<int:assignment_id>/swap/<int:other_id>/", swaps.propose, name="propose_swap"),
     path("swaps/<int:swap_id>/accept/", swaps.answer_swap, {"how": "accept"}, name="accept_swap"),
     path(

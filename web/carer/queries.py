@@ -32,9 +32,11 @@ from rota.models import (
     ShiftStatus,
     Swap,
     SwapStatus,
+    VisitRecord,
 )
 from rota.rules import Rule, check_many
 from rota.services.help import OPEN
+from rota.services.visits import ARRIVE_AFTER_END, ARRIVE_BEFORE
 from web.carer.reasons import first_reasons, lasting_reasons, swap_reasons
 from web.queries import held_places, open_offers
 
@@ -107,7 +109,8 @@ class MyPlace:
     `others` are the colleagues on the same visit (a double-up); `is_today`: on the day
     itself the card shows how to get in; `problem` is why the carer may no longer do it (a
     check that runs out by then), so they can hand it on in time; `giving_away`: they have
-    offered it to the circle. A place no longer theirs is shown with none of these.
+    offered it to the circle; `may_arrive`: “I've arrived” is open (rota.services.visits),
+    then `may_leave`. A place no longer theirs is shown with none of these.
     """
 
     place: Assignment
@@ -116,6 +119,13 @@ class MyPlace:
     problem: str | None = None
     giving_away: bool = False
     may_ask_help: bool = False
+    # What happened at the visit so far (“I've arrived” made it), and which tap the card offers.
+    record: VisitRecord | None = None
+    may_arrive: bool = False
+
+    @property
+    def may_leave(self) -> bool:
+        return self.record is not None and self.record.left_at is None
 
 
 @dataclass(frozen=True)
@@ -288,16 +298,19 @@ class OpenOffer(TypedDict):
 def _places_held_by(
     carer: Person, *, now: datetime, ahead: timedelta
 ) -> "QuerySet[WithAnnotations[Assignment, OpenOffer]]":
-    """The places the carer holds from now (a visit under way included) over `ahead`.
+    """The places the carer holds from now (a visit under way included, and one they arrived
+    at and have not yet said they left, a while after its end) over `ahead`.
 
-    Each has `shift.held` (everyone on the visit) and `open_offer_id` when they are giving
-    it away.
+    Each has `shift.held` (everyone on the visit), its `record` once they arrived, and
+    `open_offer_id` when they are giving it away.
     """
+    still_there = Q(
+        record__isnull=False, record__left_at__isnull=True, end__gt=now - ARRIVE_AFTER_END
+    )
     return (
-        Assignment.objects.filter(
-            carer=carer, released_at__isnull=True, end__gt=now, start__lt=now + ahead
-        )
-        .select_related("shift__circle", "shift__client", "shift__plan")
+        Assignment.objects.filter(carer=carer, released_at__isnull=True, start__lt=now + ahead)
+        .filter(Q(end__gt=now) | still_there)
+        .select_related("shift__circle", "shift__client", "shift__plan", "record")
         .prefetch_related(held_places("shift__assignments"))
         .annotate(open_offer_id=Subquery(open_offers().values("pk")[:1]))
         .order_by("start", "pk")
@@ -486,6 +499,7 @@ def _shape_places(
         # _places_held_by fetched everyone on the visit as `held` on the place's shift.
         shift = cast("HeldShift", place.shift)
         tz = shift.circle.tz
+        record = getattr(place, "record", None)
         shaped.append(
             MyPlace(
                 place,
@@ -496,6 +510,10 @@ def _shape_places(
                 problem=problems.get(place.shift_id),
                 giving_away=place.open_offer_id is not None,
                 may_ask_help=place.start <= now + HELP_BEFORE_VISIT and place.end > now,
+                record=record,
+                may_arrive=record is None
+                and shift.status == ShiftStatus.PLANNED
+                and place.start - ARRIVE_BEFORE <= now <= place.end + ARRIVE_AFTER_END,
             )
         )
     return shaped
