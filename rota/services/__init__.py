@@ -21,6 +21,7 @@ from rota.services.help import (
     expect_arrival,
     raise_help_request,
 )
+from rota.services.lateness import cant_make_it, on_my_way
 from rota.services.places import (
     assign,
     cancel_shift,
@@ -41,6 +42,7 @@ __all__ = [
     "assign",
     "cancel_help_request",
     "cancel_shift",
+    "cant_make_it",
     "claim",
     "claim_every_week",
     "clear_carer_wish",
@@ -52,6 +54,7 @@ __all__ = [
     "end_membership",
     "expect_arrival",
     "offer",
+    "on_my_way",
     "prefer_carer",
     "propose_swap",
     "raise_help_request",
