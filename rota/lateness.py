@@ -1,4 +1,4 @@
-"""Late and missed visits (docs/design.md, Late and missed visits): a visit nobody has arrived
+"""Late and missed visits (docs/design.md, Changes to the rota): a visit nobody has arrived
 at is chased, once each step, by the beat job `check_late_visits`.
 
 With N the visit's `late_after` (15 minutes, 10 for an essential visit, or the plan's own):

@@ -1,4 +1,4 @@
-"""Late and missed visits (docs/design.md, Late and missed visits): a visit nobody arrives at is
+"""Late and missed visits (docs/design.md, Changes to the rota): a visit nobody arrives at is
 chased once each step (the carer at N, the circle at 2N, the team leaders at 3N, or 2N for an
 essential visit), and missed when it ends; an arrival at any step stops the rest.
 

@@ -35,6 +35,7 @@ from web.leaders.queries import (
     circles_at_a_glance,
     escalated_calls,
     gap_cards,
+    missed_visits,
     uncovered_soon,
 )
 
@@ -65,6 +66,7 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
         "cards": gap_cards(uncovered_soon(circle, now), carers, now=now),
         "thresholds": thresholds,
         "continuity": [(client, by_client[client.pk]) for client in clients],
+        "missed": missed_visits(circle, now),
         "now": now,
     }
 
