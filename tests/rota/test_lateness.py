@@ -423,3 +423,26 @@ def race(count: int, attempt) -> list[object]:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+@pytest.mark.parametrize("essential", [False, True])
+@pytest.mark.parametrize("offset", [0, 25, 59])
+def test_each_step_comes_within_one_beat_of_its_time(frozen_now, gwen, ana, essential, offset):
+    """The beat runs every minute, whenever its minute falls: each step is taken at most a
+    minute after it is due. (N=15: 15, 30, 45, missed at the end; N=10: 10, 20, 20.)"""
+    shift = planned_visit(gwen, START, essential=essential)
+    place(shift, ana)
+    for minute in range(121):
+        frozen_now.move_to(START + timedelta(minutes=minute, seconds=offset))
+        check_late_visits()
+    n = 10 if essential else 15
+    due = {
+        LateStep.CARER_ASKED: n,
+        LateStep.CIRCLE_ASKED: 2 * n,
+        LateStep.LEADERS_ALERTED: (2 if essential else 3) * n,
+        LateStep.MISSED: 60,
+    }
+    for step in LateVisitStep.objects.filter(shift=shift):
+        late_by = step.at - (START + timedelta(minutes=due[step.step]))
+        assert timedelta(0) <= late_by < timedelta(minutes=1), (step.step, late_by)
+    assert LateVisitStep.objects.filter(shift=shift).count() == 4
