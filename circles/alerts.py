@@ -201,9 +201,13 @@ def ask_carers_for_help(request_id: int) -> int:
 
 
 def escalate_help_requests() -> int:
-    """Calls for help no carer has answered in time go to the team leaders; returns how many."""
+    """Calls for help no carer has answered in time go to the team leaders; returns how many.
+    A call made for a late visit goes to them when rota.lateness says, once."""
     cutoff = timezone.now() - timedelta(minutes=settings.HELP_ESCALATE_MINUTES)
-    due = HelpRequest.objects.filter(status=HelpStatus.ASKED, raised_at__lte=cutoff)
+    # A call made for a late visit is the late visit's to escalate (rota.lateness).
+    due = HelpRequest.objects.filter(
+        status=HelpStatus.ASKED, raised_at__lte=cutoff, late_step__isnull=True
+    )
     return sum(escalate(pk) for pk in due.order_by("pk").values_list("pk", flat=True))
 
 

@@ -15,7 +15,7 @@ from django.db import OperationalError, transaction
 from circles import alerts, fanout, notify
 from circles import reminders as visit_reminders
 from circles.models import Circle
-from rota import outbox
+from rota import lateness, outbox
 from rota.models import Action, AuditEvent
 
 # A database that is briefly away (a restart, a failover) is retried, backing off.
@@ -89,6 +89,12 @@ def ask_carers_for_help(request_id: int) -> int:
 def escalate_help_requests() -> int:
     """Every minute: calls for help unanswered in time go to the team leaders."""
     return alerts.escalate_help_requests()
+
+
+@shared_task(**RETRIED)
+def check_late_visits() -> int:
+    """Every minute: visits nobody has arrived at are chased, a step at a time, each once."""
+    return lateness.check_late_visits()
 
 
 @shared_task(**RETRIED)

@@ -269,6 +269,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "circles.tasks.escalate_help_requests",
         "schedule": 60.0,
     },
+    # Visits nobody has arrived at: the carer asked, then the circle, then the team leaders.
+    "check-late-visits": {
+        "task": "circles.tasks.check_late_visits",
+        "schedule": 60.0,
+    },
     "reminders": {
         "task": "circles.tasks.reminders",
         "schedule": crontab(minute=15),

@@ -22,6 +22,7 @@ from rota.services.help import (
     expect_arrival,
     raise_help_request,
 )
+from rota.services.lateness import cant_make_it, on_my_way
 from rota.services.places import (
     assign,
     cancel_shift,
@@ -46,6 +47,7 @@ __all__ = [
     "assign",
     "cancel_help_request",
     "cancel_shift",
+    "cant_make_it",
     "change_plan",
     "claim",
     "claim_every_week",
@@ -60,6 +62,7 @@ __all__ = [
     "expect_arrival",
     "leave",
     "offer",
+    "on_my_way",
     "prefer_carer",
     "propose_swap",
     "raise_help_request",

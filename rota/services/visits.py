@@ -93,13 +93,14 @@ def arrive(
             % {"time": _clock(assignment.end, shift)},
         )
     record = VisitRecord.objects.create(assignment=assignment, arrived_at=at, arrival_tap=tap)
+    after = {"shift": shift.pk, "arrived_at": at.isoformat()}
+    if assignment.missed:
+        # Marked missed as the visit ended with no tap: the carer came and tapped late (within
+        # the grace, or sent from a phone that was offline), so the visit was done after all.
+        Assignment.objects.filter(pk=assignment.pk).update(missed=False)
+        after["was_missed"] = True
     changed(
-        Action.ARRIVE,
-        record,
-        actor=actor,
-        shift=shift,
-        carers=[assignment.carer_id],
-        after={"shift": shift.pk, "arrived_at": at.isoformat()},
+        Action.ARRIVE, record, actor=actor, shift=shift, carers=[assignment.carer_id], after=after
     )
     return record
 

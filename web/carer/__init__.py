@@ -6,7 +6,7 @@ a plain form post with a redirect and a message.
 
 from django.urls import path
 
-from web.carer import cover, help_now, off, shifts, swaps, visits
+from web.carer import cover, help_now, late, off, shifts, swaps, visits
 
 app_name = "carer"
 
@@ -29,6 +29,10 @@ urlpatterns = [
         {"how": "withdraw"},
         name="withdraw_swap",
     ),
+    # A late visit: the message asking "Are you on your way?" links to "late".
+    path("mine/<int:assignment_id>/late/", late.late, name="late"),
+    path("mine/<int:assignment_id>/on-my-way/", late.on_my_way, name="on_my_way"),
+    path("mine/<int:assignment_id>/cant-make-it/", late.cant_make_it, name="cant_make_it"),
     path("needs-cover/", cover.needs_cover, name="needs_cover"),
     path("visits/<int:shift_id>/take/", cover.take, name="take"),
     path("visits/<int:shift_id>/every-week/", cover.take_every_week, name="take_every_week"),

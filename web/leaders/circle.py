@@ -37,6 +37,7 @@ from web.leaders.queries import (
     circles_at_a_glance,
     escalated_calls,
     gap_cards,
+    missed_visits,
     uncovered_soon,
 )
 
@@ -69,6 +70,7 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
         "continuity": [(client, by_client[client.pk]) for client in clients],
         "carers": _carers_leaving(circle, carers),
         "circle_aways": away.aways_ahead([client.pk for client in clients], now),
+        "missed": missed_visits(circle, now),
         "now": now,
     }
 

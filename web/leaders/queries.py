@@ -21,7 +21,7 @@ from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
 from people.models import CarerPreference, Client, Person, Preference
 from rota.familiarity import familiar_pairs
-from rota.models import Assignment, HelpRequest, HelpStatus, Shift
+from rota.models import Assignment, HelpRequest, HelpStatus, LateStep, Shift
 from rota.rules import Rule, check_many
 from rota.services.help import OPEN
 
@@ -335,3 +335,33 @@ def uncovered_soon(circle: Circle, now: datetime) -> list[Shift]:
     """The circle's visits over the next 14 days with a place nobody rightly holds: essential
     first, then by start (capacity's order)."""
     return capacities([circle], now, now + HORIZON)[circle.pk].uncovered
+
+
+# --- missed visits -----------------------------------------------------------------------------
+
+# How far back a circle's page lists the visits nobody came to.
+MISSED_DAYS = 7
+
+
+@dataclass(frozen=True)
+class MissedVisit:
+    shift: Shift
+    # Who was on it and did not arrive (none: nobody held it).
+    carers: list[Person]
+
+
+def missed_visits(circle: Circle, now: datetime) -> list[MissedVisit]:
+    """The circle's visits missed in the last MISSED_DAYS days, the latest first: two queries."""
+    shifts = list(
+        Shift.objects.filter(
+            circle=circle,
+            late_steps__step=LateStep.MISSED,
+            start__gte=now - timedelta(days=MISSED_DAYS),
+        )
+        .select_related("client")
+        .order_by("-start", "-pk")
+    )
+    carers: dict[int, list[Person]] = {shift.pk: [] for shift in shifts}
+    for place in Assignment.objects.filter(shift__in=shifts, missed=True).select_related("carer"):
+        carers[place.shift_id].append(place.carer)
+    return [MissedVisit(shift, carers[shift.pk]) for shift in shifts]
