@@ -1,6 +1,7 @@
 """The four weeks before today in the demo circles, played through the rota services at the
 moments they happened: the rota published and taken up, visits done, a few swaps and visits
-given away, a carer off sick and colleagues covering, a family visit.
+given away, a carer off sick and colleagues covering, a family visit. Then what each carer
+recorded at the visits done (arrived, left, tasks, medicines, a note), written at once.
 
 So the demo opens on circles a few weeks in: payroll and continuity have visits to count,
 and each change is in the leaders' trail at its time, recorded by the service that makes it.
@@ -25,7 +26,14 @@ from circles.models import Circle, Role
 from people.models import CarerPreference, Client, Person, Preference
 from rota import rules, services
 from rota.generation import generate_shifts
-from rota.models import AbsenceKind, Assignment, ShiftStatus
+from rota.models import (
+    AbsenceKind,
+    Assignment,
+    MedicationOutcome,
+    MedicationRound,
+    ShiftStatus,
+    VisitRecord,
+)
 from rota.recurrence import aware_local
 from rota.rules import Refused, RuleBroken
 
@@ -70,7 +78,60 @@ def play(circles: list[Circle], rng: random.Random, *, now: datetime) -> set[int
     for moment, step in sorted(steps, key=lambda s: s[0]):
         with _at(moment):
             step()
+    _record_visits(circles, rng, now)
     return given
+
+
+# What carers wrote as they left, now and then.
+NOTES = (
+    "In good spirits today; we had a chat about the garden.",
+    "A bit tired this morning, ate most of breakfast.",
+    "Asked after the family. All fine.",
+    "Watched the rugby together for a bit.",
+)
+
+
+def _record_visits(circles: list[Circle], rng: random.Random, now: datetime) -> None:
+    """Each place held on a visit already begun has its carer's record: arrived within a few
+    minutes of the start, left about the end (a visit under way: arrived only), the plan's
+    tasks done and its medicines given (one refused now and then), and sometimes a note.
+    Written in bulk, as a few hundred taps played one by one would slow the demo's setup for
+    nothing the trail needs; the lateness sweep then finds every visit arrived at."""
+    places = (
+        Assignment.objects.filter(
+            shift__circle__in=circles,
+            shift__status=ShiftStatus.PLANNED,
+            released_at__isnull=True,
+            start__lte=now,
+        )
+        .select_related("shift__plan")
+        .order_by("start", "pk")
+    )
+    records, rounds = [], []
+    for place in places:
+        plan = place.shift.plan
+        arrived = place.start + timedelta(minutes=rng.randint(-5, 8))
+        left = place.end + timedelta(minutes=rng.randint(-4, 6))
+        over = left <= now
+        record = VisitRecord(
+            assignment=place,
+            arrived_at=min(arrived, now),
+            left_at=left if over else None,
+            tasks_done=list(plan.tasks) if plan and over else [],
+            note=rng.choice(NOTES) if over and rng.random() < 0.3 else "",
+        )
+        records.append(record)
+        for medicine in plan.medicines if plan and over else ():
+            refused = rng.random() < 0.05
+            rounds.append(
+                MedicationRound(
+                    record=record,
+                    medicine=medicine,
+                    outcome=MedicationOutcome.REFUSED if refused else MedicationOutcome.GIVEN,
+                )
+            )
+    VisitRecord.objects.bulk_create(records)
+    MedicationRound.objects.bulk_create(rounds)
 
 
 def _publish(

@@ -25,6 +25,7 @@ from people.models import (
     Preference,
 )
 from rota import rules
+from rota.lateness import check_late_visits
 from rota.models import (
     Absence,
     AbsenceKind,
@@ -32,9 +33,11 @@ from rota.models import (
     Assignment,
     AuditEvent,
     FamilyVisit,
+    MedicationRound,
     Shift,
     ShiftStatus,
     VisitPlan,
+    VisitRecord,
 )
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +168,17 @@ def test_seeds_four_weeks_done_and_six_weeks_ahead_one_circle_coping_one_straine
         assert 3 <= figure.recent.carers <= 8
         assert figure.recent.percent_familiar is not None
         assert figure.recent.percent_familiar >= 80
+
+    # Each carer on a visit begun said they arrived (and, the visit over, left, with what they
+    # did), so the late-visit sweep finds nothing to chase and nothing missed.
+    begun = Assignment.objects.filter(
+        released_at__isnull=True, start__lte=now, shift__status=ShiftStatus.PLANNED
+    )
+    assert begun.exists() and not begun.filter(record__isnull=True).exists()
+    assert not begun.filter(end__lte=now, record__left_at__isnull=True).exists()
+    assert VisitRecord.objects.exclude(tasks_done=[]).exists()
+    assert MedicationRound.objects.exists()
+    assert check_late_visits() == 0
 
     # What happened, in the trail at the time it happened, made by the person who did it.
     past = AuditEvent.objects.filter(at__lt=now - timedelta(days=1))
