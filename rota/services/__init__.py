@@ -12,7 +12,13 @@ from rota.services.absences import (
     end_membership,
     record_absence,
 )
-from rota.services.clients import approve_carer, clear_carer_wish, edit_profile, prefer_carer
+from rota.services.clients import (
+    approve_carer,
+    clear_carer_wish,
+    edit_profile,
+    prefer_carer,
+    set_family_read_notes,
+)
 from rota.services.family import record_family_visit, withdraw_family_visit
 from rota.services.help import (
     accept_help_request,
@@ -57,6 +63,7 @@ __all__ = [
     "raise_help_request",
     "record_absence",
     "record_family_visit",
+    "set_family_read_notes",
     "set_thresholds",
     "take_offer",
     "withdraw_family_visit",
