@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from rota.models import Action, AuditEvent
 from tests.outcomes import nothing_changes
-from tests.stories import WEDNESDAY_NOON, at, missed, place, planned_visit, visited, visit
+from tests.stories import WEDNESDAY_NOON, at, missed, place, planned_visit, visit, visited
 from tests.web.pages import cards, words
 
 BREAKFAST_NOTE = "Gwen was cheerful; we talked about Smwt and the garden."

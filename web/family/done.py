@@ -60,7 +60,9 @@ def family_read_notes(request: Request, client_id: int) -> HttpResponse:
     back = reverse("family:what_happened_for", args=[client.pk]) + "#notes"
     form = FamilyReadNotesForm(request.POST)
     if not form.is_valid():
-        return redirect_with(request, Outcome(refusals=list(form.errors["read"])), back)
+        return redirect_with(
+            request, Outcome(refusals=[str(error) for error in form.errors["read"]]), back
+        )
     allowed = form.cleaned_data["read"]
     if allowed:
         done = _("Done: family can read the carers' notes.")

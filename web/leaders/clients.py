@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET
 
 from circles.continuity import continuity
 from web.http import Request
-from web.queries import visits_done
 from web.leaders.access import access_client, leader_required
 from web.leaders.queries import client_carers, uncovered_soon
+from web.queries import visits_done
 
 
 @leader_required
