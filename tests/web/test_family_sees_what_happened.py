@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from rota import services
 from rota.models import Action, AuditEvent
-from tests.outcomes import nothing_changes
+from tests.outcomes import nothing_changes, refused
 from tests.stories import WEDNESDAY_NOON, at, missed, place, planned_visit, visit, visited
 from tests.web.pages import cards, words
 
@@ -282,3 +283,15 @@ def test_family_cannot_decide_and_strangers_find_nothing(client, story, notes_ur
     story.gwen.refresh_from_db()
     assert story.gwen.family_read_notes is True
     assert not AuditEvent.objects.filter(action=Action.EDIT_PROFILE).exists()
+
+
+def test_the_service_lets_only_gwen_rhys_or_her_coordinator_decide(story):
+    for person in (story.sian, story.ana, story.rhian):
+        with refused("not_allowed"):
+            services.set_family_read_notes(story.gwen, False, actor=person)
+
+    services.set_family_read_notes(story.gwen, False, actor=story.nerys)
+
+    story.gwen.refresh_from_db()
+    assert story.gwen.family_read_notes is False
+    assert AuditEvent.objects.get(action=Action.EDIT_PROFILE).actor_id == story.nerys.pk
