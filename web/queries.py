@@ -157,7 +157,9 @@ def visits_done(client: Client, now: datetime) -> list[tuple[date, list[VisitDon
 
 
 def _visit_done(shift: Shift, now: datetime) -> VisitDone:
+    # Set by the prefetches of visits_done.
     places: list[Assignment] = shift.places  # type: ignore[attr-defined]
+    missed_steps: list[LateVisitStep] = shift.missed_steps  # type: ignore[attr-defined]
     records = [place.record for place in places if _record_of(place) is not None]
     left = [record for record in records if record.left_at is not None]
     plan_tasks = list(shift.plan.tasks) if shift.plan else []
@@ -170,7 +172,7 @@ def _visit_done(shift: Shift, now: datetime) -> VisitDone:
         carers=[
             CarerAtVisit(place.carer, _record_of(place), missed=place.missed) for place in places
         ],
-        missed=not records and (any(place.missed for place in places) or bool(shift.missed_steps)),  # type: ignore[attr-defined]
+        missed=not records and (any(place.missed for place in places) or bool(missed_steps)),
         under_way=shift.end > now,
         left=bool(left),
         # The plan's tasks in its order, then any done that the plan no longer lists.
