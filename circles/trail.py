@@ -617,6 +617,11 @@ def _approve(event: AuditEvent, known: _Known) -> str:
 def _edit_profile(event: AuditEvent, known: _Known) -> str:
     """Which parts of the likes and wishes changed; what they now say is on the client's page
     (and before → after in the event itself)."""
+    if "family_read_notes" in event.after:
+        words = {"actor": known.actor(event), "client": known.client_name(event.client_id)}
+        if event.after["family_read_notes"]:
+            return _("%(actor)s let %(client)s's family read the carers' notes.") % words
+        return _("%(actor)s stopped %(client)s's family reading the carers' notes.") % words
     labels = {
         "what_matters": _("what matters to them"),
         "likes": _("likes"),

@@ -22,7 +22,15 @@ from django.utils import timezone
 
 from circles.models import Circle, Role
 from people.models import CarerKind, Client, CredentialType, Person
-from rota.models import Assignment, Shift
+from rota.models import (
+    Assignment,
+    LateStep,
+    LateVisitStep,
+    MedicationOutcome,
+    MedicationRound,
+    Shift,
+    VisitRecord,
+)
 from tests.factories import (
     AssignmentFactory,
     CircleFactory,
@@ -218,6 +226,7 @@ def planned_visit(
     needs=(),
     essential: bool = False,
     tasks: tuple[str, ...] = (),
+    medicines: tuple[str, ...] = (),
 ) -> Shift:
     """A visit made from a one-off plan of `client`'s, as generation would make it."""
     local = start.astimezone(client.circle.tz)
@@ -231,6 +240,7 @@ def planned_visit(
         carers_needed=carers_needed,
         essential=essential,
         tasks=list(tasks),
+        medicines=list(medicines),
     )
     plan.credentials_needed.set(needs)
     return visit(
@@ -246,3 +256,35 @@ def planned_visit(
 def place(shift: Shift, person: Person, **fields) -> Assignment:
     """`person`'s place on `shift`, given them directly, as the rules would not be asked."""
     return AssignmentFactory(shift=shift, carer=person, **fields)
+
+
+# What happened at visits, written straight into the database as the carers' taps would leave it.
+
+
+def visited(
+    assignment: Assignment,
+    arrived: datetime,
+    left: datetime | None = None,
+    *,
+    tasks: tuple[str, ...] = (),
+    medication: tuple[tuple[str, str, str], ...] = (),
+    note: str = "",
+) -> VisitRecord:
+    """The carer of `assignment` arrived at `arrived` and, given `left`, left then, having done
+    `tasks`, with each medicine round as (medicine, outcome, why not given) and a `note`."""
+    record = VisitRecord.objects.create(
+        assignment=assignment, arrived_at=arrived, left_at=left, tasks_done=list(tasks), note=note
+    )
+    for medicine, outcome, reason in medication:
+        MedicationRound.objects.create(
+            record=record, medicine=medicine, outcome=MedicationOutcome(outcome), reason=reason
+        )
+    return record
+
+
+def missed(shift: Shift) -> Shift:
+    """The visit ended with nobody arrived: its carers' places are marked missed, and the
+    visit has its last late step."""
+    shift.assignments.filter(released_at__isnull=True).update(missed=True)
+    LateVisitStep.objects.create(shift=shift, step=LateStep.MISSED, at=shift.end)
+    return shift

@@ -36,6 +36,7 @@ NAV: list[NavItem] = [
     NavItem("carer:board", gettext_lazy("Circle board"), "carer"),
     # The family's and the client's pages (web.family).
     NavItem("family:coming", gettext_lazy("Who is coming"), "family"),
+    NavItem("family:what_happened", gettext_lazy("What happened"), "family"),
     NavItem("family:about", gettext_lazy("Likes and wishes"), "family"),
     # The team leaders' and coordinators' pages (web.leaders).
     NavItem("leaders:dashboard", gettext_lazy("Circles"), "team_leader"),

@@ -13,7 +13,13 @@ from rota.services.absences import (
     record_absence,
 )
 from rota.services.away import end_client_away, record_client_away
-from rota.services.clients import approve_carer, clear_carer_wish, edit_profile, prefer_carer
+from rota.services.clients import (
+    approve_carer,
+    clear_carer_wish,
+    edit_profile,
+    prefer_carer,
+    set_family_read_notes,
+)
 from rota.services.family import record_family_visit, withdraw_family_visit
 from rota.services.help import (
     accept_help_request,
@@ -69,6 +75,7 @@ __all__ = [
     "record_absence",
     "record_client_away",
     "record_family_visit",
+    "set_family_read_notes",
     "set_thresholds",
     "take_offer",
     "withdraw_family_visit",

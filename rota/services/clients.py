@@ -68,6 +68,31 @@ def edit_profile(
 
 
 @service
+def set_family_read_notes(client: Client, allowed: bool, *, actor: Person | None = None) -> Client:
+    """Whether the client's family read the carers' notes on their visits: the notes are the
+    client's, so the client or their representative decides (or the coordinator writing down
+    what the client asked). Kept in the trail as a change to the client's wishes, before and
+    after; saying what is already so records nothing."""
+    require_actor(actor, lambda a: may_decide(a, client) or sets_up(a, client))
+    client = Client.objects.select_for_update().select_related("circle").get(pk=client.pk)
+    before, after = set_changed(client, {"family_read_notes": allowed})
+    if not before:
+        return client
+    client.save(update_fields=list(after))
+    # Nobody is told and no visit changes: the trail only.
+    audit.record(
+        Action.EDIT_PROFILE,
+        client,
+        actor=actor,
+        circle_id=client.circle_id,
+        client_id=client.pk,
+        before=before,
+        after=after,
+    )
+    return client
+
+
+@service
 def prefer_carer(client: Client, carer: Person, *, actor: Person | None = None) -> Client:
     """The client would rather have this carer (it lifts a "rather not" of theirs). Nothing
     on the rota changes: a preferred carer counts as familiar, and the trail keeps it."""

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from rota import services
 from rota.models import AbsenceKind
 from tests.browser.conftest import assert_accessible, assert_fits_the_phone, sign_in
-from tests.stories import in_days, place, planned_visit
+from tests.stories import in_days, missed, place, planned_visit, visited
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,6 +41,23 @@ def story(story):
         story.ana, AbsenceKind.HOLIDAY, in_days(8, 0), in_days(9, 0), actor=story.ana
     )
     story.help_request = services.raise_help_request(gwen, actor=story.sian)
+    # What happened this week: Ana's breakfast yesterday, recorded; Ben's the day before, missed.
+    yesterday = planned_visit(
+        gwen,
+        in_days(-1, 8),
+        title="Gwen's breakfast",
+        tasks=("Make breakfast", "Water the tomatoes"),
+        medicines=("Metformin 500 mg", "Vitamin D"),
+    )
+    visited(
+        place(yesterday, story.ana),
+        in_days(-1, 8, 5),
+        in_days(-1, 8, 50),
+        tasks=("Make breakfast",),
+        medication=(("Metformin 500 mg", "given", ""), ("Vitamin D", "not_given", "Ran out")),
+        note="Gwen was cheerful and we talked about her garden.",
+    )
+    missed(place(planned_visit(gwen, in_days(-2, 8), title="Gwen's breakfast"), story.ben).shift)
     return story
 
 
@@ -89,6 +106,7 @@ def test_a_family_members_pages(live_server, phone, story):
         f"/family/{gwen}/with/",
         f"/family/{gwen}/help/",
         f"/family/help/{story.help_request.pk}/",
+        "/family/visits/done/",
         "/family/about/",
         *EVERYONE,
     ]
@@ -97,7 +115,13 @@ def test_a_family_members_pages(live_server, phone, story):
 
 def test_a_clients_pages(live_server, phone, story):
     gwen = story.gwen.pk
-    paths = ["/family/", f"/family/{gwen}/with/", "/family/about/", f"/family/{gwen}/about/edit/"]
+    paths = [
+        "/family/",
+        f"/family/{gwen}/with/",
+        "/family/visits/done/",
+        "/family/about/",
+        f"/family/{gwen}/about/edit/",
+    ]
     walk(phone, live_server, "gwen@example.org", [*paths, *EVERYONE])
 
 

@@ -13,7 +13,7 @@ import vobject
 from rota import services
 from rota.models import ReleaseReason
 from tests.factories import PersonFactory, VisitPlanFactory
-from tests.stories import LONDON, at, place, visit
+from tests.stories import LONDON, at, missed, place, visit, visited
 
 # Tuesday 20 October 2026; the clocks go back at 02:00 on Sunday the 25th.
 TUESDAY_BEFORE_THE_CLOCKS_GO_BACK = at(20, 12, month=10)
@@ -137,6 +137,50 @@ def test_the_feed_has_times_and_the_first_name_only(client, anas_mornings):
     leaked = [what for what, words in SECRETS.items() if words.lower() in text.lower()]
     assert leaked == []
     assert "LOCATION" not in text and "DESCRIPTION" not in text
+
+
+def test_what_happened_at_a_visit_never_reaches_the_feed(client, gwen, plan, ana):
+    """Monday's and Sunday's visits, done and recorded with their tasks, medicine rounds and
+    notes, and Saturday's missed: the feed has the visits, and none of what happened."""
+    plan.medicines = ["Insulin 10 units", "Metformin 500 mg"]
+    plan.save(update_fields=["medicines"])
+    what_happened = {
+        "note": "Gwen was low this morning and cried about her sister",
+        "second note": "Smwt was sick on the rug",
+        "medicine": "Metformin",
+        "why not given": "she was vomiting",
+        "task done": "blood sugar",
+    }
+    for day, note in ((19, what_happened["note"]), (18, what_happened["second note"])):
+        done = place(
+            visit(gwen, at(day, 8, month=10), plan=plan, plan_date=date(2026, 10, day)), ana
+        )
+        visited(
+            done,
+            at(day, 8, 5, month=10),
+            at(day, 8, 55, month=10),
+            tasks=("Check her blood sugar before breakfast",),
+            medication=(
+                ("Insulin 10 units", "given", ""),
+                ("Metformin 500 mg", "not_given", "Not given: she was vomiting"),
+            ),
+            note=note,
+        )
+    missed(
+        place(visit(gwen, at(17, 8, month=10), plan=plan, plan_date=date(2026, 10, 17)), ana).shift
+    )
+
+    text = feed_of(client, ana)
+
+    assert len(vobject.readOne(text).vevent_list) == 3
+    leaked = [
+        what
+        for what, words in {**SECRETS, **what_happened}.items()
+        if words.lower() in text.lower()
+    ]
+    assert leaked == []
+    for word in ("arrived", "left", "missed", "given", "refused", "note"):
+        assert word not in text.lower()
 
 
 def test_a_cancelled_visit_is_cancelled_in_the_calendar_with_a_higher_sequence(

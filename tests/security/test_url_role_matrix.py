@@ -49,7 +49,7 @@ from rota import services
 from rota.models import Absence, AbsenceKind, AuditEvent, VisitPlan
 from tests.factories import CredentialFactory, PersonFactory, VisitPlanFactory, with_photo
 from tests.outcomes import rota_state
-from tests.stories import WEDNESDAY_NOON, at, place, planned_visit, team_leader
+from tests.stories import WEDNESDAY_NOON, at, place, planned_visit, team_leader, visited
 from tests.web.pages import HTMX
 
 # What a pattern is, for a stranger:
@@ -139,6 +139,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "family:coming": (nothing, OWN),
     "family:coming_for": (named(client_id="gwen"), OBJECT),
     "family:with": (named(client_id="gwen"), OBJECT),
+    "family:what_happened": (nothing, OWN),
+    "family:what_happened_for": (named(client_id="gwen"), OBJECT),
+    "family:family_read_notes": (named(client_id="gwen"), OBJECT),
     "family:withdraw": (named(visit_id="family_visit"), OBJECT),
     "family:away": (named(client_id="gwen"), OBJECT),
     "family:record_away": (named(client_id="gwen"), OBJECT),
@@ -284,6 +287,9 @@ def scene(story, frozen_now, media_root) -> SimpleNamespace:
     story.gwen_herself, story.rhys  # noqa: B018 - Gwen has her log-in and a representative
     s.anas_visit = planned_visit(story.gwen, at(5, 8))
     s.anas_place = place(s.anas_visit, story.ana)
+    # What happened at Ana's visit of Gwen yesterday, with a note only Gwen's people read.
+    done = place(planned_visit(story.gwen, WEDNESDAY_NOON - timedelta(hours=27)), story.ana)
+    visited(done, done.start, done.end, note="Gwen enjoyed the garden", tasks=("Breakfast",))
     s.bens_place = place(planned_visit(story.tom, at(6, 8)), story.ben)
     s.offered_place = place(planned_visit(story.tom, at(7, 8)), story.ana)
     s.offer = services.offer(s.offered_place, actor=story.ana)
@@ -370,7 +376,14 @@ def everything(stranger: Person | None, own: bool) -> dict[str, object]:
     )
     state["clients"] = set(
         Client.objects.values_list(
-            "pk", "what_matters", "likes", "dislikes", "likes_to_give", "address", "person"
+            "pk",
+            "what_matters",
+            "likes",
+            "dislikes",
+            "likes_to_give",
+            "address",
+            "person",
+            "family_read_notes",
         )
     )
     state["circles"] = set(

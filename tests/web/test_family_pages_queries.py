@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from rota import services
-from tests.stories import WEDNESDAY_NOON, at, place, planned_visit
+from tests.stories import WEDNESDAY_NOON, at, missed, place, planned_visit, visited
 from tests.web.pages import HTMX
 
 
@@ -87,3 +87,67 @@ def test_help_status_and_its_poll(client, story, django_assert_num_queries):
     # and who said yes
     with django_assert_num_queries(8):
         client.get(url)
+
+
+def fill_last_week(story, visits_a_day: int) -> None:
+    """Gwen's last 7 days, `visits_a_day` visits a day by Ana, Ben and Cat, each recorded with
+    its tasks, two medicine rounds and a note; every fourth a double-up, every fifth missed."""
+    carers = [story.ana, story.ben, story.cat]
+    for day in range(1, 7):
+        for n in range(visits_a_day):
+            start = WEDNESDAY_NOON - timedelta(days=day, hours=2 * n + 1)
+            shift = planned_visit(
+                story.gwen,
+                start,
+                carers_needed=2 if n % 4 == 3 else 1,
+                tasks=("Breakfast", "Shower"),
+                medicines=("Metformin", "Vitamin D"),
+            )
+            on_it = [carers[(day + n) % 3], carers[(day + n + 1) % 3]][: shift.carers_needed]
+            places = [place(shift, carer) for carer in on_it]
+            if (day + n) % 5 == 0:
+                missed(shift)
+                continue
+            for held in places:
+                visited(
+                    held,
+                    start,
+                    start + timedelta(minutes=50),
+                    tasks=("Breakfast",),
+                    medication=(("Metformin", "given", ""), ("Vitamin D", "refused", "")),
+                    note=f"Day {day}, visit {n}",
+                )
+
+
+@pytest.mark.parametrize("visits_a_day", [1, 6])
+@pytest.mark.parametrize(
+    ("who", "queries"),
+    [
+        # session, person, the door, clients, the visits with their plans, their places
+        # (carers and records), the medicine rounds, the missed marks, and the layout (2)
+        ("sian", 10),
+        # the same, and her menu asks whether she speaks for anyone: she has no membership
+        ("gwen_herself", 11),
+    ],
+)
+def test_what_happened_costs_the_same_quiet_or_busy(
+    client, story, visits_a_day, who, queries, django_assert_num_queries
+):
+    fill_last_week(story, visits_a_day)
+    client.force_login(getattr(story, who))
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("family:what_happened"))
+    assert response.text.count("done-visit") >= 6 * visits_a_day
+
+
+@pytest.mark.parametrize("visits_a_day", [1, 6])
+def test_what_happened_with_notes_kept_from_family_costs_the_same(
+    client, story, visits_a_day, django_assert_num_queries
+):
+    fill_last_week(story, visits_a_day)
+    story.gwen.family_read_notes = False
+    story.gwen.save(update_fields=["family_read_notes"])
+    client.force_login(story.sian)
+    # as above: Gwen's representative, named as whom to ask, came with the clients
+    with django_assert_num_queries(10):
+        client.get(reverse("family:what_happened"))

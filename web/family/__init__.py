@@ -8,7 +8,7 @@ helpers, so another client's page, visit or call for help answers 404.
 
 from django.urls import path
 
-from web.family import about, away, coming, help_now, visits
+from web.family import about, away, coming, done, help_now, visits
 
 app_name = "family"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("", coming.who_is_coming, name="coming"),
     path("<int:client_id>/", coming.who_is_coming, name="coming_for"),
     path("<int:client_id>/with/", visits.be_with, name="with"),
+    path("visits/done/", done.what_happened, name="what_happened"),
+    path("<int:client_id>/visits/done/", done.what_happened, name="what_happened_for"),
+    path("<int:client_id>/visits/done/notes/", done.family_read_notes, name="family_read_notes"),
     path("visits/<int:visit_id>/withdraw/", visits.withdraw, name="withdraw"),
     path("<int:client_id>/away/", away.away_page, name="away"),
     path("<int:client_id>/away/new/", away.record_away, name="record_away"),

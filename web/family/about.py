@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from circles.permissions import deciders_for, decides_for
+from circles.permissions import decides_for
 from people.models import CarerPreference, Client, Person, Preference
 from rota import services
 from rota.services.absences import declined_places
@@ -24,6 +24,7 @@ from web.family.access import (
     access_carer,
     access_client,
     access_clients,
+    deciders,
     family_required,
     naming,
 )
@@ -187,15 +188,6 @@ def _require_decides(person: Person, client: Client) -> None:
         raise PermissionDenied
 
 
-def _deciders(client: Client) -> str:
-    """Whom a relative asks: "Gwen or Rhys", "Rhys", or "" when the client has neither a log-in
-    nor a representative."""
-    names = deciders_for(client)
-    if len(names) == 2:
-        return _("%(one)s or %(other)s") % {"one": names[0], "other": names[1]}
-    return "".join(names)
-
-
 def _carers_changed(request: Request, client: Client) -> HttpResponse:
     if request.htmx:
         context = {**_carers_context(request, client), "oob": True}
@@ -207,7 +199,7 @@ def _carers_context(request: Request, client: Client) -> dict[str, object]:
     return {
         **naming(request.user, client),
         "decides": decides_for(request.user, client),
-        "deciders": _deciders(client),
+        "deciders": deciders(client),
         "new_faces": new_faces(client, timezone.now()),
         "wishes": carer_wishes(client),
     }

@@ -2,9 +2,10 @@
 they speak for, and whatever belongs to them (circles.permissions.clients_of)."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from circles.models import Role
-from circles.permissions import clients_of, speaks_for_anyone
+from circles.permissions import clients_of, deciders_for, speaks_for_anyone
 from people.models import Client, Person
 from rota.models import ClientAway, FamilyVisit, HelpRequest
 from web.http import get_or_404
@@ -33,6 +34,15 @@ def naming(person: Person, client: Client) -> dict[str, object]:
     context starts from this. `is_me` is true for the client on their own pages, which then
     say "you" ("Who is coming to you"); for everyone else they name the client ("to Tom")."""
     return {"client": client, "is_me": client.is_themselves(person)}
+
+
+def deciders(client: Client) -> str:
+    """Whom a relative asks: "Gwen or Rhys", "Rhys", or "" when the client has neither a log-in
+    nor a representative."""
+    names = deciders_for(client)
+    if len(names) == 2:
+        return _("%(one)s or %(other)s") % {"one": names[0], "other": names[1]}
+    return "".join(names)
 
 
 def access_client(person: Person, client_id: int) -> Client:

@@ -79,3 +79,16 @@ class AboutMeForm(forms.ModelForm):
         fields = ["what_matters", "likes", "dislikes", "likes_to_give"]
         widgets = {field: forms.Textarea(attrs={"rows": 4}) for field in fields}
         error_messages = {field: {"max_length": TOO_LONG} for field in fields}
+
+
+class FamilyReadNotesForm(forms.Form):
+    """“Family can read the notes”: yes or no, from one button."""
+
+    read = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        error_messages={
+            "required": _("Say whether family can read the notes. Nothing has been changed."),
+            "invalid_choice": _("Say whether family can read the notes. Nothing has been changed."),
+        },
+    )
