@@ -15,7 +15,7 @@ from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Field, OuterRef, QuerySet, Subquery
 from django.db.models.fields.related import RelatedField
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -105,6 +105,22 @@ class ValidAutocompleteSelect(AutocompleteSelect):
         return super().create_option(
             name, value, label or "---------", selected, index, subindex, attrs
         )
+
+    def optgroups(self, name, value, attr=None):
+        # A form sent back with its error shows the chosen row again, looked up by what was
+        # posted: what could never be a key (typed over, or forged) is shown as no choice,
+        # beside the field's own "Select a valid choice", instead of failing the lookup.
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(remote.field_name)
+        return super().optgroups(name, [v for v in value if _is_key(key, v)], attr)
+
+
+def _is_key(key: Field, value: object) -> bool:
+    try:
+        key.get_prep_value(value)
+    except (TypeError, ValueError, ValidationError):
+        return False
+    return True
 
 
 class OrganisationScoped(_AdminBase):
