@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
-from django.contrib.admin.options import BaseModelAdmin
+from django.contrib.admin.options import BaseModelAdmin, IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Field, OuterRef, QuerySet, Subquery
 from django.db.models.fields.related import RelatedField
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -106,6 +107,34 @@ class ValidAutocompleteSelect(AutocompleteSelect):
             name, value, label or "---------", selected, index, subindex, attrs
         )
 
+    def optgroups(self, name, value, attr=None):
+        # A form sent back with its error shows the chosen row again, looked up by what was
+        # posted: what could never be a key (typed over, or forged) is shown as no choice,
+        # beside the field's own "Select a valid choice", instead of failing the lookup.
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(remote.field_name)
+        return super().optgroups(name, [v for v in value if _is_key(key, v)], attr)
+
+
+def _is_key(key: Field, value: object) -> bool:
+    try:
+        key.get_prep_value(value)
+    except (TypeError, ValueError, ValidationError):
+        return False
+    return True
+
+
+class ReadableChangeList(ChangeList):
+    """An admin list that reads its filters from the address: a date past any calendar
+    (?start__year=2200000000, or 31 December 9999 and the day after) is a wrong address,
+    answered as Django answers a 13th month, never with an error page."""
+
+    def get_filters(self, request: HttpRequest):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
 
 class OrganisationScoped(_AdminBase):
     """Shared by every admin page and inline of the project (mix in before Django's class)."""
@@ -160,6 +189,9 @@ class OrganisationScoped(_AdminBase):
 
 class OrganisationScopedModelAdmin(OrganisationScoped, _ModelAdminBase):
     """What OrganisationScoped adds to a model's own admin page (not an inline)."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ReadableChangeList
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         # Any: Django hands these to the form as they are; the stubs expect strings, as

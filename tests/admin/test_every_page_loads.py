@@ -94,3 +94,25 @@ def test_each_change_page_opens_for_a_superuser(admin_client, everything, circle
         page = admin_client.get(reverse(f"admin:{name}_change", args=[obj.pk]))
         assert page.status_code == 200
         assert str(obj) in page.text
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "start__year=2200000000",
+        "start__year=99999999999999999999",
+        "start__year=9999",
+        "start__year=9999&start__month=12&start__day=31",
+        "start__year=2026&start__month=13",
+    ],
+)
+def test_a_list_asked_for_a_date_past_any_calendar_says_so(coordinator_client, rota, address):
+    """Visits by year, month and day (the admin's date links), with a date no calendar has:
+    as for a 13th month, the list opens again without its filters, and is no error page."""
+    url = reverse("admin:rota_shift_changelist")
+
+    page = coordinator_client.get(f"{url}?{address}", follow=True)
+
+    assert page.status_code == 200
+    assert page.redirect_chain == [(f"{url}?e=1", 302)]
+    assert "Gwen Davies" in page.text

@@ -132,6 +132,18 @@ def test_a_rule_that_repeats_hourly_is_not_a_care_plan(gwen):
     assert "rrule" in refused.value.message_dict
 
 
+@pytest.mark.parametrize("typed", [":", "Gwen", "2026-05-04", " "])
+def test_a_client_that_is_no_choice_is_told_not_an_error_page(coordinator_client, gwen, typed):
+    """The client box is an autocomplete; what was posted in it (typed over, or forged) is
+    shown back as no choice with the form's own words."""
+    page = coordinator_client.post(
+        reverse("admin:rota_visitplan_add"), {**plan_form(gwen), "client": typed}
+    )
+
+    assert page.status_code == 200
+    assert "Select a valid choice" in page.text
+
+
 # Skipped dates and lateness
 
 

@@ -442,9 +442,8 @@ def ask_everything(browser: Browser, stranger: Person | None, scene, patterns) -
     wrong = []
     # Nothing may change, so the state before every request is the state at the start.
     before = {own: everything(stranger, own) for own in (False, True)}
-    for key, (kwargs, kind) in patterns.items():
-        unnamed = key.startswith("admin/")
-        url = "/" + _route(key, scene) if unnamed else reverse(key, kwargs=kwargs(scene))
+    for key, (_kwargs, kind) in patterns.items():
+        url = url_of(key, scene)
         for method in ("get", "post"):
             if stranger is not None:
                 # Signing out (a page of the table) must not turn the rest into a stranger's.
@@ -462,12 +461,15 @@ def ask_everything(browser: Browser, stranger: Person | None, scene, patterns) -
     return wrong
 
 
-def _route(key: str, scene) -> str:
-    """An unnamed pattern's URL: its route with what it names put in."""
+def url_of(key: str, scene) -> str:
+    """The pattern's URL, naming what the table says it names of the scene; an unnamed
+    pattern's is its route with that put in."""
     kwargs = full_table()[key][0](scene)
     if key == "admin/(?P<url>.*)$":
-        return f"admin/{kwargs['url']}"
-    return key.replace("<path:object_id>", str(kwargs["object_id"]))
+        return f"/admin/{kwargs['url']}"
+    if key.startswith("admin/"):
+        return "/" + key.replace("<path:object_id>", str(kwargs["object_id"]))
+    return reverse(key, kwargs=kwargs)
 
 
 STRANGERS = [
