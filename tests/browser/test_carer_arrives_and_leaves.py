@@ -1,5 +1,5 @@
 """At a visit on the phone (390×844, JavaScript on): Ana taps “I've arrived”, then “I've left”
-with a task and a medicine given. Ben, at the same time at Tom's with no signal, taps both
+with a task and a medicine given, and Sian, her daughter, reads what happened. Ben, at the same time at Tom's with no signal, taps both
 offline: his phone keeps them with the times he tapped, and once back online they reach the
 server once, with those times, not the time they were sent. Time is real here."""
 
@@ -59,6 +59,19 @@ def test_arrive_and_leave_with_what_was_done(phone_of, story):
     assert list(MedicationRound.objects.values_list("medicine", "outcome")) == [
         ("Metformin 500 mg", "given")
     ]
+
+    # Sian, Gwen's daughter, at work: what happened at her mother's lunch.
+    sian = phone_of("sian@example.org", f"/family/{story.gwen.pk}/visits/done/")
+    visit = sian.locator("main")
+    expect(visit).to_contain_text("Ana")
+    expect(visit).to_contain_text("Lunch")
+    expect(visit).to_contain_text("Metformin 500 mg")
+    expect(visit).to_contain_text("Given")
+    expect(visit).to_contain_text("Gwen was cheerful and ate well.")
+    arrived = timezone.localtime(record.arrived_at, story.gwen.circle.tz)
+    expect(visit).to_contain_text(f"{arrived:%H:%M}")
+    assert_fits_the_phone(sian)
+    assert_accessible(sian)
 
 
 def test_taps_made_offline_reach_the_server_once_with_the_times_tapped(phone_of, story):
