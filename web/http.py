@@ -67,6 +67,15 @@ def get_or_404(queryset: QuerySet[M], **lookup: object) -> M:
     return found
 
 
+def posted_minutes(request: HttpRequest) -> int:
+    """The minutes a one-tap answer posts ("there in about 20 minutes"); 0, which the
+    service refuses in its own words, for anything that is not a whole number."""
+    try:
+        return int(request.POST.get("minutes", ""))
+    except ValueError:
+        return 0
+
+
 def back_to(request: HttpRequest, default: str, *, source: QueryDict | None = None) -> str:
     """Where a plain form post returns, or a sign-in leads: the `next` page of the post (or
     of `source`), if it is a path on this site; else the page named `default`."""

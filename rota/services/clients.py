@@ -46,25 +46,9 @@ def edit_profile(
     """Change what the client's likes and wishes say: the client, their representative, or
     the coordinator writing down what the client asked. The trail keeps each changed field
     before and after; saving it unchanged records nothing."""
-    require_actor(actor, lambda a: may_decide(a, client) or sets_up(a, client))
     if set(profile) - set(PROFILE_FIELDS):
         raise Refused("not_profile", _("Only the likes and wishes can be changed here."))
-    client = Client.objects.select_for_update().select_related("circle").get(pk=client.pk)
-    before, after = set_changed(client, profile)
-    if not before:
-        return client
-    client.save(update_fields=list(after))
-    # Nobody is told of it and no visit changes, so no follow-up either: the trail only.
-    audit.record(
-        Action.EDIT_PROFILE,
-        client,
-        actor=actor,
-        circle_id=client.circle_id,
-        client_id=client.pk,
-        before=before,
-        after=after,
-    )
-    return client
+    return _change_wishes(client, profile, actor=actor)
 
 
 @service
@@ -73,13 +57,20 @@ def set_family_read_notes(client: Client, allowed: bool, *, actor: Person | None
     client's, so the client or their representative decides (or the coordinator writing down
     what the client asked). Kept in the trail as a change to the client's wishes, before and
     after; saying what is already so records nothing."""
+    return _change_wishes(client, {"family_read_notes": allowed}, actor=actor)
+
+
+def _change_wishes(client: Client, values: dict, *, actor: Person | None) -> Client:
+    """Set what the client wishes (the client, their representative, or the coordinator
+    writing down what the client asked), keeping each changed field before and after in the
+    trail; nothing changed records nothing."""
     require_actor(actor, lambda a: may_decide(a, client) or sets_up(a, client))
     client = Client.objects.select_for_update().select_related("circle").get(pk=client.pk)
-    before, after = set_changed(client, {"family_read_notes": allowed})
+    before, after = set_changed(client, values)
     if not before:
         return client
     client.save(update_fields=list(after))
-    # Nobody is told and no visit changes: the trail only.
+    # Nobody is told of it and no visit changes, so no follow-up either: the trail only.
     audit.record(
         Action.EDIT_PROFILE,
         client,

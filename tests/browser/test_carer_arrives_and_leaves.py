@@ -1,7 +1,8 @@
 """At a visit on the phone (390×844, JavaScript on): Ana taps “I've arrived”, then “I've left”
-with a task and a medicine given, and Sian, her daughter, reads what happened. Ben, at the same time at Tom's with no signal, taps both
-offline: his phone keeps them with the times he tapped, and once back online they reach the
-server once, with those times, not the time they were sent. Time is real here."""
+with a task and a medicine given, and Gwen's daughter Sian reads what happened. Ben, at the
+same time at Tom's with no signal, taps both offline: his phone keeps them with the times he
+tapped, and once back online they reach the server once, with those times, not the time they
+were sent. Time is real here."""
 
 from datetime import timedelta
 

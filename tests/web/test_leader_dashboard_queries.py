@@ -18,8 +18,8 @@ from tests.stories import MONDAY_MORNING, at, place, planned_visit
 SIGNED_IN = 6
 # The circles with their last alert; capacities' five (places, visits needing cover,
 # carers, hours held, time off); the strip; the circles' clients and their visits for
-# continuity; the calls for help waiting.
-DASHBOARD = 10
+# continuity; the calls for help waiting; the visits missed lately.
+DASHBOARD = 11
 
 pytestmark = [
     pytest.mark.django_db,

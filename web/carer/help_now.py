@@ -14,7 +14,7 @@ from rota.models import HelpRequest, HelpStatus
 from rota.services.help import ARRIVAL_MINUTES
 from web.carer import queries
 from web.carer.access import access_help_request, access_visit_held, carer_required
-from web.http import Outcome, Request, answer, attempt, redirect_with
+from web.http import Outcome, Request, answer, attempt, posted_minutes, redirect_with
 
 # The card of one call for help, on every carer page and on the call's own page.
 CARD = "carer/_help_calls.html#call"
@@ -68,10 +68,7 @@ def accept_help(request: Request, request_id: int) -> HttpResponse:
 def help_eta(request: Request, request_id: int) -> HttpResponse:
     """“There in about 20 minutes”, from the carer going."""
     help_request = access_help_request(request.user, request_id)
-    try:
-        minutes = int(request.POST.get("minutes", ""))
-    except ValueError:
-        minutes = 0  # refused by the service, in its words
+    minutes = posted_minutes(request)
     outcome = attempt(
         lambda: services.expect_arrival(help_request, minutes, actor=request.user),
         _("Thank you. The family can see when you'll be there."),

@@ -12,7 +12,7 @@ from rota import services
 from rota.models import Assignment, VisitRecord
 from rota.services.lateness import ON_MY_WAY_MINUTES
 from web.carer.access import access_my_place, carer_required
-from web.http import Request, answer, attempt
+from web.http import Request, answer, attempt, posted_minutes
 
 CARD = "carer/late.html#answers"
 
@@ -30,10 +30,7 @@ def on_my_way(request: Request, assignment_id: int) -> HttpResponse:
     """“On my way, there in about 10 minutes”: the family can see it, and the circle is not
     asked till then."""
     place = access_my_place(request.user, assignment_id)
-    try:
-        minutes = int(request.POST.get("minutes", ""))
-    except ValueError:
-        minutes = 0  # refused by the service, in its words
+    minutes = posted_minutes(request)
     outcome = attempt(
         lambda: services.on_my_way(place, minutes, actor=request.user),
         _("Thank you. Everyone can see when you'll be there."),

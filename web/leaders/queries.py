@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import floor
 
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Least
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
 from people.models import CarerPreference, Client, Person, Preference
 from rota.familiarity import familiar_pairs
-from rota.models import Assignment, HelpRequest, HelpStatus, LateStep, Shift
+from rota.models import Assignment, HelpRequest, HelpStatus, LateStep, LateVisitStep, Shift
 from rota.rules import Rule, check_many
 from rota.services.help import OPEN
 
@@ -72,6 +72,8 @@ class CircleRow:
     # Calls for help of its clients that no carer has said yes to yet, oldest first: shown
     # on the row whatever its cover figures say.
     waiting: list[HelpRequest] = field(default_factory=list)
+    # Visits nobody came to in the last MISSED_DAYS days.
+    missed: int = 0
 
     @property
     def percent(self) -> int:
@@ -84,9 +86,9 @@ class CircleRow:
 
 
 def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[CircleRow]:
-    """Each circle's next 14 days, continuity and calls for help waiting, worst first (a
-    client waiting for help first of all): five queries plus those of capacities() and
-    continuity()."""
+    """Each circle's next 14 days, continuity, calls for help waiting and visits missed
+    lately, worst first (a client waiting for help first of all): six queries plus those of
+    capacities() and continuity()."""
     last = StateChange.objects.filter(circle=OuterRef("pk")).order_by("-at", "-pk")
     found = list(
         circles.annotate(
@@ -102,6 +104,7 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
     waiting: dict[int, list[HelpRequest]] = {}
     for request in waiting_for_help([c.pk for c in found], now):
         waiting.setdefault(request.client.circle_id, []).append(request)
+    missed = _missed_by_circle([c.pk for c in found], now)
     rows = []
     for circle in found:
         capacity = judged[circle.pk]
@@ -123,6 +126,7 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
                 last_alert=circle.last_to,
                 last_alert_at=circle.last_at,
                 waiting=waiting.get(circle.pk, []),
+                missed=missed.get(circle.pk, 0),
             )
         )
     rows.sort(
@@ -341,6 +345,17 @@ def uncovered_soon(circle: Circle, now: datetime) -> list[Shift]:
 
 # How far back a circle's page lists the visits nobody came to.
 MISSED_DAYS = 7
+
+
+def _missed_by_circle(circle_ids: Sequence[int], now: datetime) -> dict[int, int]:
+    """How many visits of each circle nobody came to in the last MISSED_DAYS days: one query."""
+    missed = LateVisitStep.objects.filter(
+        step=LateStep.MISSED,
+        shift__circle_id__in=circle_ids,
+        shift__start__gte=now - timedelta(days=MISSED_DAYS),
+    )
+    counted = missed.values("shift__circle_id").annotate(n=Count("pk"))
+    return {row["shift__circle_id"]: row["n"] for row in counted}
 
 
 @dataclass(frozen=True)
