@@ -60,7 +60,7 @@ def set_family_read_notes(client: Client, allowed: bool, *, actor: Person | None
     return _change_wishes(client, {"family_read_notes": allowed}, actor=actor)
 
 
-def _change_wishes(client: Client, values: dict, *, actor: Person | None) -> Client:
+def _change_wishes(client: Client, values: Mapping[str, object], *, actor: Person | None) -> Client:
     """Set what the client wishes (the client, their representative, or the coordinator
     writing down what the client asked), keeping each changed field before and after in the
     trail; nothing changed records nothing."""
