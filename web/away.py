@@ -23,7 +23,7 @@ from rota import services
 from rota.models import AwayReason, ClientAway, ShiftStatus
 from rota.recurrence import aware_local
 from rota.services.away import LONGEST_AWAY
-from web.forms import DayField, LocalForm, day_picker, time_picker
+from web.forms import DayField, LocalForm, WindowForm, day_picker, time_picker
 from web.http import Outcome, Request, attempt, tell
 
 # The client reads of their own time away: spoken to, never about (Client.is_themselves).
@@ -104,46 +104,19 @@ def aways_ahead(clients: Any, now: datetime) -> list[Away]:
     ]
 
 
-class AwayForm(LocalForm):
+class AwayForm(WindowForm):
     """Away from home: from a day and time until a day and time, in the circle's local time,
     and where (hospital, respite, a holiday, somewhere else)."""
 
-    day = DayField(label=gettext_lazy("Day"), widget=day_picker())
-    start = forms.TimeField(label=gettext_lazy("Time"), widget=time_picker())
-    end_day = DayField(label=gettext_lazy("Day"), widget=day_picker())
-    end = forms.TimeField(label=gettext_lazy("Time"), widget=time_picker())
     reason = forms.ChoiceField(
         label=gettext_lazy("Where"), choices=AwayReason.choices, widget=forms.RadioSelect
     )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if self.errors:
-            return data
-        start = aware_local(data["day"], data["start"], self.tz)
-        end = aware_local(data["end_day"], data["end"], self.tz)
-        if end <= start:
-            raise forms.ValidationError(
-                gettext_lazy("“Until” must be later than “from”. Nothing has been saved."),
-                code="end_before_start",
-            )
-        if end - start > LONGEST_AWAY:
-            raise forms.ValidationError(
-                gettext_lazy(
-                    "A time away can last at most a year. For longer, the care plan needs "
-                    "changing instead. Nothing has been saved."
-                ),
-                code="too_long",
-            )
-        data["start_at"], data["end_at"] = start, end
-        return data
-
-    def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
-        return [
-            (gettext_lazy("From"), [self["day"], self["start"]]),
-            (gettext_lazy("Until"), [self["end_day"], self["end"]]),
-        ]
+    longest = LONGEST_AWAY
+    end_before_start = gettext_lazy("“Until” must be later than “from”. Nothing has been saved.")
+    too_long = gettext_lazy(
+        "A time away can last at most a year. For longer, the care plan needs changing "
+        "instead. Nothing has been saved."
+    )
 
 
 class BackEarlyForm(LocalForm):
