@@ -36,8 +36,8 @@ class LinesField(forms.Field):
 
     widget = forms.Textarea(attrs={"rows": 4})
 
-    def __init__(self, *, base_field=None, max_length=None, **kwargs) -> None:
-        # What a list field offers its form field; the lines are bounded here instead.
+    def __init__(self, *, encoder=None, decoder=None, **kwargs) -> None:
+        # What a JSON field offers its form field; the lines are read and bounded here.
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -68,8 +68,8 @@ class DatesField(forms.Field):
     REACH_YEARS = 100
     LIMIT = 100
 
-    def __init__(self, *, base_field=None, max_length=None, **kwargs) -> None:
-        # What a list field offers its form field; the dates are read here instead.
+    def __init__(self, *, encoder=None, decoder=None, **kwargs) -> None:
+        # What a JSON field offers its form field; the dates are read here instead.
         super().__init__(**kwargs)
 
     def prepare_value(self, value):

@@ -7,14 +7,15 @@ generation is the one other writer of shifts. What the database can hold is a co
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from people.constraints import choices_constraint, length_constraint
-from rota.constraints import PostgresExclusionConstraint, TsTzRange
+from rota.constraints import DateListField, JsonLength, PostgresExclusionConstraint, TsTzRange
 from rota.recurrence import validate_rule
 
 PERSON = settings.AUTH_USER_MODEL
@@ -32,15 +33,20 @@ LATE_AFTER = timedelta(minutes=15)
 LATE_AFTER_ESSENTIAL = timedelta(minutes=10)
 
 
-def lines_field(verbose_name, help_text) -> ArrayField:
-    """A short list a coordinator edits as lines: a plan's tasks, its medicines."""
-    return ArrayField(
-        models.CharField(max_length=LINE_LIMIT),
-        verbose_name=verbose_name,
-        help_text=help_text,
-        size=LINES_LIMIT,
-        default=list,
-        blank=True,
+def lines_field(verbose_name, help_text) -> models.JSONField:
+    """A short list a coordinator edits as lines (a plan's tasks, its medicines), kept as JSON
+    so the demo's SQLite holds it too; the form bounds each line (rota.forms.LinesField)."""
+    return models.JSONField(
+        verbose_name=verbose_name, help_text=help_text, default=list, blank=True
+    )
+
+
+def at_most(field: str, limit: int, name: str, message=None) -> models.CheckConstraint:
+    """A JSON list field holds a list of at most `limit` items."""
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(JsonLength(field), limit),
+        name=name,
+        violation_error_message=message,
     )
 
 
@@ -83,8 +89,7 @@ class VisitPlan(models.Model):
             "asked. Empty: 15 minutes, or 10 for an essential visit."
         ),
     )
-    skipped_dates = ArrayField(
-        models.DateField(),
+    skipped_dates = DateListField(
         verbose_name=_("dates skipped"),
         help_text=_("Days the visit doesn't happen: a day centre day, a hospital appointment."),
         default=list,
@@ -110,10 +115,17 @@ class VisitPlan(models.Model):
                 name="visitplan_ends_after_start",
                 violation_error_message=_("A plan cannot end before it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(tasks__len__lte=LINES_LIMIT, medicines__len__lte=LINES_LIMIT),
-                name="visitplan_lines_limit",
-                violation_error_message=_("A plan lists at most 30 tasks and 30 medicines."),
+            at_most(
+                "tasks",
+                LINES_LIMIT,
+                "visitplan_tasks_limit",
+                _("A plan lists at most 30 tasks and 30 medicines."),
+            ),
+            at_most(
+                "medicines",
+                LINES_LIMIT,
+                "visitplan_medicines_limit",
+                _("A plan lists at most 30 tasks and 30 medicines."),
             ),
             models.CheckConstraint(
                 condition=Q(late_after_minutes__isnull=True)
@@ -544,9 +556,7 @@ class VisitRecord(models.Model):
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     arrival_tap = models.UUIDField(null=True, blank=True, unique=True)
     leaving_tap = models.UUIDField(null=True, blank=True, unique=True)
-    tasks_done = ArrayField(
-        models.CharField(max_length=LINE_LIMIT), size=LINES_LIMIT, default=list, blank=True
-    )
+    tasks_done = models.JSONField(default=list, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=VISIT_NOTE_LIMIT)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -563,9 +573,7 @@ class VisitRecord(models.Model):
                 condition=Q(left_at__isnull=False) | Q(leaving_tap__isnull=True),
                 name="visitrecord_leaving_tap_has_time",
             ),
-            models.CheckConstraint(
-                condition=Q(tasks_done__len__lte=LINES_LIMIT), name="visitrecord_tasks_limit"
-            ),
+            at_most("tasks_done", LINES_LIMIT, "visitrecord_tasks_limit"),
             length_constraint("note", VISIT_NOTE_LIMIT, "visitrecord_note_length"),
         ]
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from circles.models import Notification
 from people.models import CLIENT_TEXT_LIMITS, Client
 from rota import services
-from rota.models import LINE_LIMIT, LINES_LIMIT, Shift, VisitPlan
+from rota.models import LINES_LIMIT, Shift, VisitPlan
 from tests.factories import VisitPlanFactory
 from tests.outcomes import nothing_changes, refused
 from tests.stories import at, place, visit
@@ -41,12 +41,12 @@ def test_the_database_refuses_a_clients_text_over_its_limit(gwen, field):
         Client.objects.filter(pk=gwen.pk).update(**{field: "x" * (limit + 1)})
 
 
-def test_the_database_keeps_a_plans_task_within_its_limit_and_refuses_too_many(gwen):
+def test_the_database_refuses_a_plan_with_too_many_tasks_or_medicines(gwen):
     plan = VisitPlanFactory(client=gwen)
-    VisitPlan.objects.filter(pk=plan.pk).update(tasks=["x" * (LINE_LIMIT + 1)])
-    assert [len(task) for task in VisitPlan.objects.get(pk=plan.pk).tasks] == [LINE_LIMIT]
-    with pytest.raises(IntegrityError), transaction.atomic():
-        VisitPlan.objects.filter(pk=plan.pk).update(medicines=["x"] * (LINES_LIMIT + 1))
+    VisitPlan.objects.filter(pk=plan.pk).update(tasks=["x"] * LINES_LIMIT)  # at the limit: fine
+    for field in ("tasks", "medicines"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            VisitPlan.objects.filter(pk=plan.pk).update(**{field: ["x"] * (LINES_LIMIT + 1)})
 
 
 def test_a_24000_character_likes_and_wishes_is_refused_in_words(client, story):
