@@ -412,10 +412,10 @@ def double_bookings() -> dict:
     return {"over_carers_needed": over, "overlapping_holds": overlapping}
 
 
-def claims_over_http(seconds: float, runs: int) -> dict:
+def claims_over_http(seconds: float, runs: int, contenders: int = CONTENDERS) -> dict:
     from django.urls import reverse
 
-    carers, shifts = claims_bench.build_circle(carers_in_it=CONTENDERS)
+    carers, shifts = claims_bench.build_circle(carers_in_it=contenders)
     analyse()
     pool = [s.pk for s in shifts[:POOL]]
     headers = [session_headers(carer) for carer in carers]
@@ -437,7 +437,7 @@ def claims_over_http(seconds: float, runs: int) -> dict:
             ceilings.append(load(server.port, headers, seconds, ceiling))
     held = Assignment.objects.filter(shift_id__in=pool, released_at__isnull=True).count()
     return {
-        "carers": CONTENDERS,
+        "carers": contenders,
         "workers": WORKERS,
         "pool": len(pool),
         "places_taken": held,
@@ -483,7 +483,7 @@ def measure(args) -> dict:
     figures["sweep"] = sweeps(args.runs)
     figures["sweep_memory"] = sweep_memory(args.runs)
     figures["pages"] = pages(people, args.requests)
-    figures["claims_http"] = claims_over_http(args.seconds, args.runs)
+    figures["claims_http"] = claims_over_http(args.seconds, args.runs, args.carers)
     return figures
 
 
@@ -518,7 +518,7 @@ def growth(args) -> list[dict]:
                 "ceiling_ms": ceiling,
             }
         )
-        print(growth_line(series[-1]), file=sys.stderr if args.json else sys.stdout, flush=True)
+        print(growth_line(series[-1]), flush=True)
     return series
 
 
@@ -697,6 +697,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each sweep and load")
     parser.add_argument("--requests", type=int, default=20, help="GETs of each page")
     parser.add_argument("--seconds", type=float, default=10.0, help="each load's length")
+    parser.add_argument("--carers", type=int, default=CONTENDERS, help="carers claiming at once")
     parser.add_argument("--sweep-memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.update({k: v for k, v in ENVIRONMENT.items() if k not in ("SECRET_KEY",)})
@@ -704,6 +705,11 @@ def main() -> None:
     if args.sweep_memory:
         measure_own_sweep()
         return
+    # With --json, stdout carries the JSON object alone: everything else (log lines) goes to
+    # stderr.
+    out = sys.stdout
+    if args.json:
+        sys.stdout = sys.stderr
 
     own_database.set_up(NAME, **ENVIRONMENT)
     try:
@@ -712,13 +718,13 @@ def main() -> None:
                 print(GROWTH_HEAD, flush=True)
             series = growth(args)
             if args.json:
-                print(json.dumps({"growth": series}, indent=2))
+                print(json.dumps({"growth": series}, indent=2), file=out)
             return
         figures = measure(args)
     finally:
         own_database.drop()
     if args.json:
-        print(json.dumps({**summary(figures), "figures": figures}, indent=2))
+        print(json.dumps({**summary(figures), "figures": figures}, indent=2), file=out)
     else:
         print(table(figures))
 
