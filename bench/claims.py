@@ -19,14 +19,14 @@ from datetime import timedelta
 import own_database  # bench/own_database.py: Django on a database of its own
 
 
-def build_circle():
+def build_circle(carers_in_it: int = 12):
     from django.utils import timezone
 
     from tests.factories import CircleFactory, ClientFactory, ShiftFactory, carer
 
     circle = CircleFactory(name="Bench circle")
     clients = [ClientFactory(circle=circle) for _ in range(4)]
-    carers = [carer(circle) for _ in range(12)]
+    carers = [carer(circle) for _ in range(carers_in_it)]
     first = timezone.localdate() + timedelta(days=1)
     shifts = []
     for day in range(56):
