@@ -97,6 +97,14 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# PostgreSQL's JIT compiler is off for the app's connections. The app's queries are short and
+# their cost estimates are inflated by the correlated "is this place rightly held" subquery, so
+# the planner judged them expensive enough to compile: the capacity query spent 640 ms of its
+# 710 ms compiling code that then ran for a few milliseconds. Options already given in
+# DATABASE_URL (?options=...) are kept.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(filter(None, [_options.get("options", ""), "-c jit=off"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Signing in, second factor, throttling, sessions and passwords -----------------------------

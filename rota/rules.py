@@ -2,9 +2,10 @@
 (docs/design.md, Rules every rota change obeys).
 
 `check` returns every rule that fails, in the rules' order; `check_many` the same for many
-shifts in a fixed number of queries (both judge with `_judge`, from the carer's facts read
-once). Views, forms, page queries and services all ask them; none re-implements a rule. The
-database backs the rules it can (rota.models).
+shifts, and `check_each` for many carers and many shifts, in a fixed number of queries (all
+three judge with `_judge`, from facts read once by `_read_facts`). Views, forms, page
+queries and services all ask them; none re-implements a rule. The database backs the rules
+it can (rota.models).
 """
 
 from collections import defaultdict
@@ -94,7 +95,7 @@ def check(
     hands to the carer in the same change (the other half): it counts as free.
     """
     now = now or timezone.now()
-    facts = _Facts(carer, [shift], now=now, giving_up=giving_up)
+    facts = _read_facts([carer], [shift], now=now, giving_up=giving_up)[carer.pk]
     return _judge(shift, facts, now, taking_over=taking_over)
 
 
@@ -122,107 +123,166 @@ def check_many(
     if isinstance(taking_over, Assignment):
         taking_over = [taking_over]
     taken = {place.shift_id: place for place in taking_over or ()}
-    facts = _Facts(
-        carer, shifts, now=now, giving_up=giving_up, lasting_only=lasting_only, prefetched=True
-    )
+    facts = _read_facts(
+        [carer], shifts, now=now, giving_up=giving_up, lasting_only=lasting_only, prefetched=True
+    )[carer.pk]
     return {
         shift.pk: _judge(shift, facts, now, taking_over=taken.get(shift.pk)) for shift in shifts
     }
 
 
-class _Facts:
-    """What the rules read about one carer, read once for many shifts.
+def check_each(
+    carers: Iterable[Person], shifts: Iterable[Shift], *, now: datetime | None = None
+) -> dict[int, dict[int, list[Violation]]]:
+    """`check` for every carer and every shift, keyed by carer id then shift id, in the same
+    fixed number of queries whatever the number of carers and shifts: each fact (checks and
+    training, time off, memberships, "rather not", places held, weekly hours) is read once
+    for all of them. A team leader's page of visits needing cover asks it.
 
-    With `lasting_only`, just what the rules a change of record can break need. `giving_up`
-    is a place the carer leaves in the same change (a swap): it is left out. With
-    `prefetched`, a shift's places are taken from its prefetched `held` when it has one.
+    A shift's places are read unless `held` is prefetched on it with `is_offered`; a carer's
+    profile is read unless `carer_profile` is (select_related).
+    """
+    carers, shifts = list(carers), list(shifts)
+    if not carers or not shifts:
+        return {carer.pk: {} for carer in carers}
+    now = now or timezone.now()
+    facts = _read_facts(carers, shifts, now=now, prefetched=True, selected_profiles=True)
+    return {
+        carer.pk: {shift.pk: _judge(shift, facts[carer.pk], now) for shift in shifts}
+        for carer in carers
+    }
+
+
+class _Facts:
+    """What the rules read about one carer, for many shifts (read by `_read_facts`).
+
+    The shifts' own facts (the checks each needs, their places, the rules' windows) are the
+    same objects for every carer read together. With `lasting_only`, only what the rules a
+    change of record can break need is read.
     """
 
-    def __init__(
-        self,
-        carer: Person,
-        shifts: list[Shift],
-        *,
-        now: datetime,
-        giving_up: Assignment | None = None,
-        lasting_only: bool = False,
-        prefetched: bool = False,
-    ) -> None:
+    def __init__(self, shared: "_ShiftFacts", *, lasting_only: bool) -> None:
         self.lasting_only = lasting_only
-        self.memberships = list(
-            Membership.objects.filter(person=carer, role=Role.CARER).values_list(
-                "circle_id", "started_on", "ended_on"
-            )
-        )
-        self.not_wanted = set(
-            CarerPreference.objects.filter(
-                carer=carer, preference=Preference.NOT_WANTED
-            ).values_list("client_id", flat=True)
-        )
-        # The checks each visit needs (Shift.credentials_needed), in name order.
-        self.needs: dict[tuple[str, int], list[CredentialType]] = defaultdict(list)
-        plans = {s.plan_id for s in shifts if s.plan_id}
-        adhoc = {s.client_id for s in shifts if not s.plan_id}
-        if plans:
-            through = VisitPlan.credentials_needed.through.objects.filter(visitplan_id__in=plans)
-            for row in through.select_related("credentialtype").order_by("credentialtype__name"):
-                self.needs["plan", row.visitplan_id].append(row.credentialtype)
-        if adhoc:
-            emergency = Client.emergency_credentials.through.objects.filter(client_id__in=adhoc)
-            for need in emergency.select_related("credentialtype").order_by("credentialtype__name"):
-                self.needs["client", need.client_id].append(need.credentialtype)
+        self.memberships: list[tuple[int, date, date | None]] = []
+        self.not_wanted: set[int] = set()
         self.latest: dict[int, date] = {}
-        if self.needs:
-            for type_id, valid_until in Credential.objects.filter(person=carer).values_list(
-                "type_id", "valid_until"
-            ):
-                self.latest[type_id] = max(valid_until, self.latest.get(type_id, valid_until))
-        if lasting_only:
-            return
-        self.profile = CarerProfile.objects.filter(person=carer).first()
-        self.windows = {s.pk: _window(s) for s in shifts}
-        lo = min(w[0] for w in self.windows.values())
-        hi = max(w[1] for w in self.windows.values())
-        held = Assignment.objects.filter(
-            carer=carer, released_at__isnull=True, start__lt=hi, end__gt=lo
-        ).select_related("shift__client")
-        if giving_up is not None:
-            held = held.exclude(pk=giving_up.pk)
-        self.held = list(held)
-        self.absences = list(
-            Absence.objects.filter(
-                carer=carer,
-                start__lt=max(s.end for s in shifts),
-                end__gt=min(s.start for s in shifts),
+        self.profile: CarerProfile | None = None
+        self.held: list[Assignment] = []
+        self.absences: list[Absence] = []
+        self.needs = shared.needs
+        self.windows = shared.windows
+        self.help_shifts = shared.help_shifts
+        self.holders = shared.holders
+
+
+@dataclass
+class _ShiftFacts:
+    # The checks each visit needs (Shift.credentials_needed), in name order.
+    needs: dict[tuple[str, int], list[CredentialType]]
+    windows: dict[int, tuple[datetime, datetime]]
+    # Started visits made by a help request (they may still be taken).
+    help_shifts: set[int]
+    # Each shift's held places: (id, offered by its holder).
+    holders: dict[int, list[tuple[int, bool]]]
+
+
+def _read_facts(
+    carers: list[Person],
+    shifts: list[Shift],
+    *,
+    now: datetime,
+    giving_up: Assignment | None = None,
+    lasting_only: bool = False,
+    prefetched: bool = False,
+    selected_profiles: bool = False,
+) -> dict[int, _Facts]:
+    """Each carer's facts for these shifts, by carer id, each fact read once for all of them.
+
+    `giving_up` is a place a carer leaves in the same change (a swap): it is left out. With
+    `prefetched`, a shift's places are taken from its prefetched `held` when it has one; with
+    `selected_profiles`, a carer's profile from their `carer_profile` when every carer was
+    read with it (a person kept for longer may hold one that has changed since).
+    """
+    ids = [carer.pk for carer in carers]
+    needs: dict[tuple[str, int], list[CredentialType]] = defaultdict(list)
+    plans = {s.plan_id for s in shifts if s.plan_id}
+    adhoc = {s.client_id for s in shifts if not s.plan_id}
+    if plans:
+        through = VisitPlan.credentials_needed.through.objects.filter(visitplan_id__in=plans)
+        for row in through.select_related("credentialtype").order_by("credentialtype__name"):
+            needs["plan", row.visitplan_id].append(row.credentialtype)
+    if adhoc:
+        emergency = Client.emergency_credentials.through.objects.filter(client_id__in=adhoc)
+        for need in emergency.select_related("credentialtype").order_by("credentialtype__name"):
+            needs["client", need.client_id].append(need.credentialtype)
+    shared = _ShiftFacts(needs=needs, windows={}, help_shifts=set(), holders={})
+    facts = {pk: _Facts(shared, lasting_only=lasting_only) for pk in ids}
+
+    for person_id, circle_id, started_on, ended_on in Membership.objects.filter(
+        person_id__in=ids, role=Role.CARER
+    ).values_list("person_id", "circle_id", "started_on", "ended_on"):
+        facts[person_id].memberships.append((circle_id, started_on, ended_on))
+    for carer_id, client_id in CarerPreference.objects.filter(
+        carer_id__in=ids, preference=Preference.NOT_WANTED
+    ).values_list("carer_id", "client_id"):
+        facts[carer_id].not_wanted.add(client_id)
+    if needs:
+        for person_id, type_id, valid_until in Credential.objects.filter(
+            person_id__in=ids
+        ).values_list("person_id", "type_id", "valid_until"):
+            latest = facts[person_id].latest
+            latest[type_id] = max(valid_until, latest.get(type_id, valid_until))
+    if lasting_only:
+        return facts
+
+    selected = [carer._state.fields_cache for carer in carers]
+    if selected_profiles and all("carer_profile" in cache for cache in selected):
+        for carer, cache in zip(carers, selected, strict=True):
+            facts[carer.pk].profile = cache["carer_profile"]
+    else:
+        for profile in CarerProfile.objects.filter(person_id__in=ids):
+            facts[profile.person_id].profile = profile
+    shared.windows.update({s.pk: _window(s) for s in shifts})
+    lo = min(w[0] for w in shared.windows.values())
+    hi = max(w[1] for w in shared.windows.values())
+    held = Assignment.objects.filter(
+        carer_id__in=ids, released_at__isnull=True, start__lt=hi, end__gt=lo
+    ).select_related("shift__client")
+    if giving_up is not None:
+        held = held.exclude(pk=giving_up.pk)
+    for place in held:
+        facts[place.carer_id].held.append(place)
+    for absence in Absence.objects.filter(
+        carer_id__in=ids,
+        start__lt=max(s.end for s in shifts),
+        end__gt=min(s.start for s in shifts),
+    ):
+        facts[absence.carer_id].absences.append(absence)
+    # Only help requests make shifts without a plan; it matters once they have started.
+    started_adhoc = [s.pk for s in shifts if not s.plan_id and s.start <= now]
+    if started_adhoc:
+        shared.help_shifts.update(
+            HelpRequest.objects.filter(shift_id__in=started_adhoc).values_list(
+                "shift_id", flat=True
             )
         )
-        # Only help requests make shifts without a plan; it matters once they have started.
-        started_adhoc = [s.pk for s in shifts if not s.plan_id and s.start <= now]
-        self.help_shifts: set[int] = set()
-        if started_adhoc:
-            self.help_shifts = set(
-                HelpRequest.objects.filter(shift_id__in=started_adhoc).values_list(
-                    "shift_id", flat=True
-                )
-            )
-        # Each shift's held places: (id, offered by its holder).
-        self.holders: dict[int, list[tuple[int, bool]]] = {}
-        unread = []
-        for s in shifts:
-            places = getattr(s, "held", None) if prefetched else None
-            if places is not None and all(hasattr(a, "is_offered") for a in places):
-                self.holders[s.pk] = [(a.pk, a.is_offered) for a in places]
-            else:
-                self.holders[s.pk] = []
-                unread.append(s.pk)
-        if unread:
-            open_offer = Offer.objects.filter(assignment=OuterRef("pk"), status=OfferStatus.OPEN)
-            for shift_id, pk, offered in (
-                Assignment.objects.filter(shift_id__in=unread, released_at__isnull=True)
-                .annotate(offered=Exists(open_offer))
-                .values_list("shift_id", "pk", "offered")
-            ):
-                self.holders[shift_id].append((pk, offered))
+    unread = []
+    for s in shifts:
+        places = getattr(s, "held", None) if prefetched else None
+        if places is not None and all(hasattr(a, "is_offered") for a in places):
+            shared.holders[s.pk] = [(a.pk, a.is_offered) for a in places]
+        else:
+            shared.holders[s.pk] = []
+            unread.append(s.pk)
+    if unread:
+        open_offer = Offer.objects.filter(assignment=OuterRef("pk"), status=OfferStatus.OPEN)
+        for shift_id, pk, offered in (
+            Assignment.objects.filter(shift_id__in=unread, released_at__isnull=True)
+            .annotate(offered=Exists(open_offer))
+            .values_list("shift_id", "pk", "offered")
+        ):
+            shared.holders[shift_id].append((pk, offered))
+    return facts
 
 
 def _judge(

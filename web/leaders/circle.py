@@ -3,7 +3,9 @@ a carer on it, cancel it), its thresholds, each client's continuity, and its car
 whom may leave the circle from here (web.leaders.leaving)."""
 
 from datetime import date, datetime
+from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -38,7 +40,6 @@ from web.leaders.queries import (
     escalated_calls,
     gap_cards,
     missed_visits,
-    uncovered_soon,
 )
 
 ASK_TITLE = gettext_lazy("Can you take %(client)s's visit on %(when)s?")
@@ -56,33 +57,42 @@ def circle_page(request: Request, circle_id: int) -> HttpResponse:
 
 
 def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
+    """Everything the page shows, in the same number of queries however many carers,
+    clients and visits the circle has (tests/web/test_leader_circle_page_queries.py): what
+    the figures and the cards both need is read once and handed on."""
     now = timezone.now()
-    carers = list(current_carers(circle))
+    carers = _carers_leaving(circle)
     clients = list(circle.clients.order_by("preferred_name", "pk"))
     by_client = continuity([c.pk for c in clients], now=now)
-    row = _summary(circle, now)
+    missed = missed_visits(circle, now)
+    row = _summary(circle, now, clients=clients, by_client=by_client, missed=missed)
     return {
         "circle": circle,
         "row": row,
         "calls": escalated_calls([row]),
-        "cards": gap_cards(uncovered_soon(circle, now), carers, now=now),
+        # The visits over the next 14 days with a place nobody rightly holds: capacity's own.
+        "cards": gap_cards(row.capacity.uncovered, [carer for carer, _ in carers], now=now),
         "thresholds": thresholds,
         "continuity": [(client, by_client[client.pk]) for client in clients],
-        "carers": _carers_leaving(circle, carers),
+        "carers": carers,
         "circle_aways": away.aways_ahead([client.pk for client in clients], now),
-        "missed": missed_visits(circle, now),
+        "missed": missed,
         "now": now,
     }
 
 
-def _carers_leaving(circle: Circle, carers: list[Person]) -> list[tuple[Person, date | None]]:
-    """The circle's carers today, each with the day they leave when one is set."""
-    leaves_on = dict(
-        Membership.objects.current()
-        .filter(circle=circle, role=Role.CARER, ended_on__isnull=False)
-        .values_list("person_id", "ended_on")
+def _carers_leaving(circle: Circle) -> list[tuple[Person, date | None]]:
+    """The circle's carers today, each with the day they leave when one is set, and with
+    their carer profile (the rules read it): one query."""
+    leaves_on = Membership.objects.current().filter(
+        circle=circle, role=Role.CARER, person=OuterRef("pk"), ended_on__isnull=False
     )
-    return [(carer, leaves_on.get(carer.pk)) for carer in carers]
+    carers = (
+        current_carers(circle)
+        .select_related("carer_profile")
+        .annotate(leaves_on=Subquery(leaves_on.values("ended_on")[:1]))
+    )
+    return [(carer, carer.leaves_on) for carer in carers]
 
 
 def _card_response(request: Request, shift: Shift, outcome: Outcome) -> HttpResponse:
@@ -92,7 +102,8 @@ def _card_response(request: Request, shift: Shift, outcome: Outcome) -> HttpResp
 
     def context() -> dict[str, object]:
         now = timezone.now()
-        card = gap_cards([shift], list(current_carers(shift.circle)), now=now)[0]
+        carers = [carer for carer, _ in _carers_leaving(shift.circle)]
+        card = gap_cards([shift], carers, now=now)[0]
         return {"card": card, "row": _summary(shift.circle, now)}
 
     return answer(
@@ -104,9 +115,10 @@ def _card_response(request: Request, shift: Shift, outcome: Outcome) -> HttpResp
     )
 
 
-def _summary(circle: Circle, now: datetime) -> CircleRow:
-    """The circle's figures: its state, places filled, hours to spare and each day's cover."""
-    return circles_at_a_glance(Circle.objects.filter(pk=circle.pk), now)[0]
+def _summary(circle: Circle, now: datetime, **read: Any) -> CircleRow:
+    """The circle's figures: its state, places filled, hours to spare and each day's cover.
+    `read`: what the page has read already (circles_at_a_glance)."""
+    return circles_at_a_glance(Circle.objects.filter(pk=circle.pk), now, **read)[0]
 
 
 @leader_required

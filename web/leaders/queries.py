@@ -2,16 +2,19 @@
 cover with who could take them, and a client's continuity.
 
 The dashboard reads a fixed number of queries however many circles it shows
-(tests/web/test_leader_dashboard_queries.py pins it). The circle page asks rota.rules.check
-of each carer for each visit that needs cover: the rules' own answer, not a copy of it.
+(tests/web/test_leader_dashboard_queries.py pins it); so does a circle's page however many
+carers and visits needing cover it has (tests/web/test_leader_circle_page_queries.py). The
+circle page asks rota.rules.check_each of all its carers for all its visits that need cover
+at once: the rules' own answer, not a copy of it.
 """
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import floor
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Least
 from django.utils import timezone
 
@@ -21,8 +24,17 @@ from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
 from people.models import CarerPreference, Client, Person, Preference
 from rota.familiarity import familiar_pairs
-from rota.models import Assignment, HelpRequest, HelpStatus, LateStep, LateVisitStep, Shift
-from rota.rules import Rule, check_many
+from rota.models import (
+    Assignment,
+    HelpRequest,
+    HelpStatus,
+    LateStep,
+    LateVisitStep,
+    Offer,
+    OfferStatus,
+    Shift,
+)
+from rota.rules import Rule, check_each
 from rota.services.help import OPEN
 
 DAYS = HORIZON.days
@@ -85,10 +97,21 @@ class CircleRow:
         return CircleState(self.capacity.state)
 
 
-def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[CircleRow]:
+def circles_at_a_glance(
+    circles: QuerySet[Circle],
+    now: datetime,
+    *,
+    clients: Sequence[Client] | None = None,
+    by_client: Mapping[int, Continuity] | None = None,
+    missed: Sequence["MissedVisit"] | None = None,
+) -> list[CircleRow]:
     """Each circle's next 14 days, continuity, calls for help waiting and visits missed
     lately, worst first (a client waiting for help first of all): six queries plus those of
-    capacities() and continuity()."""
+    capacities() and continuity().
+
+    A page that has read the circles' clients with their continuity (`clients`,
+    `by_client`), or their visits missed lately (`missed`), passes them instead of their
+    being read again."""
     last = StateChange.objects.filter(circle=OuterRef("pk")).order_by("-at", "-pk")
     found = list(
         circles.annotate(
@@ -100,11 +123,17 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
     end = now + HORIZON
     judged = capacities(found, now, end)
     by_day = _coverage_by_day([c.pk for c in found], now, end)
-    kept = _continuity_by_circle(found, now)
+    if clients is not None and by_client is not None:
+        kept = _add_up(found, {c.pk: c.circle_id for c in clients}, by_client)
+    else:
+        kept = _continuity_by_circle(found, now)
     waiting: dict[int, list[HelpRequest]] = {}
     for request in waiting_for_help([c.pk for c in found], now):
         waiting.setdefault(request.client.circle_id, []).append(request)
-    missed = _missed_by_circle([c.pk for c in found], now)
+    if missed is not None:
+        missed_by_circle = dict(Counter(visit.shift.circle_id for visit in missed))
+    else:
+        missed_by_circle = _missed_by_circle([c.pk for c in found], now)
     rows = []
     for circle in found:
         capacity = judged[circle.pk]
@@ -126,7 +155,7 @@ def circles_at_a_glance(circles: QuerySet[Circle], now: datetime) -> list[Circle
                 last_alert=circle.last_to,
                 last_alert_at=circle.last_at,
                 waiting=waiting.get(circle.pk, []),
-                missed=missed.get(circle.pk, 0),
+                missed=missed_by_circle.get(circle.pk, 0),
             )
         )
     rows.sort(
@@ -161,8 +190,15 @@ def escalated_calls(rows: Sequence[CircleRow]) -> list[HelpRequest]:
 def _continuity_by_circle(circles: Sequence[Circle], now: datetime) -> dict[int, Continuity]:
     """Each circle's clients' continuity added up, in one query plus continuity's."""
     circle_of = dict(Client.objects.filter(circle__in=circles).values_list("pk", "circle_id"))
+    return _add_up(circles, circle_of, continuity(circle_of, now=now))
+
+
+def _add_up(
+    circles: Sequence[Circle], circle_of: Mapping[int, int], by_client: Mapping[int, Continuity]
+) -> dict[int, Continuity]:
+    """Each circle's clients' continuity added up (`circle_of`: each client's circle)."""
     totals = {c.pk: [0, 0, 0, 0] for c in circles}  # recent, familiar; before, familiar
-    for client_id, figures in continuity(circle_of, now=now).items():
+    for client_id, figures in by_client.items():
         total = totals[circle_of[client_id]]
         total[0] += figures.recent.visits
         total[1] += figures.recent.familiar_visits
@@ -291,16 +327,23 @@ def ask_key(shift: Shift) -> str:
 def gap_cards(shifts: list[Shift], carers: list[Person], *, now: datetime) -> list[GapCard]:
     """Each visit with its holders and the circle's carers who can, or can't, take a place.
 
-    Every carer is pre-checked with the rules (rota.rules.check_many), so the page offers
-    only what the service will allow, and says why not in the rules' own words.
+    Every carer is pre-checked with the rules (rota.rules.check_each), so the page offers
+    only what the service will allow, and says why not in the rules' own words. The same
+    number of queries whatever the number of visits and carers: the rules' facts are read
+    once for all of them, the visits' places with their offers once (given to the rules as
+    `held`), and the carers' profiles come with them when selected (current_carers does).
     """
     if not shifts:
         return []
+    open_offer = Offer.objects.filter(assignment=OuterRef("pk"), status=OfferStatus.OPEN)
     held = list(
         Assignment.objects.filter(shift__in=shifts, released_at__isnull=True)
-        .select_related("carer")
+        .annotate(is_offered=Exists(open_offer))
+        .select_related("carer__carer_profile")
         .order_by("created_at", "pk")
     )
+    for shift in shifts:
+        shift.held = [a for a in held if a.shift_id == shift.pk]  # type: ignore[attr-defined]
     asked = set(
         Notification.objects.filter(
             key__in=[ask_key(s) for s in shifts], person__in=carers
@@ -309,14 +352,13 @@ def gap_cards(shifts: list[Shift], carers: list[Person], *, now: datetime) -> li
     familiar = familiar_pairs(
         [(shift.client_id, carer.pk) for shift in shifts for carer in carers], now=now
     )
-    # Each person's facts are read once for all the visits (rules.check_many), not per visit.
     people = {person.pk: person for person in [*carers, *(a.carer for a in held)]}
-    judged = {pk: check_many(person, shifts, now=now) for pk, person in people.items()}
+    judged = check_each(people.values(), shifts, now=now)
     cards = []
     for shift in shifts:
         card = GapCard(shift)
         card.familiar = {carer.pk for carer in carers if (shift.client_id, carer.pk) in familiar}
-        holders = [a.carer for a in held if a.shift_id == shift.pk]
+        holders = [a.carer for a in shift.held]  # type: ignore[attr-defined]
         for holder in holders:
             problems = [v.message for v in judged[holder.pk][shift.pk] if v.rule in LASTING]
             card.holders.append(Holder(holder, problems))
