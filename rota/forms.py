@@ -36,8 +36,10 @@ class LinesField(forms.Field):
 
     widget = forms.Textarea(attrs={"rows": 4})
 
-    def __init__(self, *, encoder=None, decoder=None, **kwargs) -> None:
-        # What a JSON field offers its form field; the lines are read and bounded here.
+    def __init__(self, *, encoder=None, decoder=None, show_hidden_initial=False, **kwargs) -> None:
+        # What a JSON field offers its form field; the lines are read and bounded here. No
+        # hidden copy of the initial value (offered for a field whose default is a callable):
+        # the form compares with its initial value all the same.
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -68,8 +70,9 @@ class DatesField(forms.Field):
     REACH_YEARS = 100
     LIMIT = 100
 
-    def __init__(self, *, encoder=None, decoder=None, **kwargs) -> None:
-        # What a JSON field offers its form field; the dates are read here instead.
+    def __init__(self, *, encoder=None, decoder=None, show_hidden_initial=False, **kwargs) -> None:
+        # What a JSON field offers its form field; the dates are read here, and no hidden copy
+        # of the initial value is kept (as for LinesField).
         super().__init__(**kwargs)
 
     def prepare_value(self, value):

@@ -145,3 +145,27 @@ def test_saving_the_clients_page_without_touching_the_likes_records_no_change_to
     gwen.refresh_from_db()
     assert gwen.full_name == "Gwen Jones-Evans"
     assert not AuditEvent.objects.filter(action=Action.EDIT_PROFILE).exists()
+
+
+def test_a_plans_tasks_and_medicines_are_written_as_lines_on_the_clients_page(
+    coordinator_client, gwen
+):
+    """The lists are text boxes of lines, with no hidden copy of their first value beside them
+    (a hidden input may not carry the help text's aria-describedby)."""
+    coordinator_client.post(
+        reverse("admin:people_client_change", args=[gwen.pk]),
+        with_a_lunch_plan(
+            gwen,
+            weekdays=["0"],
+            carers_needed="1",
+            tasks="Lunch\nWash up",
+            medicines="Metformin 500 mg",
+        ),
+    )
+    plan = VisitPlan.objects.get(client=gwen)
+    assert (plan.tasks, plan.medicines) == (["Lunch", "Wash up"], ["Metformin 500 mg"])
+
+    page = coordinator_client.get(reverse("admin:people_client_change", args=[gwen.pk])).text
+
+    assert "Lunch\nWash up</textarea>" in page
+    assert 'name="initial-plans-' not in page
