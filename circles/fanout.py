@@ -454,6 +454,17 @@ def _left_circle(event: AuditEvent, letters: Letters) -> None:
 def _back_on(event: AuditEvent, letters: Letters) -> None:
     """A family visit withdrawn: each carer put back hears their visit is back on; visits
     whose carer could not be put back need cover, and the circle is asked."""
+    restored = _put_back(event, letters, BACK_ON_BODY)
+    not_restored = Assignment.objects.select_related("shift__client", "shift__circle").filter(
+        pk__in=event.after.get("not_restored", [])
+    )
+    shifts = {a.shift.pk: a.shift for a in not_restored if a.shift.status == ShiftStatus.PLANNED}
+    _ask_for_cover(letters, list(shifts.values()), skip={a.carer_id for a in restored})
+
+
+def _put_back(event: AuditEvent, letters: Letters, body: str | Promise) -> list[Assignment]:
+    """Each carer put back on a visit (a family visit withdrawn, a client back early) hears it
+    is back on; returns their places."""
     restored = list(
         Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
             pk__in=event.after.get("restored", [])
@@ -465,14 +476,10 @@ def _back_on(event: AuditEvent, letters: Letters) -> None:
             NotificationKind.SHIFT_CHANGED,
             assignment.shift,
             BACK_ON_TITLE,
-            BACK_ON_BODY,
+            body,
             link=reverse("carer:my_shifts"),
         )
-    not_restored = Assignment.objects.select_related("shift__client", "shift__circle").filter(
-        pk__in=event.after.get("not_restored", [])
-    )
-    shifts = {a.shift.pk: a.shift for a in not_restored if a.shift.status == ShiftStatus.PLANNED}
-    _ask_for_cover(letters, list(shifts.values()), skip={a.carer_id for a in restored})
+    return restored
 
 
 def _plan_changed(event: AuditEvent, letters: Letters) -> None:
@@ -563,20 +570,8 @@ def _client_back(event: AuditEvent, letters: Letters) -> None:
     the visits planned again with a free place go to the circle for cover."""
     away = ClientAway.objects.select_related("client__circle").get(pk=_subject(event))
     back = Formatted(timezone.localtime(away.end, away.client.circle.tz), "D j M H:i")
-    restored = list(
-        Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
-            pk__in=event.after.get("restored", [])
-        )
-    )
+    restored = _put_back(event, letters, "")
     for assignment in restored:
-        letters.add(
-            [assignment.carer],
-            NotificationKind.SHIFT_CHANGED,
-            assignment.shift,
-            BACK_ON_TITLE,
-            "",
-            link=reverse("carer:my_shifts"),
-        )
         letters.head(assignment.carer, HOME_SEVERAL_TITLE, HOME_BODY, HOME_LINE, back=back)
     now = timezone.now()
     replanned = Shift.objects.select_related("client", "circle").filter(
