@@ -224,6 +224,23 @@ def _need_cover(count: int) -> str:
     }
 
 
+def _put_back(event: AuditEvent) -> str:
+    """What a family visit withdrawn or a client back early did to the visits it had freed:
+    carers back on theirs, and visits that need cover (each said only when there are some)."""
+    restored = len(event.after.get("restored", []))
+    uncovered = len(event.after.get("not_restored", []))
+    said = ""
+    if restored:
+        said += " " + ngettext(
+            "%(count)d carer is back on their visit.",
+            "%(count)d carers are back on their visits.",
+            restored,
+        ) % {"count": restored}
+    if uncovered:
+        said += " " + _need_cover(uncovered)
+    return said
+
+
 def _first_carer(event: AuditEvent, known: _Known) -> str:
     return known.carer(event.carer_ids[0] if event.carer_ids else None)
 
@@ -370,18 +387,8 @@ def _family(event: AuditEvent, known: _Known) -> str:
         "client": known.client_name(event.client_id),
     }
     if event.action == Action.WITHDRAW_FAMILY_VISIT:
-        restored = len(event.after.get("restored", []))
-        uncovered = len(event.after.get("not_restored", []))
         sentence = _("%(family)s won't be with %(client)s after all.") % words
-        if restored:
-            sentence += " " + ngettext(
-                "%(count)d carer is back on their visit.",
-                "%(count)d carers are back on their visits.",
-                restored,
-            ) % {"count": restored}
-        if uncovered:
-            sentence += " " + _need_cover(uncovered)
-        return sentence
+        return sentence + _put_back(event)
     freed = len(event.after.get("freed", []))
     words["start"] = _moment(event.after.get("start"), tz)
     words["end"] = _moment(event.after.get("end"), tz)
@@ -515,21 +522,11 @@ def _away(event: AuditEvent, known: _Known) -> str:
     tz = known.tz(event)
     client = known.client_name(event.client_id)
     if event.action == Action.END_CLIENT_AWAY:
-        restored = len(event.after.get("restored", []))
-        uncovered = len(event.after.get("not_restored", []))
         sentence = _("%(client)s is back early, from %(end)s.") % {
             "client": client,
             "end": _moment(event.after.get("end"), tz),
         }
-        if restored:
-            sentence += " " + ngettext(
-                "%(count)d carer is back on their visit.",
-                "%(count)d carers are back on their visits.",
-                restored,
-            ) % {"count": restored}
-        if uncovered:
-            sentence += " " + _need_cover(uncovered)
-        return sentence
+        return sentence + _put_back(event)
     reason = event.after.get("reason")
     freed = len(event.after.get("freed", []))
     sentence = _("%(client)s: %(where)s from %(start)s to %(end)s.") % {
