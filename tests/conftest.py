@@ -4,12 +4,17 @@ The suite refuses to run on anything but PostgreSQL. A test that needs Redis ask
 `redis_url` fixture, which skips (naming Redis) when it is unreachable on a developer's
 machine; under CI=true any skipped test fails the run instead.
 
+bin/test spreads the suite over the machine's cores (pytest-xdist, `--dist loadgroup`): each
+process has its own test database (pytest-django names it) and its own Redis database, and
+keeps each module's tests together, and all the browser tests together.
+
 Every person and place of tests/stories.py is a fixture of their own name (`gwen`, `ana`,
 `circle` for Treforest, ...), made when a test asks for them; `story` is the whole cast.
 """
 
 import os
 from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import django.test
 import pytest
@@ -18,6 +23,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,12 +33,44 @@ from tests.stories import NAMES, WEDNESDAY_NOON, Cast
 from web.account import sessions
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# "gw0", "gw1", ... in each process when the suite runs on several cores; None in one.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def own_redis_database(url: str) -> str:
+    """The Redis database of this test process: the one in `url` for the first (or only)
+    process, the one below it for the second, and so on, so one process emptying its
+    database never empties another's."""
+    if not WORKER:
+        return url
+    parts = urlsplit(url)
+    given = int(parts.path.strip("/") or 0)
+    number = (given - int(WORKER.removeprefix("gw"))) % 16
+    return urlunsplit(parts._replace(path=f"/{number}"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "now(moment): the moment the story stands still at (tests/stories.py)"
     )
+    if WORKER and settings.REDIS_URL:
+        url = own_redis_database(settings.REDIS_URL)
+        cache_backend = {**settings.CACHES["default"], "LOCATION": url}
+        override_settings(
+            REDIS_URL=url, CELERY_BROKER_URL=url, CACHES={"default": cache_backend}
+        ).enable()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On several cores, a module's tests run in one process, as their module-wide fixtures
+    expect, and the browser tests all in one, whose served pages the HTML check reads after
+    them; being the longest group, the browser tests start first."""
+    for item in items:
+        browser = item.path.parent.name == "browser"
+        group = "browser" if browser else item.nodeid.partition("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: item.path.parent.name != "browser")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -116,7 +154,9 @@ def eager():
 @pytest.fixture
 def redis_url() -> str:
     """The tests' own Redis database, emptied first. Skips, naming Redis, if unreachable."""
-    url = os.environ.get("TEST_REDIS_URL") or settings.REDIS_URL or "redis://127.0.0.1:6379/15"
+    given = os.environ.get("TEST_REDIS_URL")
+    url = own_redis_database(given) if given else settings.REDIS_URL
+    url = url or own_redis_database("redis://127.0.0.1:6379/15")
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         client.ping()
