@@ -91,6 +91,7 @@ def seed(circles: int, rng: random.Random) -> None:
 def _seed_rota(circles, clients, carers, medication, rng: random.Random) -> None:
     from django.utils import timezone
 
+    from rota import counts
     from rota.models import Absence, Assignment, Shift, VisitPlan
 
     today = timezone.localdate()
@@ -142,6 +143,8 @@ def _seed_rota(circles, clients, carers, medication, rng: random.Random) -> None
         carer = carers[shift.circle_id][n]
         assignments.append(Assignment(shift=shift, carer=carer, start=shift.start, end=shift.end))
     Assignment.objects.bulk_create(assignments, batch_size=5000)
+    # Written in bulk, round the services: each visit's places held counted once here.
+    counts.recount_all()
     away = timezone.now() + timedelta(days=3)
     Absence.objects.bulk_create(
         Absence(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from circles import notify
-from circles.capacity import Capacity, capacities, capacity
+from circles.capacity import Capacity, Figures, capacity, figures, judge
 from circles.models import Circle, CircleState, NotificationKind, Role, StateChange
 from circles.notify import Formatted
 from circles.permissions import members
@@ -150,14 +150,15 @@ def _alert_leaders(kind: NotificationKind, change: StateChange, judged: Capacity
 
 
 def sweep() -> int:
-    """Every circle judged in one set-based pass; a transition only where the stored state
+    """Every circle judged from its figures, one row a circle (circles.capacity.figures); a
+    transition, with the full capacity its alert speaks of, only where the stored state
     differs. Returns how many circles were checked."""
     now = timezone.now()
     circles = list(Circle.objects.order_by("pk"))
-    judged = capacities(circles, now, now + HORIZON)
+    judged_on = figures([circle.pk for circle in circles], now, now + HORIZON)
     for circle in circles:
-        if judged[circle.pk].state != circle.state:
-            transition(circle, judged[circle.pk])
+        if judge(circle, judged_on.get(circle.pk, Figures()), now) != circle.state:
+            transition(circle, capacity(circle, now, now + HORIZON))
     return len(circles)
 
 

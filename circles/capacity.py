@@ -2,29 +2,26 @@
 left to give (docs/design.md, Capacity and continuity).
 
 `capacities` does it for many circles in a fixed number of queries, whatever their number:
-the sweep and the dashboard use it. `capacity` is the same for one circle.
+the dashboard uses it. `capacity` is the same for one circle. `figures` is what a circle is
+judged on, read from the counts each visit keeps of its places rightly held (rota.counts):
+the sweep judges every circle from it.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
     BooleanField,
-    Count,
-    DateField,
-    Exists,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
-    OuterRef,
+    Min,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -32,16 +29,20 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from circles.models import Circle, CircleState, Membership, Role
-from people.models import CarerPreference, CarerProfile, Client, Credential, Preference
-from rota.models import Absence, Assignment, Shift, ShiftStatus, VisitPlan
+from people.models import CarerProfile
+from rota.models import Absence, Assignment, Shift, ShiftStatus
 from rota.recurrence import aware_local
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+from rota.sql import LocalWeek
 
 
-class _Held(TypedDict):
-    held: int
+@dataclass(frozen=True)
+class Figures:
+    """What a circle is judged on over a window: carer places needed and filled, and when
+    its first essential visit with a place nobody holds starts, if one has."""
+
+    needed: int = 0
+    filled: int = 0
+    essential_gap: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -76,33 +77,30 @@ def capacities(circles: Iterable[Circle], start: datetime, end: datetime) -> dic
     """
     circles = list(circles)
     ids = [circle.pk for circle in circles]
-    totals = _slot_totals(ids, start, end)
+    judged_on = figures(ids, start, end)
     uncovered = _uncovered(ids, start, end)
     headroom = _headroom(circles, start, end)
     now = timezone.now()
     result = {}
     for circle in circles:
-        needed, filled = totals.get(circle.pk, (0, 0))
-        gaps = uncovered.get(circle.pk, [])
+        these = judged_on.get(circle.pk, Figures())
         result[circle.pk] = Capacity(
-            slots_needed=needed,
-            slots_filled=filled,
-            uncovered=gaps,
+            slots_needed=these.needed,
+            slots_filled=these.filled,
+            uncovered=uncovered.get(circle.pk, []),
             headroom_hours=round(headroom.get(circle.pk, 0.0), 1),
-            state=judge(circle, needed, filled, gaps, now),
+            state=judge(circle, these, now),
         )
     return result
 
 
-def judge(
-    circle: Circle, needed: int, filled: int, uncovered: list[Shift], now: datetime
-) -> CircleState:
+def judge(circle: Circle, figures: Figures, now: datetime) -> CircleState:
     """The circle's state by its thresholds: an essential visit without a carer soon, or too
     few places filled, is not coping; fewer than it would like is strained."""
     soon = now + timedelta(hours=circle.essential_gap_hours)
-    if any(shift.essential and shift.start < soon for shift in uncovered):
+    if figures.essential_gap is not None and figures.essential_gap < soon:
         return CircleState.NOT_COPING
-    percent = percent_filled(needed, filled)
+    percent = percent_filled(figures.needed, figures.filled)
     if percent < circle.not_coping_below_percent:
         return CircleState.NOT_COPING
     if percent < circle.strained_below_percent:
@@ -112,113 +110,46 @@ def judge(
 
 # --- covered places ---------------------------------------------------------------------------
 
-
-class LocalDate(Func):
-    """The local calendar date of a moment, in a time zone named by a column."""
-
-    output_field = DateField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="(%(expressions)s)::date", arg_joiner=" AT TIME ZONE "
-        )
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # The function Django registers on SQLite for its own date casts.
-        return self.as_sql(
-            compiler, connection, template="django_datetime_cast_date(%(expressions)s, 'UTC')"
-        )
+# A place held twice over (an open offer taken) still fills one place.
+FILLED = Least("places_held", "carers_needed", output_field=IntegerField())
+# A visit with a place nobody rightly holds (rota.counts keeps places_held).
+GAP = Q(places_held__lt=F("carers_needed"))
+# Shift.essential in SQL: a visit without a plan is a help request, essential.
+ESSENTIAL = Q(plan__isnull=True) | Q(plan__essential=True)
 
 
-class LocalWeek(Func):
-    """The Monday, in a time zone named by a column, of the week a moment falls in."""
-
-    output_field = DateField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="date_trunc('week', %(expressions)s)::date",
-            arg_joiner=" AT TIME ZONE ",
-        )
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="date(django_datetime_trunc('week', %(expressions)s, 'UTC'))",
-        )
-
-
-def _rightly_held() -> QuerySet[Assignment]:
-    """Held places whose carer still passes the rules a change of record can break: the
-    client has not said "rather not", and every check the visit needs is valid on its day."""
-    not_wanted = CarerPreference.objects.filter(
-        client_id=OuterRef("shift__client_id"),
-        carer_id=OuterRef("carer_id"),
-        preference=Preference.NOT_WANTED,
-    )
-    # Referenced from the "check needed" rows, one level further in.
-    valid = Credential.objects.filter(
-        person_id=OuterRef(OuterRef("carer_id")),
-        type_id=OuterRef("credentialtype_id"),
-        valid_until__gte=OuterRef(OuterRef("day")),
-    )
-    plan_check_missing = VisitPlan.credentials_needed.through.objects.filter(
-        visitplan_id=OuterRef("shift__plan_id")
-    ).filter(~Exists(valid))
-    # A help request's visit has no plan: it needs the client's emergency checks.
-    emergency_check_missing = Client.emergency_credentials.through.objects.filter(
-        client_id=OuterRef("shift__client_id")
-    ).filter(~Exists(valid))
-    return (
-        Assignment.objects.filter(released_at__isnull=True)
-        .alias(day=LocalDate("start", "shift__circle__timezone"))
-        .filter(~Exists(not_wanted), ~Exists(plan_check_missing))
-        .filter(~Q(shift__plan__isnull=True) | ~Exists(emergency_check_missing))
-    )
-
-
-def _live_shifts(
-    circle_ids: list[int], start: datetime, end: datetime
-) -> "QuerySet[WithAnnotations[Shift, _Held]]":
-    """Planned visits starting in the window, each with how many places are rightly held."""
-    held = (
-        _rightly_held()
-        .filter(shift_id=OuterRef("pk"))
-        .values("shift_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def live_shifts(circle_ids: list[int], start: datetime, end: datetime) -> QuerySet[Shift]:
+    """Planned visits starting in the window."""
     return Shift.objects.filter(
         circle_id__in=circle_ids, status=ShiftStatus.PLANNED, start__gte=start, start__lt=end
-    ).alias(held=Coalesce(Subquery(held), 0, output_field=IntegerField()))
+    )
 
 
-def _slot_totals(
-    circle_ids: list[int], start: datetime, end: datetime
-) -> dict[int, tuple[int, int]]:
+def figures(circle_ids: list[int], start: datetime, end: datetime) -> dict[int, Figures]:
+    """Each circle's figures over the window, from the visits' kept counts: one GROUP BY,
+    one row a circle with visits."""
     rows = (
-        _live_shifts(circle_ids, start, end)
+        live_shifts(circle_ids, start, end)
         .values("circle_id")
         .annotate(
             needed=Sum("carers_needed"),
-            # A place held twice over (an open offer taken) still fills one place.
-            filled=Sum(Least("held", "carers_needed", output_field=IntegerField())),
+            filled=Sum(FILLED),
+            essential_gap=Min("start", filter=GAP & ESSENTIAL),
         )
         .order_by()
     )
-    return {row["circle_id"]: (row["needed"], row["filled"]) for row in rows}
+    return {
+        row["circle_id"]: Figures(row["needed"], row["filled"], row["essential_gap"])
+        for row in rows
+    }
 
 
 def _uncovered(circle_ids: list[int], start: datetime, end: datetime) -> dict[int, list[Shift]]:
     shifts = (
-        _live_shifts(circle_ids, start, end)
-        .filter(held__lt=F("carers_needed"))
+        live_shifts(circle_ids, start, end)
+        .filter(GAP)
         .annotate(
-            places_filled=F("held"),
-            # Shift.essential in SQL: a visit without a plan is a help request, essential.
+            places_filled=F("places_held"),
             is_essential=Coalesce("plan__essential", Value(True), output_field=BooleanField()),
         )
         .select_related("circle", "client", "plan")

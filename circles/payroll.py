@@ -31,10 +31,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from circles.capacity import LocalDate
 from people.models import PAID_KINDS, CarerKind
 from rota.bank_holidays import bank_holidays
 from rota.models import Assignment
+from rota.sql import LocalDate
 
 CSV = "csv"
 XLSX = "xlsx"

@@ -260,6 +260,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rota.tasks.roll_horizon",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Each visit's count of places rightly held, against a recount (rota.counts).
+    "reconcile-places-held": {
+        "task": "rota.tasks.reconcile_counts",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "relay-outbox": {
         "task": "rota.tasks.relay_outbox",
         "schedule": 60.0,

@@ -166,6 +166,9 @@ class Shift(models.Model):
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     carers_needed = models.PositiveSmallIntegerField(_("carers needed"), default=1)
+    # How many places carers rightly hold (rota.counts): kept by each change that moves it,
+    # in the change's own transaction, so capacity reads it instead of working it out.
+    places_held = models.PositiveSmallIntegerField(_("places held"), default=0, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=ShiftStatus.choices, default=ShiftStatus.PLANNED
     )

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from circles.models import Circle
-from rota import generation, lapse, outbox
+from rota import counts, generation, lapse, outbox
 
 log = logging.getLogger(__name__)
 
@@ -36,3 +36,10 @@ def relay_outbox() -> int:
 def lapse_started() -> int:
     """Every few minutes: offers and swap proposals of visits that have started lapse."""
     return lapse.lapse_started()
+
+
+@shared_task(acks_late=True)
+def reconcile_counts() -> int:
+    """Nightly: every visit's count of places rightly held checked against a recount and put
+    right where it differs (logged: only a change made round the services can cause it)."""
+    return counts.reconcile()

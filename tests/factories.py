@@ -20,6 +20,7 @@ from people.models import (
     Person,
 )
 from people.photos import prepare, replace_photo
+from rota import counts
 from rota.models import Assignment, Shift, VisitPlan
 
 
@@ -153,6 +154,14 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     carer = factory.SubFactory(PersonFactory)
     start = factory.SelfAttribute("shift.start")
     end = factory.SelfAttribute("shift.end")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Made as the services place a carer: the visit's count of places held kept."""
+        assignment = super()._create(model_class, *args, **kwargs)
+        counts.recount([assignment.shift_id])
+        assignment.shift.refresh_from_db(fields=["places_held"])
+        return assignment
 
 
 def photo_upload(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from circles.models import Circle
 from people.models import Person
-from rota import audit, outbox
+from rota import audit, counts, outbox
 from rota.models import (
     Action,
     Assignment,
@@ -185,7 +185,12 @@ def has_free_place(shift: Shift) -> bool:
 
 
 def place(shift: Shift, carer: Person) -> Assignment:
-    return Assignment.objects.create(shift=shift, carer=carer, start=shift.start, end=shift.end)
+    """Put the carer on the visit, and count its places again (rota.counts)."""
+    assignment = Assignment.objects.create(
+        shift=shift, carer=carer, start=shift.start, end=shift.end
+    )
+    counts.recount([shift.pk])
+    return assignment
 
 
 def release(assignment: Assignment, reason: ReleaseReason, now: datetime) -> None:
@@ -194,10 +199,10 @@ def release(assignment: Assignment, reason: ReleaseReason, now: datetime) -> Non
 
 
 def release_all(assignments: list[Assignment], reason: ReleaseReason, now: datetime) -> None:
-    """Take each carer off their place, and close the places' open offers and swap proposals
-    with the reason: three statements however many places (a "rather not" may release
-    dozens). If another change released one of them first, nothing is, and it is a "try
-    again"."""
+    """Take each carer off their place, count the visits' places again, and close the
+    places' open offers and swap proposals with the reason: five statements however many
+    places (a "rather not" may release dozens). If another change released one of them
+    first, nothing is, and it is a "try again"."""
     if not assignments:
         return
     ids = [assignment.pk for assignment in assignments]
@@ -208,6 +213,7 @@ def release_all(assignments: list[Assignment], reason: ReleaseReason, now: datet
         raise try_again()
     for assignment in assignments:
         assignment.released_at, assignment.release_reason = now, reason
+    counts.recount(assignment.shift_id for assignment in assignments)
     why = _("The place changed hands: %(reason)s.") % {"reason": reason.label}
     Offer.objects.filter(assignment__in=ids, status=OfferStatus.OPEN).update(
         status=OfferStatus.CLOSED, closed_at=now, closed_reason=why

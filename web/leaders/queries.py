@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import floor
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Least
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from circles.alerts import HORIZON
-from circles.capacity import Capacity, LocalDate, _live_shifts, capacities
+from circles.capacity import FILLED, Capacity, capacities, live_shifts
 from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
 from people.models import CarerPreference, Client, Person, Preference
@@ -36,6 +35,7 @@ from rota.models import (
 )
 from rota.rules import Rule, check_each
 from rota.services.help import OPEN
+from rota.sql import LocalDate
 
 DAYS = HORIZON.days
 # The rules a held place can come to break after it was taken: the holder should hand on.
@@ -220,11 +220,11 @@ def _coverage_by_day(
     """Places needed and rightly filled per circle and local day, in one query: the same
     count as capacity's (circles.capacity), grouped by day."""
     rows = (
-        _live_shifts(circle_ids, start, end)
+        live_shifts(circle_ids, start, end)
         .values("circle_id", day=LocalDate("start", "circle__timezone"))
         .annotate(
             needed=Sum("carers_needed"),
-            filled=Sum(Least("held", "carers_needed", output_field=IntegerField())),
+            filled=Sum(FILLED),
         )
         .order_by()
     )
