@@ -2,14 +2,16 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from circles import payroll
+from circles.models import Circle
 from circles.payroll import PayrollForm, last_month
 from web.http import Request
 from web.leaders.access import circles_led, leader_required
-from web.leaders.queries import DAYS, circles_at_a_glance, escalated_calls
+from web.leaders.queries import DAYS, circles_at_a_glance, escalated_calls, page_of_circles
 
 REFRESH_SECONDS = 60
 # The payroll form's "show them here" button: the hours on the page, not as a file.
@@ -20,12 +22,18 @@ SHOW = "show"
 @require_GET
 def dashboard(request: Request) -> HttpResponse:
     """State, cover over the next 14 days, essential gaps, headroom and the last alert of
-    each circle, worst first, under the calls for help that went to the team leaders.
-    htmx asks for that part again every minute."""
+    each circle, worst first, under the calls for help that went to the team leaders; a
+    page of them at a time past a screenful. htmx asks for that part again every minute."""
     now = timezone.now()
-    rows = circles_at_a_glance(circles_led(request.user), now)
+    page = page_of_circles(circles_led(request.user), now, request.GET.get("page"))
+    rows = circles_at_a_glance(Circle.objects.filter(pk__in=page.object_list), now)
+    this_page = reverse("leaders:dashboard")
+    if page.number > 1:
+        this_page += f"?page={page.number}"
     context = {
         "rows": rows,
+        "page": page,
+        "this_page": this_page,
         "calls": escalated_calls(rows),
         "now": now,
         "days": DAYS,
