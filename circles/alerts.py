@@ -9,7 +9,7 @@ that runs twice tells nobody twice.
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -70,6 +70,15 @@ THEIR_CHECK_BODY = _("After %(date)s they can't do visits that need it until it 
 def check_circle(circle: Circle) -> str:
     """Judge the next 14 days; store the state and alert only when it changed. Returns it."""
     now = timezone.now()
+    return _judge(circle, figures([circle.pk], now, now + HORIZON).get(circle.pk, Figures()), now)
+
+
+def _judge(circle: Circle, judged_on: Figures, now: datetime) -> str:
+    """Judge the circle on its figures (one row of kept counts); only when its state changes
+    is its full capacity, which the alert speaks of, worked out. Returns the state."""
+    live = judge(circle, judged_on, now)
+    if live == circle.state:
+        return live
     return transition(circle, capacity(circle, now, now + HORIZON))
 
 
@@ -157,8 +166,7 @@ def sweep() -> int:
     circles = list(Circle.objects.order_by("pk"))
     judged_on = figures([circle.pk for circle in circles], now, now + HORIZON)
     for circle in circles:
-        if judge(circle, judged_on.get(circle.pk, Figures()), now) != circle.state:
-            transition(circle, capacity(circle, now, now + HORIZON))
+        _judge(circle, judged_on.get(circle.pk, Figures()), now)
     return len(circles)
 
 
