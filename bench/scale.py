@@ -33,7 +33,6 @@ import http.client
 import json
 import os
 import random
-import resource
 import signal
 import socket
 import statistics
@@ -206,6 +205,15 @@ def sweep_memory(runs: int) -> dict:
     return {"peak_mb": spread(peaks), "growth_mb": spread(growths)}
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM). Not getrusage's ru_maxrss, which Linux
+    carries over from the parent through fork and exec: it gave the bench's own size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("No VmHWM in /proc/self/status")
+
+
 def rss_mb() -> float:
     pages = int(Path("/proc/self/statm").read_text().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -219,7 +227,7 @@ def measure_own_sweep() -> None:
     Circle.objects.first()  # connected, models loaded
     before = rss_mb()
     sweep_bench.timed_sweep()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(json.dumps({"peak_mb": peak, "growth_mb": peak - before}))
 
 
