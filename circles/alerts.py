@@ -29,6 +29,8 @@ from rota.models import Action, HelpRequest, HelpStatus, Offer, OfferStatus
 from rota.rules import Rule, check
 
 HORIZON = timedelta(days=14)
+# Circles the sweep judges at once: its memory is a block's, whatever the number of circles.
+SWEEP_BLOCK = 1000
 OFFER_REMINDER = timedelta(hours=24)
 CREDENTIAL_REMINDER = timedelta(days=30)
 
@@ -159,15 +161,21 @@ def _alert_leaders(kind: NotificationKind, change: StateChange, judged: Capacity
 
 
 def sweep() -> int:
-    """Every circle judged from its figures, one row a circle (circles.capacity.figures); a
+    """Every circle judged from its figures, one row a circle (circles.capacity.figures), a
+    block of circles at a time so that memory stays the same whatever their number; a
     transition, with the full capacity its alert speaks of, only where the stored state
-    differs. Returns how many circles were checked."""
+    differs. Two queries a block. Returns how many circles were checked."""
     now = timezone.now()
-    circles = list(Circle.objects.order_by("pk"))
-    judged_on = figures([circle.pk for circle in circles], now, now + HORIZON)
-    for circle in circles:
-        _judge(circle, judged_on.get(circle.pk, Figures()), now)
-    return len(circles)
+    checked, after = 0, 0
+    while True:
+        block = list(Circle.objects.filter(pk__gt=after).order_by("pk")[:SWEEP_BLOCK])
+        judged_on = figures([circle.pk for circle in block], now, now + HORIZON)
+        for circle in block:
+            _judge(circle, judged_on.get(circle.pk, Figures()), now)
+        checked += len(block)
+        if len(block) < SWEEP_BLOCK:
+            return checked
+        after = block[-1].pk
 
 
 # --- calls for help ----------------------------------------------------------------------------

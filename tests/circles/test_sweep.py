@@ -4,6 +4,8 @@ differs, so time passing is caught and nobody hears of a crossing twice."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from circles import alerts
 from circles.models import Circle, CircleState, Notification, NotificationKind, StateChange
@@ -86,6 +88,20 @@ def test_the_sweep_agrees_with_checking_one_circle(circle, gwen, tom, ana):
     Circle.objects.filter(pk=circle.pk).update(state=CircleState.OK)
     sweep()
     assert Circle.objects.get(pk=circle.pk).state == CircleState.STRAINED
+
+
+def test_the_sweep_judges_a_block_of_circles_at_a_time_and_misses_none(monkeypatch):
+    """Blocks of two: the circle with a gap, made last, is in the third block."""
+    monkeypatch.setattr(alerts, "SWEEP_BLOCK", 2)
+    for n in range(4):
+        _a_circle(n)
+    last = _a_circle(4)
+    planned_visit(ClientFactory(circle=last), at(5, 8), essential=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert sweep() == 5
+    blocks = [q["sql"] for q in queries.captured_queries if q["sql"].endswith("LIMIT 2")]
+    assert len(blocks) == 3  # two, two and one: the last, short, ends it
+    assert Circle.objects.get(pk=last.pk).state == CircleState.NOT_COPING
 
 
 def _a_circle(n: int) -> Circle:
