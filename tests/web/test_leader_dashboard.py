@@ -81,6 +81,22 @@ def test_the_strip_shows_the_day_with_a_gap(client, story):
     assert "<strong>66 %</strong>" in page
 
 
+def test_the_strip_names_each_day_and_a_bank_holiday_in_the_leaders_language(client, story):
+    client.force_login(story.rhian)
+
+    page = client.get(reverse("leaders:dashboard")).content.decode()
+    monday, tuesday = strip_day(page, "Mon 4 May"), strip_day(page, "Tue 5 May")
+    assert "holiday" in monday.split(">", 1)[0] and "(Early May bank holiday)" in monday
+    assert "holiday" not in tuesday.split(">", 1)[0] and "bank holiday" not in tuesday
+    assert '<span class="strip-label" aria-hidden="true">M<br>' in monday
+
+    story.rhian.language = "cy"
+    story.rhian.save()
+    page = client.get(reverse("leaders:dashboard"), headers={"accept-language": "cy"})
+    monday = strip_day(page.content.decode(), "Llun 4 Mai")
+    assert '<span class="strip-label" aria-hidden="true">L<br>' in monday
+
+
 def test_the_next_essential_visit_without_a_carer_is_named(client, story):
     planned_visit(story.tom, at(8, 8), essential=True)
     planned_visit(story.gwen, at(7, 8), title="Tablets", essential=True)

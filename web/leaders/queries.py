@@ -17,12 +17,14 @@ from math import floor
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from circles.alerts import HORIZON
 from circles.capacity import FILLED, Capacity, capacities, live_shifts
 from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
 from people.models import CarerPreference, Client, Person, Preference
+from rota.bank_holidays import bank_holiday
 from rota.familiarity import familiar_pairs
 from rota.models import (
     Assignment,
@@ -49,6 +51,24 @@ SHOWN = 3
 
 
 @dataclass(frozen=True)
+class DayName:
+    """How a day of the strips is written, in the language of the page: the same in every
+    circle's row, so made once a date rather than once a row."""
+
+    letter: str  # the weekday's first letter, under the bar
+    spoken: str  # "Mon 7 Dec", for screen readers
+    holiday: str  # the bank holiday's name, or ""
+
+    @classmethod
+    def of(cls, day: date) -> "DayName":
+        return cls(
+            letter=date_format(day, "D")[:1],
+            spoken=date_format(day, "D j M"),
+            holiday=bank_holiday(day) or "",
+        )
+
+
+@dataclass(frozen=True)
 class Day:
     """One local day of a circle's strip: carer places needed and filled."""
 
@@ -56,6 +76,7 @@ class Day:
     needed: int
     filled: int
     level: str  # "none" (no visits), or the state this day alone would be: ok, strained...
+    name: DayName
 
     @property
     def open(self) -> int:
@@ -152,6 +173,7 @@ def circles_at_a_glance(
     else:
         missed_by_circle = _missed_by_circle([c.pk for c in found], now)
     rows = []
+    names: dict[date, DayName] = {}
     for circle in found:
         capacity = judged[circle.pk]
         today = timezone.localtime(now, circle.tz).date()
@@ -159,7 +181,9 @@ def circles_at_a_glance(
         for offset in range(DAYS):
             day = today + timedelta(days=offset)
             needed, filled = by_day.get((circle.pk, day), (0, 0))
-            days.append(Day(day, needed, filled, _level(circle, needed, filled)))
+            if day not in names:
+                names[day] = DayName.of(day)
+            days.append(Day(day, needed, filled, _level(circle, needed, filled), names[day]))
         rows.append(
             CircleRow(
                 circle=circle,
