@@ -9,7 +9,7 @@ that runs twice tells nobody twice.
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from circles import notify
-from circles.capacity import Capacity, Figures, capacities, capacity, figures, judge
+from circles.capacity import Capacity, Figures, capacities, figures, judge
 from circles.models import Circle, CircleState, NotificationKind, Role, StateChange
 from circles.notify import Formatted
 from circles.permissions import members
@@ -70,14 +70,25 @@ THEIR_CHECK_BODY = _("After %(date)s they can't do visits that need it until it 
 
 
 def check_circle(circle: Circle) -> str:
-    """Judge the next 14 days from the circle's figures (one row of kept counts); only when
-    the state changed, work out its full capacity, which the alert speaks of, store the
-    state and alert. Returns the state."""
-    now = timezone.now()
-    judged_on = figures([circle.pk], now, now + HORIZON).get(circle.pk, Figures())
-    if judge(circle, judged_on, now) == circle.state:
-        return circle.state
-    return transition(circle, capacity(circle, now, now + HORIZON))
+    """Judge the next 14 days; store the state and alert only when it changed. Returns it."""
+    return _judge([circle], timezone.now())[circle.pk]
+
+
+def _judge(circles: list[Circle], now: datetime) -> dict[int, str]:
+    """Judge the circles on their figures (one row of kept counts each); the full capacity
+    an alert speaks of is worked out, for all of them at once, only for those whose state
+    changed. Returns each circle's state, by id."""
+    end = now + HORIZON
+    judged_on = figures([circle.pk for circle in circles], now, end)
+    states: dict[int, str] = {
+        circle.pk: judge(circle, judged_on.get(circle.pk, Figures()), now) for circle in circles
+    }
+    changed = [circle for circle in circles if states[circle.pk] != circle.state]
+    if changed:
+        full = capacities(changed, now, end)
+        for circle in changed:
+            states[circle.pk] = transition(circle, full[circle.pk])
+    return states
 
 
 def transition(circle: Circle, judged: Capacity) -> str:
@@ -157,26 +168,14 @@ def _alert_leaders(kind: NotificationKind, change: StateChange, judged: Capacity
 
 
 def sweep() -> int:
-    """Every circle judged from its figures, one row a circle (circles.capacity.figures), a
-    block of circles at a time so that memory stays the same whatever their number; the
-    full capacity that an alert speaks of is worked out, for all of a block's circles at
-    once, only for those whose state changed. Two queries a block in which nothing changed.
-    Returns how many circles were checked."""
+    """Every circle judged as check_circle judges one, a block of circles at a time so that
+    memory stays the same whatever their number: two queries a block in which nothing
+    changed. Returns how many circles were checked."""
     now = timezone.now()
-    end = now + HORIZON
     checked, after = 0, 0
     while True:
         block = list(Circle.objects.filter(pk__gt=after).order_by("pk")[:SWEEP_BLOCK])
-        judged_on = figures([circle.pk for circle in block], now, end)
-        changed = [
-            circle
-            for circle in block
-            if judge(circle, judged_on.get(circle.pk, Figures()), now) != circle.state
-        ]
-        if changed:
-            full = capacities(changed, now, end)
-            for circle in changed:
-                transition(circle, full[circle.pk])
+        _judge(block, now)
         checked += len(block)
         if len(block) < SWEEP_BLOCK:
             return checked

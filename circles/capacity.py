@@ -2,9 +2,10 @@
 left to give (docs/design.md, Capacity and continuity).
 
 `capacities` does it for many circles in a fixed number of queries, whatever their number:
-the dashboard uses it. `capacity` is the same for one circle. `figures` is what a circle is
-judged on, read from the counts each visit keeps of its places rightly held (rota.counts):
-the sweep judges every circle from it.
+the dashboard, and an alert of a circle whose state changed, use it. `capacity` is the same
+for one circle. `figures` is what a circle is judged on, read from the counts each visit
+keeps of its places rightly held (rota.counts): the sweep and each change's check judge
+from it.
 """
 
 from collections import defaultdict
