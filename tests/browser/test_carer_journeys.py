@@ -51,6 +51,7 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(phone_of, story):
 
     # Take Gwen's lunch: the card turns to "Yours" in place, without a new page.
     ana.get_by_role("link", name="Needs cover", exact=True).click()
+    expect(ana.get_by_role("heading", name="Needs cover", exact=True)).to_be_visible()
     looks_right(ana)
     ana.evaluate("window.stillThisPage = true")
     card = ana.locator(f"#visit-{story.free.pk}")
@@ -70,6 +71,7 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(phone_of, story):
     # Ask Ben to swap Tom's breakfast for his Gwen's shopping.
     # She chooses Ben first, then one of his visits that fits with hers.
     ana.locator(f"#place-{story.anas.pk}").get_by_role("link", name="Swap…").click()
+    expect(ana.get_by_role("heading", name="Swap a visit", exact=True)).to_be_visible()
     looks_right(ana)
     ana.get_by_role("link", name="Ben Jones").click()
     expect(ana.get_by_role("heading", name="Ben Jones's visits that fit yours")).to_be_visible()
@@ -90,6 +92,7 @@ def test_ana_takes_gives_away_swaps_and_reports_sick(phone_of, story):
     # Ana is ill: from My shifts, "I'm off", "I'm sick today", and the page asks first.
     ana.get_by_role("link", name="My shifts", exact=True).click()
     ana.get_by_role("link", name="I'm off (sick, holiday, training)").click()
+    expect(ana.get_by_role("heading", name="I'm off", exact=True)).to_be_visible()
     looks_right(ana)
     ana.get_by_role("link", name="I'm sick today").click()
     expect(ana.get_by_role("heading", name="Sick today?")).to_be_visible()
