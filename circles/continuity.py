@@ -69,7 +69,7 @@ def continuity(client_ids: Iterable[int], *, now: datetime) -> dict[int, Continu
 
     1. Visits done per client, carer and period (one query).
     2. Which of those carers were familiar to the client at the end of each period
-       (rota.familiarity, two queries a period).
+       (rota.familiarity, one query a period).
     """
     ids = list(client_ids)
     split = now - RECENT

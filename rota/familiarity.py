@@ -25,11 +25,11 @@ Pair = tuple[int, int]  # (client id, carer id)
 def familiar_pairs(pairs: Iterable[Pair], *, now: datetime | None = None) -> set[Pair]:
     """Those of the (client id, carer id) pairs where the carer is familiar to the client.
 
-    Two queries whatever the number of pairs (none when there are none):
+    One query whatever the number of pairs (none when there are none), the union of
     1. the client's preferred carers among them;
-    2. visits each carer did for each client in the 28 days before `now`. A visit counts
-       once it is over, unless the carer released it (then someone else went) or it was
-       marked missed, or the visit was freed or cancelled.
+    2. the carers who did two or more visits of the client in the 28 days before `now`. A
+       visit counts once it is over, unless the carer released it (then someone else went)
+       or it was marked missed, or the visit was freed or cancelled.
     """
     wanted = set(pairs)
     if not wanted:
@@ -37,12 +37,14 @@ def familiar_pairs(pairs: Iterable[Pair], *, now: datetime | None = None) -> set
     now = now or timezone.now()
     client_ids = {client_id for client_id, _ in wanted}
     carer_ids = {carer_id for _, carer_id in wanted}
-    preferred = set(
+    preferred = (
         CarerPreference.objects.filter(
             client_id__in=client_ids, carer_id__in=carer_ids, preference=Preference.PREFERRED
-        ).values_list("client_id", "carer_id")
+        )
+        .values_list("client_id", "carer_id")
+        .order_by()
     )
-    visited = set(
+    visited = (
         Assignment.objects.filter(
             shift__client_id__in=client_ids,
             shift__status=ShiftStatus.PLANNED,
@@ -56,9 +58,10 @@ def familiar_pairs(pairs: Iterable[Pair], *, now: datetime | None = None) -> set
         .annotate(visits=Count("shift_id", distinct=True))
         .filter(visits__gte=VISITS_TO_BE_FAMILIAR)
         .values_list("shift__client_id", "carer_id")
+        .order_by()
     )
-    # The queries ask for every client x carer combination; keep only the pairs asked about.
-    return (preferred | visited) & wanted
+    # The query asks for every client x carer combination; keep only the pairs asked about.
+    return set(preferred.union(visited)) & wanted
 
 
 def visited_pairs(pairs: Iterable[Pair], *, now: datetime | None = None) -> set[Pair]:

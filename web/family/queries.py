@@ -48,8 +48,8 @@ class ComingVisit:
 def coming_visits(client: Client, now: datetime) -> list[tuple[date, list[ComingVisit]]]:
     """The client's visits over the next 7 days (and one under way), by local day.
 
-    Six queries: shifts, their carers (with their photo and lines about themselves), the
-    family visits that freed them, familiarity (2), and who has visited before.
+    Five queries: shifts, their carers (with their photo and lines about themselves), the
+    family visits that freed them, familiarity, and who has visited before.
     """
     shifts = list(
         Shift.objects.filter(client=client, end__gt=now, start__lt=now + WEEK)
