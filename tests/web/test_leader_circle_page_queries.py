@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from circles.alerts import escalate
+from circles.alerts import HORIZON, escalate
+from circles.capacity import figures, judge
 from circles.models import Membership, Role
 from people.models import CarerKind, CarerPreference, CarerProfile, Preference
 from rota import rules, services
@@ -114,7 +115,7 @@ def the_page(client, circle):
 # Signed in (session, person, the leaders' door, unread messages, the menu's roles and
 # whether they speak for a client): every leaders' page pays these.
 SIGNED_IN = 6
-PAGE = 28
+PAGE = 27
 
 
 @pytest.mark.parametrize(("carers", "gaps"), [(3, 2), (12, 10)])
@@ -159,3 +160,21 @@ def test_who_could_take_each_visit_is_what_the_rules_say(client, carers, gaps):
     if gaps >= 10:
         # The busy circle tries every rule but "already started" (its visits are to come).
         assert seen >= set(rules.Rule) - {rules.Rule.STARTED}, seen
+
+
+def test_the_figures_added_up_from_the_days_are_the_sweeps(client):
+    """The page reads each day's places once, for its strip, and adds them up for the
+    circle's figures: they are those the sweep judges the circle on, to the visit."""
+    circle, leader, _people = busy_circle(12, 10)
+    client.force_login(leader)
+
+    row = the_page(client, circle).context["row"]
+
+    sweeps = figures([circle.pk], MONDAY_MORNING, MONDAY_MORNING + HORIZON)[circle.pk]
+    assert sweeps.essential_gap is not None
+    assert (row.capacity.slots_needed, row.capacity.slots_filled) == (
+        sweeps.needed,
+        sweeps.filled,
+    )
+    assert row.capacity.state == judge(circle, sweeps, MONDAY_MORNING)
+    assert min(s.start for s in row.essential) == sweeps.essential_gap

@@ -18,10 +18,11 @@ from web.leaders.queries import PAGE_SIZE
 # leaders' page pays these.
 SIGNED_IN = 6
 # Every circle led and its calls for help waiting, to order them and pick the page; then for
-# the page's circles: the circles with their last alert; capacities' five (places, visits
-# needing cover, carers, hours held, time off); the strip; the circles' clients and their
-# visits for continuity; the calls for help waiting; the visits missed lately.
-DASHBOARD = 13
+# the page's circles: the circles with their last alert; each day's places (the strip, and
+# added up, the circles' figures); capacity's other four (visits needing cover, carers, hours
+# held, time off); the circles' clients and their visits for continuity; the calls for help
+# waiting; the visits missed lately.
+DASHBOARD = 12
 
 pytestmark = [
     pytest.mark.django_db,

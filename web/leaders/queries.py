@@ -15,12 +15,20 @@ from datetime import date, datetime, timedelta
 from math import floor
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from circles.alerts import HORIZON
-from circles.capacity import FILLED, Capacity, capacities, live_shifts
+from circles.capacity import (
+    ESSENTIAL,
+    FILLED,
+    GAP,
+    Capacity,
+    Figures,
+    capacities,
+    live_shifts,
+)
 from circles.continuity import Continuity, Period, continuity
 from circles.models import Circle, CircleState, Notification, StateChange
 from people.models import CarerPreference, Client, Person, Preference
@@ -159,8 +167,8 @@ def circles_at_a_glance(
         ).select_related("organisation")
     )
     end = now + HORIZON
-    judged = capacities(found, now, end)
     by_day = _coverage_by_day([c.pk for c in found], now, end)
+    judged = capacities(found, now, end, judged_on=_whole_window(by_day))
     if clients is not None and by_client is not None:
         kept = _add_up(found, {c.pk: c.circle_id for c in clients}, by_client)
     else:
@@ -180,10 +188,18 @@ def circles_at_a_glance(
         days = []
         for offset in range(DAYS):
             day = today + timedelta(days=offset)
-            needed, filled = by_day.get((circle.pk, day), (0, 0))
+            these = by_day.get((circle.pk, day), Figures())
             if day not in names:
                 names[day] = DayName.of(day)
-            days.append(Day(day, needed, filled, _level(circle, needed, filled), names[day]))
+            days.append(
+                Day(
+                    day,
+                    these.needed,
+                    these.filled,
+                    _level(circle, these.needed, these.filled),
+                    names[day],
+                )
+            )
         rows.append(
             CircleRow(
                 circle=circle,
@@ -257,19 +273,35 @@ def _add_up(
 
 def _coverage_by_day(
     circle_ids: list[int], start: datetime, end: datetime
-) -> dict[tuple[int, date], tuple[int, int]]:
-    """Places needed and rightly filled per circle and local day, in one query: the same
-    count as capacity's (circles.capacity), grouped by day."""
+) -> dict[tuple[int, date], Figures]:
+    """Each circle's figures per local day, in one query: the same count as capacity's
+    (circles.capacity.figures), grouped by day."""
     rows = (
         live_shifts(circle_ids, start, end)
         .values("circle_id", day=LocalDate("start", "circle__timezone"))
         .annotate(
             needed=Sum("carers_needed"),
             filled=Sum(FILLED),
+            essential_gap=Min("start", filter=GAP & ESSENTIAL),
         )
         .order_by()
     )
-    return {(row["circle_id"], row["day"]): (row["needed"], row["filled"]) for row in rows}
+    return {
+        (row["circle_id"], row["day"]): Figures(row["needed"], row["filled"], row["essential_gap"])
+        for row in rows
+    }
+
+
+def _whole_window(by_day: Mapping[tuple[int, date], Figures]) -> dict[int, Figures]:
+    """Each circle's figures over the whole window, added up from its days."""
+    totals: dict[int, Figures] = {}
+    for (circle_id, _day), day in by_day.items():
+        total = totals.get(circle_id, Figures())
+        gaps = [g for g in (total.essential_gap, day.essential_gap) if g is not None]
+        totals[circle_id] = Figures(
+            total.needed + day.needed, total.filled + day.filled, min(gaps, default=None)
+        )
+    return totals
 
 
 def _level(circle: Circle, needed: int, filled: int) -> str:
