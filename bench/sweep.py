@@ -160,7 +160,7 @@ def _seed_rota(circles, clients, carers, medication, rng: random.Random) -> None
 def timed_sweep() -> tuple[int, float, int]:
     """Circles checked, seconds, statements. The statements are counted as they run, not read
     from Django's query log, which keeps only the last 9,000."""
-    from circles.tasks import sweep
+    from circles.alerts import sweep
 
     with counted() as statements:
         began = time.perf_counter()

@@ -75,8 +75,19 @@ def tell_people(event_id: int) -> int:
 
 @shared_task(**RETRIED)
 def sweep() -> int:
-    """Every few minutes: every circle, so time passing is caught too."""
-    return alerts.sweep()
+    """Every few minutes: every circle, so time passing is caught too. Each block of circles
+    is a task of its own, so the workers share a national sweep between them. Returns how
+    many blocks were handed out."""
+    blocks = alerts.sweep_blocks()
+    for first, last in blocks:
+        sweep_block.delay(first, last)
+    return len(blocks)
+
+
+@shared_task(**RETRIED)
+def sweep_block(first: int, last: int) -> int:
+    """One block of the sweep: the circles with ids from `first` to `last`."""
+    return alerts.sweep_block(first, last)
 
 
 @shared_task(base=FollowUp, **RETRIED)

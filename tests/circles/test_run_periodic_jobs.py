@@ -23,4 +23,4 @@ def test_one_round_of_the_jobs_escalates_a_call_for_help_nobody_answered(gwen, r
     assert request.status == HelpStatus.ESCALATED
     assert rhian.notifications.filter(kind="help_escalated").exists()
     assert "escalate-help-requests: 1" in out.getvalue()
-    assert "sweep-circles: 1" in out.getvalue()  # the one circle, checked
+    assert "sweep-circles: 1" in out.getvalue()  # the one block of circles, checked

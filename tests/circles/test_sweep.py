@@ -4,12 +4,13 @@ differs, so time passing is caught and nobody hears of a crossing twice."""
 from datetime import timedelta
 
 import pytest
+from celery.signals import task_prerun
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from circles import alerts
+from circles import alerts, tasks
+from circles.alerts import sweep
 from circles.models import Circle, CircleState, Notification, NotificationKind, StateChange
-from circles.tasks import sweep
 from tests.circles.conftest import next_week
 from tests.factories import CircleFactory, ClientFactory, carer
 from tests.stories import MONDAY_MIDNIGHT, at, place, planned_visit
@@ -72,13 +73,12 @@ def test_a_sweep_that_finds_nothing_new_costs_the_same_for_5_and_50_circles(
 ):
     for n in range(5):
         _a_circle(n)
-    # The circles, and their figures: one row a circle.
-    with django_assert_num_queries(2):
+    # The circles' ids (the blocks), the block's circles, and their figures: a row a circle.
+    with django_assert_num_queries(3):
         assert sweep() == 5
     for n in range(5, 50):
         _a_circle(n)
-    # The circles, and their figures: one row a circle.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert sweep() == 50
 
 
@@ -99,9 +99,34 @@ def test_the_sweep_judges_a_block_of_circles_at_a_time_and_misses_none(monkeypat
     planned_visit(ClientFactory(circle=last), at(5, 8), essential=True)
     with CaptureQueriesContext(connection) as queries:
         assert sweep() == 5
-    blocks = [q["sql"] for q in queries.captured_queries if q["sql"].endswith("LIMIT 2")]
-    assert len(blocks) == 3  # two, two and one: the last, short, ends it
+    blocks = [q["sql"] for q in queries.captured_queries if '"circles_circle"."id" <=' in q["sql"]]
+    assert len(blocks) == 3  # two, two and one
     assert Circle.objects.get(pk=last.pk).state == CircleState.NOT_COPING
+
+
+def test_the_periodic_sweep_hands_each_block_to_a_task_of_its_own(monkeypatch, eager):
+    """Workers share a national sweep: the periodic task only hands out the blocks."""
+    monkeypatch.setattr(alerts, "SWEEP_BLOCK", 2)
+    made = [_a_circle(n) for n in range(5)]
+    planned_visit(ClientFactory(circle=made[-1]), at(5, 8), essential=True)
+    ran = []
+
+    def record(sender, args, kwargs, **_):
+        ran.append((sender.name, kwargs or dict(zip(("first", "last"), args, strict=True))))
+
+    task_prerun.connect(record)
+    try:
+        assert tasks.sweep() == 3
+    finally:
+        task_prerun.disconnect(record)
+
+    ids = [circle.pk for circle in made]
+    assert ran == [
+        ("circles.tasks.sweep_block", {"first": ids[0], "last": ids[1]}),
+        ("circles.tasks.sweep_block", {"first": ids[2], "last": ids[3]}),
+        ("circles.tasks.sweep_block", {"first": ids[4], "last": ids[4]}),
+    ]
+    assert Circle.objects.get(pk=made[-1].pk).state == CircleState.NOT_COPING
 
 
 def _a_circle(n: int) -> Circle:
