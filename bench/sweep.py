@@ -24,6 +24,9 @@ import own_database  # bench/own_database.py: Django on a database of its own
 CLIENTS, CARERS, LEADERS = 4, 12, 2
 VISIT_HOURS = (8, 12, 17, 21)  # 08:00 is the essential medication round
 WEEKS = 6
+# Circles whose visits and places are made at once: the seeding's memory stays the same
+# however many circles there are (10,000 at once would want some 20 GB).
+SEED_BLOCK = 250
 SINCE = date(2020, 1, 1)
 
 
@@ -32,6 +35,7 @@ def seed(circles: int, rng: random.Random) -> None:
 
     from circles.models import Circle, Membership, Organisation, Role
     from people.models import CarerKind, CarerProfile, Client, Credential, CredentialType, Person
+    from rota import counts
 
     today = timezone.localdate()
     organisation = Organisation.objects.create(name="Bench Care")
@@ -85,13 +89,18 @@ def seed(circles: int, rng: random.Random) -> None:
     Membership.objects.bulk_create(memberships)
     CarerProfile.objects.bulk_create(profiles)
     Credential.objects.bulk_create(credentials)
-    _seed_rota(made, clients, carers, medication, rng)
+    for first in range(0, len(made), SEED_BLOCK):
+        block = made[first : first + SEED_BLOCK]
+        mine = clients[first * CLIENTS : (first + len(block)) * CLIENTS]
+        _seed_rota(block, mine, carers, medication, rng)
+    # Written in bulk, round the services: each visit's places held counted once here.
+    counts.recount_all()
 
 
 def _seed_rota(circles, clients, carers, medication, rng: random.Random) -> None:
+    """The visits, places held and time off of these circles (`clients`: theirs, in order)."""
     from django.utils import timezone
 
-    from rota import counts
     from rota.models import Absence, Assignment, Shift, VisitPlan
 
     today = timezone.localdate()
@@ -143,8 +152,6 @@ def _seed_rota(circles, clients, carers, medication, rng: random.Random) -> None
         carer = carers[shift.circle_id][n]
         assignments.append(Assignment(shift=shift, carer=carer, start=shift.start, end=shift.end))
     Assignment.objects.bulk_create(assignments, batch_size=5000)
-    # Written in bulk, round the services: each visit's places held counted once here.
-    counts.recount_all()
     away = timezone.now() + timedelta(days=3)
     Absence.objects.bulk_create(
         Absence(
