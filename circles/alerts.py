@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from circles import notify
+from circles import glance, notify
 from circles.capacity import Capacity, Figures, capacities, figures, judge
 from circles.models import Circle, CircleState, NotificationKind, Role, StateChange
 from circles.notify import Formatted
@@ -70,8 +70,12 @@ THEIR_CHECK_BODY = _("After %(date)s they can't do visits that need it until it 
 
 
 def check_circle(circle: Circle) -> str:
-    """Judge the next 14 days; store the state and alert only when it changed. Returns it."""
-    return _judge([circle], timezone.now())[circle.pk]
+    """After a change to the circle: judge the next 14 days, store the state and alert only
+    when it changed, and forget the circle's rows on the leaders' dashboard. Returns the
+    state."""
+    state = _judge([circle], timezone.now())[circle.pk]
+    glance.forget_rows([circle.pk])
+    return state
 
 
 def _judge(circles: list[Circle], now: datetime) -> dict[int, str]:

@@ -69,7 +69,7 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
     return {
         "circle": circle,
         "row": row,
-        "calls": escalated_calls([row]),
+        "calls": escalated_calls(row.waiting),
         # The visits over the next 14 days with a place nobody rightly holds: capacity's own.
         "cards": gap_cards(row.capacity.uncovered, [carer for carer, _ in carers], now=now),
         "thresholds": thresholds,

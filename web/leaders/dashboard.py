@@ -1,19 +1,27 @@
 """Every circle a team leader supports, on one screen, and the payroll hours export."""
 
+from contextlib import suppress
+from datetime import datetime
+
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+from redis.exceptions import RedisError
 
-from circles import payroll
+from circles import glance, payroll
 from circles.models import Circle
 from circles.payroll import PayrollForm, last_month
 from web.http import Request
 from web.leaders.access import circles_led, leader_required
 from web.leaders.queries import DAYS, circles_at_a_glance, escalated_calls, page_of_circles
 
-REFRESH_SECONDS = 60
+REFRESH_SECONDS = glance.ROW_SECONDS
 # The payroll form's "show them here" button: the hours on the page, not as a file.
 SHOW = "show"
 
@@ -25,16 +33,15 @@ def dashboard(request: Request) -> HttpResponse:
     each circle, worst first, under the calls for help that went to the team leaders; a
     page of them at a time past a screenful. htmx asks for that part again every minute."""
     now = timezone.now()
-    page = page_of_circles(circles_led(request.user), now, request.GET.get("page"))
-    rows = circles_at_a_glance(Circle.objects.filter(pk__in=page.object_list), now)
+    page, waiting = page_of_circles(circles_led(request.user), now, request.GET.get("page"))
     this_page = reverse("leaders:dashboard")
     if page.number > 1:
         this_page += f"?page={page.number}"
     context = {
-        "rows": rows,
+        "rows": _rows(list(page.object_list), now),
         "page": page,
         "this_page": this_page,
-        "calls": escalated_calls(rows),
+        "calls": escalated_calls(waiting),
         "now": now,
         "days": DAYS,
         "refresh_seconds": REFRESH_SECONDS,
@@ -43,6 +50,29 @@ def dashboard(request: Request) -> HttpResponse:
         return render(request, "leaders/dashboard.html#circles", context)
     context["payroll_form"] = PayrollForm(initial=last_month(timezone.localdate()))
     return render(request, "leaders/dashboard.html", context)
+
+
+def _rows(circle_ids: list[int], now: datetime) -> list[SafeString]:
+    """Each circle's row, written out in the page's language: those kept this minute
+    (circles.glance) as they were, the others worked out together and kept. Without the
+    cache (Redis away), every row is worked out."""
+    language = get_language()
+    keys = {pk: glance.row_key(pk, language, now) for pk in circle_ids}
+    try:
+        kept = cache.get_many(list(keys.values()))
+    except RedisError:
+        kept = {}
+    missing = [pk for pk in circle_ids if keys[pk] not in kept]
+    if missing:
+        fresh = {
+            keys[row.circle.pk]: render_to_string("leaders/dashboard.html#row", {"row": row})
+            for row in circles_at_a_glance(Circle.objects.filter(pk__in=missing), now)
+        }
+        with suppress(RedisError):  # without the cache, they are worked out again next time
+            cache.set_many(fresh, glance.ROW_SECONDS)
+        kept.update(fresh)
+    # Written by the template above, from the circle's own figures and names, escaped there.
+    return [mark_safe(kept[keys[pk]]) for pk in circle_ids]
 
 
 @leader_required

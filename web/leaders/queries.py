@@ -9,7 +9,7 @@ at once: the rules' own answer, not a copy of it.
 """
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import floor
@@ -155,15 +155,19 @@ class CircleRow:
 PAGE_SIZE = 25
 
 
-def page_of_circles(circles: QuerySet[Circle], now: datetime, number: str | None) -> Page[int]:
+def page_of_circles(
+    circles: QuerySet[Circle], now: datetime, number: str | None
+) -> tuple[Page[int], list[HelpRequest]]:
     """The ids of one page of the circles, in the dashboard's order: a client waiting for
     help first, then by the state each circle was last judged in (stored by the check after
-    every change and by the sweep), then by name. Two queries, whatever the number of
-    circles; a page number that is no page gives the nearest page there is."""
+    every change and by the sweep), then by name; and the calls for help waiting in any of
+    them. Two queries, whatever the number of circles; a page number that is no page gives
+    the nearest page there is."""
     found = list(circles.values_list("pk", "name", "state"))
-    waiting = {r.client.circle_id for r in waiting_for_help([pk for pk, _, _ in found], now)}
+    calls = waiting_for_help([pk for pk, _, _ in found], now)
+    waiting = {call.client.circle_id for call in calls}
     found.sort(key=lambda c: (c[0] not in waiting, -CircleState(c[2]).severity, c[1], c[0]))
-    return Paginator([pk for pk, _, _ in found], PAGE_SIZE).get_page(number)
+    return Paginator([pk for pk, _, _ in found], PAGE_SIZE).get_page(number), calls
 
 
 def circles_at_a_glance(
@@ -259,12 +263,13 @@ def waiting_for_help(circle_ids: Sequence[int], now: datetime) -> list[HelpReque
     )
 
 
-def escalated_calls(rows: Sequence[CircleRow]) -> list[HelpRequest]:
-    """The calls waiting in these rows that went to the team leaders, oldest first: what the
-    leaders' pages pin at the top."""
+def escalated_calls(waiting: Iterable[HelpRequest]) -> list[HelpRequest]:
+    """The calls waiting that went to the team leaders, oldest first: what the leaders'
+    pages pin at the top."""
     escalated = (HelpStatus.ESCALATED, HelpStatus.ACKNOWLEDGED)
-    requests = [r for row in rows for r in row.waiting if r.status in escalated]
-    return sorted(requests, key=lambda r: (r.raised_at, r.pk))
+    return sorted(
+        (call for call in waiting if call.status in escalated), key=lambda r: (r.raised_at, r.pk)
+    )
 
 
 def _continuity_by_circle(circles: Sequence[Circle], now: datetime) -> dict[int, Continuity]:
