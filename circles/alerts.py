@@ -92,6 +92,7 @@ def _judge(circles: list[Circle], now: datetime) -> dict[int, str]:
         full = capacities(changed, now, end)
         for circle in changed:
             states[circle.pk] = transition(circle, full[circle.pk])
+        glance.forget_rows(circle.pk for circle in changed)
     return states
 
 

@@ -21,7 +21,7 @@ from web.http import Request
 from web.leaders.access import circles_led, leader_required
 from web.leaders.queries import DAYS, circles_at_a_glance, escalated_calls, page_of_circles
 
-REFRESH_SECONDS = glance.ROW_SECONDS
+REFRESH_SECONDS = 60
 # The payroll form's "show them here" button: the hours on the page, not as a file.
 SHOW = "show"
 
@@ -53,9 +53,9 @@ def dashboard(request: Request) -> HttpResponse:
 
 
 def _rows(circle_ids: list[int], now: datetime) -> list[SafeString]:
-    """Each circle's row, written out in the page's language: those kept this minute
-    (circles.glance) as they were, the others worked out together and kept. Without the
-    cache (Redis away), every row is worked out."""
+    """Each circle's row, written out in the page's language: those kept (circles.glance)
+    as they were, the others worked out together and kept. Without the cache (Redis away),
+    every row is worked out."""
     language = get_language()
     keys = {pk: glance.row_key(pk, language, now) for pk in circle_ids}
     try:
