@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -218,20 +219,14 @@ def _read_facts(
     shared = _ShiftFacts(needs=needs, windows={}, help_shifts=set(), holders={})
     facts = {pk: _Facts(shared, lasting_only=lasting_only) for pk in ids}
 
-    for person_id, circle_id, started_on, ended_on in Membership.objects.filter(
-        person_id__in=ids, role=Role.CARER
-    ).values_list("person_id", "circle_id", "started_on", "ended_on"):
-        facts[person_id].memberships.append((circle_id, started_on, ended_on))
-    for carer_id, client_id in CarerPreference.objects.filter(
-        carer_id__in=ids, preference=Preference.NOT_WANTED
-    ).values_list("carer_id", "client_id"):
-        facts[carer_id].not_wanted.add(client_id)
-    if needs:
-        for person_id, type_id, valid_until in Credential.objects.filter(
-            person_id__in=ids
-        ).values_list("person_id", "type_id", "valid_until"):
+    for person_id, fact, about, since, until in _records(ids, credentials=bool(needs)):
+        if fact == _MEMBER:
+            facts[person_id].memberships.append((about, since, until))
+        elif fact == _NOT_WANTED:
+            facts[person_id].not_wanted.add(about)
+        else:
             latest = facts[person_id].latest
-            latest[type_id] = max(valid_until, latest.get(type_id, valid_until))
+            latest[about] = max(since, latest.get(about, since))
     if lasting_only:
         return facts
 
@@ -283,6 +278,32 @@ def _read_facts(
         ):
             shared.holders[shift_id].append((pk, offered))
     return facts
+
+
+# What the carers' records say, read in one query: (carer id, fact, about, date, date).
+_MEMBER = "member"  # about a circle: the membership's first day and the day it ends
+_NOT_WANTED = "not_wanted"  # about a client who would rather not have the carer
+_HOLDS = "holds"  # about a check or training: the day it runs out
+
+
+def _records(ids: list[int], *, credentials: bool) -> QuerySet[Membership, tuple]:
+    """The carers' memberships, the clients who would rather not have them and (with
+    `credentials`) their checks and training, as one union of rows of the same shape: the
+    three facts every rule check reads, whatever else it reads."""
+    no_date = Value(None, output_field=DateField())
+    facts = Membership.objects.filter(person_id__in=ids, role=Role.CARER).values_list(
+        "person_id", Value(_MEMBER), "circle_id", "started_on", "ended_on"
+    )
+    not_wanted = CarerPreference.objects.filter(
+        carer_id__in=ids, preference=Preference.NOT_WANTED
+    ).values_list("carer_id", Value(_NOT_WANTED), "client_id", no_date, no_date)
+    parts: list[QuerySet[Any, tuple]] = [not_wanted.order_by()]
+    if credentials:
+        held = Credential.objects.filter(person_id__in=ids).values_list(
+            "person_id", Value(_HOLDS), "type_id", "valid_until", no_date
+        )
+        parts.append(held.order_by())
+    return facts.order_by().union(*parts, all=True)
 
 
 def _judge(

@@ -8,10 +8,10 @@ from tests.stories import at, visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
-# Savepoint, lock the carer, lock the shift, help-request check, the rules' seven reads, the
+# Savepoint, lock the carer, lock the shift, help-request check, the rules' six reads, the
 # free-place count, the place, the visit's places held counted again (lock, count), its audit
 # event and its outbox row, release savepoint.
-QUERIES_PER_CLAIM = 18
+QUERIES_PER_CLAIM = 17
 
 
 def test_a_claim_costs_a_fixed_number_of_queries(gwen, ana, django_assert_num_queries):
