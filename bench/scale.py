@@ -13,10 +13,12 @@ one of the first 500, then measures:
   that process's RSS just before the sweep;
 - the dashboard at 40 and 500 circles, the circle page (time and queries), My shifts and Needs
   cover, through Django's test client, beside the ceiling page (bench/ceiling.py);
-- claims over HTTP: gunicorn (4 workers) and 32 carers of one circle, each in a thread of its
-  own, taking places from one small pool of open visits for --seconds; then the ceiling page
-  under the same load; then the places held beyond a visit's carers and a carer's visits that
-  overlap (double bookings, 0 expected).
+- claims over HTTP: the production topology on this machine, gunicorn (4 workers) and one
+  Celery worker with a redis-server of the bench's own as broker and cache, and 32 carers of
+  one circle, each in a thread of its own, taking places from one small pool of open visits
+  for --seconds; how long after the load the worker had run every follow-up of the claims;
+  then the ceiling page under the same load; then the places held beyond a visit's carers and
+  a carer's visits that overlap (double bookings, 0 expected).
 
 Every figure is the median of --runs runs (sweeps) or --requests requests (pages), with its
 spread (min-max). --growth measures the sweep and the dashboard of all circles at 50, 500 and
@@ -304,18 +306,90 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Broker:
+    """A redis-server of the bench's own on a free port, keeping nothing on disk: the
+    broker and the cache of the web and the worker below, as in production."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def __enter__(self) -> "Broker":
+        import redis
+
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=1).ping()
+                return self
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not answer in 20 s")
+
+    def __exit__(self, *exc) -> None:
+        stop(self.process)
+
+    def queued(self) -> int:
+        import redis
+
+        return redis.Redis.from_url(self.url).llen("celery")
+
+
+def served_env(broker: Broker, **more: str) -> dict:
+    """The environment of the bench's servers: this database, the product's settings with the
+    ceiling page, and the broker, tasks going to the worker as in production."""
+    return {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT}:{BENCH}",
+        "REDIS_URL": broker.url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        **more,
+    }
+
+
+class Worker:
+    """One Celery worker process (concurrency 1) running the changes' follow-ups: the
+    capacity check, who is told, their messages."""
+
+    def __init__(self, broker: Broker) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1"]
+            + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", "celery"],
+            cwd=ROOT,
+            env=served_env(broker),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def __enter__(self) -> "Worker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        stop(self.process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Kill a server the bench started, and everything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
 class Gunicorn:
     """gunicorn serving this database with the product's settings, in a session of its own,
     killed whole on leaving."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, broker: Broker) -> None:
         self.port = free_port()
-        env = {
-            **os.environ,
-            "BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": str(workers),
-            "PYTHONPATH": f"{ROOT}:{BENCH}",
-        }
+        env = served_env(broker, BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(workers))
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-c", "deploy/gunicorn.conf.py"],
             cwd=ROOT,
@@ -339,9 +413,7 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not answer in 60 s")
 
     def __exit__(self, *exc) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+        stop(self.process)
 
 
 def request(port: int, method: str, path: str, headers: dict) -> tuple[int, bytes]:
@@ -444,11 +516,12 @@ def claims_over_http(seconds: float, runs: int, contenders: int = CONTENDERS) ->
 
     from rota.models import Assignment
 
-    claimed, ceilings = [], []
-    with Gunicorn(WORKERS) as server:
+    claimed, ceilings, drained = [], [], []
+    with Broker() as broker, Worker(broker), Gunicorn(WORKERS, broker) as server:
         load(server.port, headers, min(seconds, 2), ceiling)  # every worker warmed up
         for _ in range(runs):
             claimed.append(load(server.port, headers, seconds, take))
+            drained.append(follow_ups_done(broker))
             ceilings.append(load(server.port, headers, seconds, ceiling))
     held = Assignment.objects.filter(shift_id__in=pool, released_at__isnull=True).count()
     return {
@@ -468,8 +541,22 @@ def claims_over_http(seconds: float, runs: int, contenders: int = CONTENDERS) ->
             "p95": spread([r["p95"] for r in ceilings]),
             "statuses": merged([r["statuses"] for r in ceilings]),
         },
+        "follow_ups_after_s": spread(drained),
         "double_bookings": double_bookings(),
     }
+
+
+def follow_ups_done(broker: Broker, within: float = 300) -> float:
+    """Seconds after the load until the worker had run every follow-up of its changes: none
+    queued, and every outbox row done."""
+    from rota.models import OutboxMessage
+
+    began = time.perf_counter()
+    while time.perf_counter() - began < within:
+        if not broker.queued() and not OutboxMessage.objects.filter(done_at__isnull=True).exists():
+            return time.perf_counter() - began
+        time.sleep(0.1)
+    raise RuntimeError(f"follow-ups still waiting {within:.0f} s after the load")
 
 
 def merged(counts: list[dict]) -> dict:
@@ -576,6 +663,7 @@ def summary(figures: dict) -> dict:
         "claims_http_5xx": sum(
             n for status, n in http["claims"]["statuses"].items() if status.startswith("5")
         ),
+        "claims_follow_ups_after_s": http["follow_ups_after_s"]["median"],
         "double_bookings": booked["over_carers_needed"] + booked["overlapping_holds"],
         "sweep_peak_mb": figures["sweep_memory"]["peak_mb"]["median"],
         "sweep_growth_mb": figures["sweep_memory"]["growth_mb"]["median"],
@@ -656,6 +744,15 @@ def table(figures: dict) -> str:
             f"{claims['p95']['max']:,.0f}); statuses {claims['statuses']}",
             f"{seconds_free(top['per_s'], '/s')}, p95 {top['p95']['median']:,.0f} ms",
             f"{claims['per_s']['median'] / top['per_s']['median']:.2f}",
+        )
+    )
+    after = http["follow_ups_after_s"]
+    rows.append(
+        (
+            "the claims' follow-ups, by one Celery worker",
+            f"every one done {seconds(after)} after the load ended",
+            "–",
+            "–",
         )
     )
     rows.append(
