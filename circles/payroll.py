@@ -45,7 +45,12 @@ def visits_done(now: datetime) -> QuerySet[Assignment]:
     """Places whose visit is over and was done by their carer: never marked missed, and
     still held when the visit ended (a place released before, or during, the visit means
     the carer did not go)."""
-    return Assignment.objects.filter(end__lte=now, missed=False).filter(
+    return Assignment.objects.filter(done(now))
+
+
+def done(now: datetime) -> Q:
+    """visits_done as a condition, for a query that counts other places beside them."""
+    return Q(end__lte=now, missed=False) & (
         Q(released_at__isnull=True) | Q(released_at__gte=F("end"))
     )
 
