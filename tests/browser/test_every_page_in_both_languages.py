@@ -90,6 +90,7 @@ def test_a_carers_pages(live_server, phone, story):
         "/shifts/needs-cover/",
         "/shifts/board/",
         f"/shifts/board/{story.circle.pk}/",
+        f"/shifts/board/{story.circle.pk}/shares/",
         f"/shifts/mine/{story.anas_breakfast.pk}/swap/",
         "/shifts/off/",
         f"/shifts/off/{story.anas_day_off.pk}/",
@@ -130,6 +131,7 @@ def test_a_team_leaders_pages(live_server, phone, story):
     paths = [
         "/leaders/",
         f"/leaders/circles/{circle}/",
+        f"/shifts/board/{circle}/shares/",
         f"/leaders/circles/{circle}/carers/{story.ana.pk}/leaving/",
         f"/leaders/clients/{story.gwen.pk}/",
         "/leaders/trail/",

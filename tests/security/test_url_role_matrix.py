@@ -127,6 +127,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "carer:take_every_week": (named(shift_id="free_visit"), OBJECT),
     "carer:board": (nothing, OWN),
     "carer:circle_board": (named(circle_id="circle"), OBJECT),
+    # Open to the circle's team leaders as well as its carers.
+    "carer:shares": (named(circle_id="circle"), OBJECT),
     "carer:off": (nothing, OWN),
     "carer:sick_today": (nothing, OWN),
     "carer:absence": (named(absence_id="absence"), OBJECT),

@@ -6,7 +6,7 @@ a plain form post with a redirect and a message.
 
 from django.urls import path
 
-from web.carer import cover, help_now, late, off, shifts, swaps, visits
+from web.carer import cover, help_now, late, off, shares, shifts, swaps, visits
 
 app_name = "carer"
 
@@ -38,6 +38,8 @@ urlpatterns = [
     path("visits/<int:shift_id>/every-week/", cover.take_every_week, name="take_every_week"),
     path("board/", cover.board, name="board"),
     path("board/<int:circle_id>/", cover.board, name="circle_board"),
+    # Open to the circle's team leaders too (web.carer.access.circle_required).
+    path("board/<int:circle_id>/shares/", shares.fair_shares, name="shares"),
     path("off/", off.off, name="off"),
     path("off/sick-today/", off.sick_today, name="sick_today"),
     path("off/<int:absence_id>/", off.absence, name="absence"),

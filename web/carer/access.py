@@ -4,18 +4,21 @@ A guessed id of another circle's visit, place, swap or absence looks exactly lik
 that does not exist, for full pages and htmx partials alike.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from circles.models import Circle, Role
-from circles.permissions import cares_anywhere, circles_of
+from circles.permissions import cares_anywhere, circles_of, leads_any
 from people.models import Person
 from rota.models import Absence, Assignment, HelpRequest, Shift, Swap
 from web.carer.queries import PLACE_FIELDS, swaps_of
 from web.http import get_or_404
+from web.leaders.access import circles_led
 from web.roles import role_required
 
 # The carers' pages and actions: for carers of a circle today.
 carer_required = role_required(cares_anywhere)
+# The pages the whole circle shares (fair shares): its carers and those who lead it.
+circle_required = role_required(lambda person: cares_anywhere(person) or leads_any(person))
 
 
 def my_circles(person: Person) -> QuerySet[Circle]:
@@ -24,6 +27,13 @@ def my_circles(person: Person) -> QuerySet[Circle]:
 
 def access_circle(person: Person, circle_id: int) -> Circle:
     return get_or_404(my_circles(person), pk=circle_id)
+
+
+def access_shared_circle(person: Person, circle_id: int) -> Circle:
+    """A circle the person is a carer of today, or leads (as its team leader or their
+    organisation's coordinator)."""
+    shared = Q(pk__in=my_circles(person).values("pk")) | Q(pk__in=circles_led(person).values("pk"))
+    return get_or_404(Circle.objects.filter(shared), pk=circle_id)
 
 
 def access_shift(person: Person, shift_id: int) -> Shift:

@@ -1,5 +1,5 @@
 """Reads the carers' pages share: my shifts, what needs cover (and why I can't take it), the
-circle board, and the swaps waiting on me.
+circle board, the swaps waiting on me, and each carer's fair share of the circle.
 
 Each runs a fixed number of queries, however many shifts it returns: the pages' tests pin
 those counts. Writes never happen here; they go through rota.services. Why a carer may not
@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from circles.fairness import Share, shares
 from circles.models import Circle, Role
 from circles.permissions import circles_of
 from people.models import Person
@@ -534,3 +535,87 @@ def _shape_choices(
         )
         for choice in choices
     ]
+
+
+# --- fair shares ------------------------------------------------------------------------------
+
+# The fair-shares page looks back four weeks and ahead two.
+SHARES_BEFORE = timedelta(weeks=4)
+SHARES_AHEAD = timedelta(weeks=2)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One carer's figure beside the circle's `total`, and the `even` share each carer would
+    have were the total shared equally: for the sentence and its bar."""
+
+    mine: float
+    total: float
+    even: float
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.mine / self.total) if self.total else 0
+
+    @property
+    def even_percent(self) -> int:
+        return round(100 * self.even / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class ShareLine:
+    """One carer's line on the fair-shares page: what they did in the last four weeks (`done`)
+    and have `ahead` in the next two, and over the six weeks together their evenings, nights,
+    weekends and hours beside the circle's, and what they gave away, picked up and answered
+    (`whole`). `is_you`: the line of the person reading."""
+
+    carer: Person
+    is_you: bool
+    done: Share
+    ahead: Share
+    whole: Share
+    evenings: Figure
+    nights: Figure
+    weekends: Figure
+    hours: Figure
+
+
+def fair_shares(circle: Circle, reader: Person, *, now: datetime) -> list[ShareLine]:
+    """Each carer's share of the circle over the last four weeks and the next two: the
+    reader's own line first, then everyone else's by name, never by how much they did. Seven
+    queries however many carers and visits (circles.fairness, twice, and the carers)."""
+    done = shares(circle, now - SHARES_BEFORE, now)
+    ahead = shares(circle, now, now + SHARES_AHEAD)
+    carers = list(
+        Person.objects.filter(pk__in=done.keys() | ahead.keys()).order_by("full_name", "pk")
+    )
+    if not carers:
+        return []
+    parts = {
+        carer.pk: (
+            done.get(carer.pk, Share(carer.pk)),
+            ahead.get(carer.pk, Share(carer.pk)),
+        )
+        for carer in carers
+    }
+    whole = {pk: before + after for pk, (before, after) in parts.items()}
+
+    def figure(mine: Share, measure: str) -> Figure:
+        total = sum(getattr(share, measure) for share in whole.values())
+        return Figure(getattr(mine, measure), total, total / len(whole))
+
+    lines = [
+        ShareLine(
+            carer=carer,
+            is_you=carer.pk == reader.pk,
+            done=parts[carer.pk][0],
+            ahead=parts[carer.pk][1],
+            whole=whole[carer.pk],
+            evenings=figure(whole[carer.pk], "evenings"),
+            nights=figure(whole[carer.pk], "nights"),
+            weekends=figure(whole[carer.pk], "weekends"),
+            hours=figure(whole[carer.pk], "hours"),
+        )
+        for carer in carers
+    ]
+    return sorted(lines, key=lambda line: not line.is_you)
