@@ -80,6 +80,17 @@ def test_the_bars_show_each_part_of_the_total_and_an_even_share(client, april):
     assert "<script" not in page[page.index("<main") :]
 
 
+def test_what_the_circle_has_none_of_is_left_out(client, story):
+    place(planned_visit(story.tom, at(29, 9, month=4)), story.ben)
+
+    line = cards(shares_page(client, story.ana, story.circle).text, "share")[0]
+
+    assert line.startswith("Ana Price (you) You have done 0 visits in the last four weeks.")
+    assert "Hours 0 of the circle's 1" in line
+    assert "Evenings" not in line and "Nights" not in line and "Weekends" not in line
+    assert "gave" not in line and "picked up" not in line and "answered" not in line
+
+
 @pytest.mark.parametrize("who", ["ana", "ben", "cat", "rhian", "owain", "nerys"])
 def test_every_carer_and_leader_of_the_circle_may_open_it(client, story, who):
     assert shares_page(client, getattr(story, who), story.circle).status_code == 200
