@@ -2,8 +2,9 @@
 its language, axe-core finds no WCAG 2.2 AA violation, and nothing scrolls sideways. The
 server's answers are kept on the way, and test_html_is_valid.py checks they are valid HTML.
 
-On the way, the carer's *My shifts* and the family page are photographed for the README
-(docs/screenshots/), so the pictures there are always the app as the tests saw it."""
+On the way, the carer's *My shifts*, the circle's fair shares and the family page are
+photographed for the README (docs/screenshots/), so the pictures there are always the app as
+the tests saw it."""
 
 from pathlib import Path
 
@@ -97,7 +98,11 @@ def test_a_carers_pages(live_server, phone, story):
         f"/shifts/help/{story.help_request.pk}/",
         *EVERYONE,
     ]
-    walk(phone, live_server, "ana@example.org", paths, photos={"/shifts/": "my-shifts.png"})
+    photos = {
+        "/shifts/": "my-shifts.png",
+        f"/shifts/board/{story.circle.pk}/shares/": "fair-shares.png",
+    }
+    walk(phone, live_server, "ana@example.org", paths, photos=photos)
 
 
 def test_a_family_members_pages(live_server, phone, story):
