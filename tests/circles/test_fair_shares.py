@@ -131,3 +131,27 @@ def test_a_carer_who_left_keeps_their_share_of_the_window(april_and_may, django_
         found = the_shares(story)
 
     assert found[story.ana.pk].evenings == 2
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "evening", "night"),
+    [
+        (17, 59, 0, 0),
+        (18, 0, 1, 0),
+        (21, 59, 1, 0),
+        # 22:00 in London in May is 21:00 in UTC: a night all the same.
+        (22, 0, 0, 1),
+        (0, 30, 0, 1),
+        (6, 59, 0, 1),
+        (7, 0, 0, 0),
+    ],
+)
+def test_evenings_and_nights_start_on_the_hour_in_the_circles_time(
+    story, hour, minute, evening, night
+):
+    # Wednesday 6 May: not a weekend.
+    place(planned_visit(story.tom, at(6, hour, minute)), story.ben)
+
+    ben = the_shares(story)[story.ben.pk]
+
+    assert (ben.visits, ben.evenings, ben.nights, ben.weekends) == (1, evening, night, 0)
