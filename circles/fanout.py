@@ -732,6 +732,8 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.EDIT_PROFILE: None,
     Action.PREFER_CARER: None,
     Action.CLEAR_CARER_WISH: None,
+    # A new-face limit changes no visit: the rules read it at the next change.
+    Action.SET_NEW_FACE_LIMIT: None,
     Action.SEED_DEMO: None,
     # What happened at a visit is read on the client's and family's pages, not sent.
     Action.ARRIVE: None,

@@ -667,6 +667,22 @@ def _set_thresholds(event: AuditEvent, known: _Known) -> str:
     }
 
 
+def _new_face_limit(event: AuditEvent, known: _Known) -> str:
+    """The limit as it is now, and what happens past it."""
+    words = {"actor": known.actor(event), "client": known.client_name(event.client_id)}
+    limit = event.after.get("new_face_limit")
+    if limit is None:
+        return _("%(actor)s said %(client)s has no limit on new carers a month.") % words
+    words["limit"] = limit
+    if event.after.get("new_faces_past_limit", "refuse") == "ask_first":
+        asked = _(
+            "%(actor)s said %(client)s meets at most %(limit)s new carers a month, and is "
+            "asked first about any more."
+        )
+        return asked % words
+    return _("%(actor)s said %(client)s meets at most %(limit)s new carers a month.") % words
+
+
 def _seed(event: AuditEvent, known: _Known) -> str:
     return _("The demo organisation was set up, with its rota.")
 
@@ -704,6 +720,7 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.PREFER_CARER: _carer_wish,
     Action.CLEAR_CARER_WISH: _carer_wish,
     Action.SET_THRESHOLDS: _set_thresholds,
+    Action.SET_NEW_FACE_LIMIT: _new_face_limit,
     Action.ARRIVE: _at_visit,
     Action.LEAVE: _at_visit,
     Action.ON_MY_WAY: _at_visit,

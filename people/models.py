@@ -258,6 +258,18 @@ CLIENT_TEXT_LIMITS = {
 }
 
 
+class NewFaces(models.TextChoices):
+    """What happens when a carer new to a client would go past the client's new-face limit."""
+
+    REFUSE = "refuse", _("Say no")
+    ASK_FIRST = "ask_first", _("Ask me first")
+
+
+# A client accepts at most this many new carers a month: a circle has 10-12 carers, so a
+# higher figure would be no limit at all.
+NEW_FACE_LIMIT_MAX = 20
+
+
 class Client(models.Model):
     """A person the circle looks after, and what they want others to know about them."""
 
@@ -314,13 +326,29 @@ class Client(models.Model):
     # Carers' notes on visits are the client's: family read them unless the client (or their
     # representative) says not.
     family_read_notes = models.BooleanField(_("family can read carers' notes"), default=True)
+    # How many carers new to them the client meets in a calendar month (none = no limit), and
+    # what happens to one more: refused, or the client is asked first (rota.rules, new_face).
+    new_face_limit = models.PositiveSmallIntegerField(
+        _("new carers a month"), null=True, blank=True
+    )
+    new_faces_past_limit = models.CharField(
+        _("past that"), max_length=10, choices=NewFaces.choices, default=NewFaces.REFUSE
+    )
 
     class Meta:
         verbose_name = _("client")
         ordering = ["full_name"]
         constraints = [
-            length_constraint(field, limit, f"client_{field}_length")
-            for field, limit in CLIENT_TEXT_LIMITS.items()
+            *(
+                length_constraint(field, limit, f"client_{field}_length")
+                for field, limit in CLIENT_TEXT_LIMITS.items()
+            ),
+            models.CheckConstraint(
+                condition=Q(new_face_limit__isnull=True)
+                | Q(new_face_limit__gte=0, new_face_limit__lte=NEW_FACE_LIMIT_MAX),
+                name="client_new_face_limit_small",
+            ),
+            choices_constraint("new_faces_past_limit", NewFaces, "client_new_faces_valid"),
         ]
 
     def __str__(self) -> str:

@@ -738,6 +738,7 @@ class Action(models.TextChoices):
     PREFER_CARER = "prefer_carer", _("Would rather have a carer")
     CLEAR_CARER_WISH = "clear_carer_wish", _("No longer minds which way about a carer")
     SET_THRESHOLDS = "set_thresholds", _("Changed when a circle's team leaders are alerted")
+    SET_NEW_FACE_LIMIT = "set_new_face_limit", _("Changed how many new carers a client meets")
     ARRIVE = "arrive", _("Arrived at a visit")
     LEAVE = "leave", _("Left a visit, saying what was done")
     ON_MY_WAY = "on_my_way", _("Said they are on their way to a late visit")

@@ -8,6 +8,7 @@ queries and services all ask them; none re-implements a rule. The database backs
 it can (rota.models).
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
+from django.db.models import CharField, DateField, Exists, F, Min, OuterRef, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,10 +29,21 @@ from people.models import (
     Client,
     Credential,
     CredentialType,
+    NewFaces,
     Person,
     Preference,
 )
-from rota.models import Absence, Assignment, HelpRequest, Offer, OfferStatus, Shift, VisitPlan
+from rota.familiarity import approved_pairs
+from rota.models import (
+    Absence,
+    Assignment,
+    HelpRequest,
+    Offer,
+    OfferStatus,
+    Shift,
+    ShiftStatus,
+    VisitPlan,
+)
 
 MIN_REST = timedelta(hours=11)
 
@@ -48,6 +61,7 @@ class Rule(StrEnum):
     WEEKLY_HOURS = "weekly_hours"
     STARTED = "started"
     FULL = "full"
+    NEW_FACE = "new_face"
 
 
 @dataclass(frozen=True)
@@ -162,10 +176,12 @@ class _Facts:
     change of record can break need is read.
     """
 
-    def __init__(self, shared: "_ShiftFacts", *, lasting_only: bool) -> None:
+    def __init__(self, pk: int, shared: "_ShiftFacts", *, lasting_only: bool) -> None:
+        self.pk = pk
         self.lasting_only = lasting_only
         self.memberships: list[tuple[int, date, date | None]] = []
         self.not_wanted: set[int] = set()
+        self.preferred_by: set[int] = set()
         self.latest: dict[int, date] = {}
         self.profile: CarerProfile | None = None
         self.held: list[Assignment] = []
@@ -174,6 +190,27 @@ class _Facts:
         self.windows = shared.windows
         self.help_shifts = shared.help_shifts
         self.holders = shared.holders
+        self.shared = shared
+
+    @property
+    def faces(self) -> "_NewFaceFacts | None":
+        return self.shared.faces
+
+
+@dataclass
+class _NewFaceFacts:
+    """What the new-face rule reads about the clients with a limit (none read when no client
+    of the shifts has one)."""
+
+    # Client id -> (their limit, asked first past it).
+    limits: dict[int, tuple[int, bool]]
+    # (client id, carer id) -> when the carer's first visit of the client (done or held)
+    # starts, for every carer the client does not prefer.
+    first: dict[tuple[int, int], datetime]
+    # Client id -> those first visits, in order: how many new carers came in a month.
+    firsts: dict[int, list[datetime]]
+    # (client id, carer id): new carers the client has said are welcome.
+    approved: set[tuple[int, int]]
 
 
 @dataclass
@@ -185,6 +222,7 @@ class _ShiftFacts:
     help_shifts: set[int]
     # Each shift's held places: (id, offered by its holder).
     holders: dict[int, list[tuple[int, bool]]]
+    faces: _NewFaceFacts | None = None
 
 
 def _read_facts(
@@ -217,13 +255,22 @@ def _read_facts(
         for need in emergency.select_related("credentialtype").order_by("credentialtype__name"):
             needs["client", need.client_id].append(need.credentialtype)
     shared = _ShiftFacts(needs=needs, windows={}, help_shifts=set(), holders={})
-    facts = {pk: _Facts(shared, lasting_only=lasting_only) for pk in ids}
+    facts = {pk: _Facts(pk, shared, lasting_only=lasting_only) for pk in ids}
 
-    for person_id, fact, about, since, until in _records(ids, credentials=bool(needs)):
+    clients = {s.client_id for s in shifts}
+    limits: dict[int, tuple[int, bool]] = {}
+    for person_id, fact, about, since, until in _records(
+        ids, credentials=bool(needs), clients=clients
+    ):
         if fact == _MEMBER:
             facts[person_id].memberships.append((about, since, until))
         elif fact == _NOT_WANTED:
             facts[person_id].not_wanted.add(about)
+        elif fact == _PREFERRED:
+            facts[person_id].preferred_by.add(about)
+        elif fact.startswith(_LIMIT):
+            # A client's row: its id, how past the limit is handled, and the limit.
+            limits[person_id] = (about, fact == _LIMIT + NewFaces.ASK_FIRST)
         else:
             latest = facts[person_id].latest
             latest[about] = max(since, latest.get(about, since))
@@ -277,27 +324,83 @@ def _read_facts(
             .values_list("shift_id", "pk", "offered")
         ):
             shared.holders[shift_id].append((pk, offered))
+    if limits:
+        shared.faces = _new_face_facts(limits, shifts, giving_up)
     return facts
+
+
+def _new_face_facts(
+    limits: dict[int, tuple[int, bool]], shifts: list[Shift], giving_up: Assignment | None
+) -> _NewFaceFacts:
+    """Two queries, for the clients with a limit: when each carer they do not prefer first
+    visited them (a visit done or held counts, as rota.familiarity counts one: not given
+    away, not missed, not freed or cancelled), and the new carers they have said are welcome."""
+    limited = [s for s in shifts if s.client_id in limits]
+    until = max((_month(s)[1] for s in limited), default=max(s.end for s in shifts))
+    preferred = CarerPreference.objects.filter(
+        client_id=OuterRef("shift__client_id"),
+        carer_id=OuterRef("carer_id"),
+        preference=Preference.PREFERRED,
+    )
+    places = Assignment.objects.filter(
+        shift__client_id__in=list(limits),
+        shift__status=ShiftStatus.PLANNED,
+        released_at__isnull=True,
+        missed=False,
+        start__lt=until,
+    ).exclude(Exists(preferred))
+    if giving_up is not None:
+        places = places.exclude(pk=giving_up.pk)
+    first = {
+        (client_id, carer_id): start
+        for client_id, carer_id, start in places.values("shift__client_id", "carer_id")
+        .annotate(first=Min("start"))
+        .values_list("shift__client_id", "carer_id", "first")
+        .order_by()
+    }
+    firsts: dict[int, list[datetime]] = defaultdict(list)
+    for (client_id, _carer_id), start in first.items():
+        firsts[client_id].append(start)
+    for starts in firsts.values():
+        starts.sort()
+    return _NewFaceFacts(limits, first, firsts, approved_pairs(limits))
 
 
 # What the carers' records say, read in one query: (carer id, fact, about, date, date).
 _MEMBER = "member"  # about a circle: the membership's first day and the day it ends
 _NOT_WANTED = "not_wanted"  # about a client who would rather not have the carer
 _HOLDS = "holds"  # about a check or training: the day it runs out
+_PREFERRED = "preferred"  # about a client who would rather have the carer
+# A client's new-face limit, in place of a carer: (client id, "limit:" and how one more is
+# handled, the limit).
+_LIMIT = "limit:"
 
 
-def _records(ids: list[int], *, credentials: bool) -> QuerySet[Membership, tuple]:
-    """The carers' memberships, the clients who would rather not have them and (with
-    `credentials`) their checks and training, as one union of rows of the same shape: the
-    three facts every rule check reads, whatever else it reads."""
+def _records(
+    ids: list[int], *, credentials: bool, clients: Iterable[int] = ()
+) -> QuerySet[Membership, tuple]:
+    """The carers' memberships, the clients who would rather (not) have them, (with
+    `credentials`) their checks and training and the new-face limits of `clients` that
+    have one, as one union of rows of the same shape: the facts every rule check reads,
+    whatever else it reads."""
     no_date = Value(None, output_field=DateField())
     facts = Membership.objects.filter(person_id__in=ids, role=Role.CARER).values_list(
         "person_id", Value(_MEMBER), "circle_id", "started_on", "ended_on"
     )
-    not_wanted = CarerPreference.objects.filter(
-        carer_id__in=ids, preference=Preference.NOT_WANTED
-    ).values_list("carer_id", Value(_NOT_WANTED), "client_id", no_date, no_date)
-    parts: list[QuerySet[Any, tuple]] = [not_wanted.order_by()]
+    wishes = CarerPreference.objects.filter(carer_id__in=ids).values_list(
+        "carer_id", "preference", "client_id", no_date, no_date
+    )
+    parts: list[QuerySet[Any, tuple]] = [wishes.order_by()]
+    clients = list(clients)
+    if clients:
+        limits = Client.objects.filter(pk__in=clients, new_face_limit__isnull=False).values_list(
+            "pk",
+            Concat(Value(_LIMIT), F("new_faces_past_limit"), output_field=CharField()),
+            "new_face_limit",
+            no_date,
+            no_date,
+        )
+        parts.append(limits.order_by())
     if credentials:
         held = Credential.objects.filter(person_id__in=ids).values_list(
             "person_id", Value(_HOLDS), "type_id", "valid_until", no_date
@@ -375,7 +478,71 @@ def _judge(
         fail(Rule.STARTED, _("This visit has already started."))
     if _is_full(shift, facts.holders[shift.pk], taking_over):
         fail(Rule.FULL, _("This visit has just been taken: no place is free."))
+    message = _new_face_message(shift, facts)
+    if message:
+        fail(Rule.NEW_FACE, message)
     return violations
+
+
+def _month(shift: Shift) -> tuple[datetime, datetime]:
+    """The calendar month the shift starts in, in its circle's time: its first moment and
+    the first moment of the next."""
+    tz = shift.circle.tz
+    day = timezone.localtime(shift.start, tz).date().replace(day=1)
+    following = (day + timedelta(days=31)).replace(day=1)
+    return _local_midnight(day, tz), _local_midnight(following, tz)
+
+
+def _new_face_message(shift: Shift, facts: _Facts) -> str | None:
+    """Within the client's new-face limit for the month (docs/design.md, Rules every rota
+    change obeys: `new_face`).
+
+    A carer is new to the client when the client does not prefer them and their first visit
+    of the client (done or held) is not before the end of this shift's month. Taking the
+    shift would make them one more new carer that month; the client's limit counts the
+    carers whose first visit falls in the month. A new carer the client said is welcome is
+    let through.
+    """
+    faces = facts.faces
+    if faces is None or shift.client_id not in faces.limits:
+        return None
+    pair = (shift.client_id, facts.pk)
+    if shift.client_id in facts.preferred_by or pair in faces.approved:
+        return None
+    start, end = _month(shift)
+    first = faces.first.get(pair)
+    if first is not None and first < end:
+        return None
+    limit, ask_first = faces.limits[shift.client_id]
+    starts = faces.firsts.get(shift.client_id, [])
+    met = bisect_left(starts, end) - bisect_left(starts, start)
+    if met < limit:
+        return None
+    words = {
+        "client": shift.client.preferred_name,
+        "limit": limit,
+        "count": met,
+        "month": dateformat.format(timezone.localtime(shift.start, shift.circle.tz), "F"),
+    }
+    said = (
+        ngettext(
+            "%(client)s has asked to meet at most %(limit)s new carer a month, and %(month)s has "
+            "had %(count)s already.",
+            "%(client)s has asked to meet at most %(limit)s new carers a month, and %(month)s has "
+            "had %(count)s already.",
+            limit,
+        )
+        % words
+    )
+    if ask_first:
+        # The client chose to be asked rather than have the carer turned away: once they say
+        # the carer is welcome (rota.services.approve_carer), the carer may take it.
+        return (
+            said
+            + " "
+            + _("Ask %(client)s first: once they say you are welcome, it is yours to take.") % words
+        )
+    return said
 
 
 def _window(shift: Shift) -> tuple[datetime, datetime]:

@@ -19,6 +19,7 @@ from rota.services.clients import (
     edit_profile,
     prefer_carer,
     set_family_read_notes,
+    set_new_face_limit,
 )
 from rota.services.family import record_family_visit, withdraw_family_visit
 from rota.services.help import (
@@ -76,6 +77,7 @@ __all__ = [
     "record_client_away",
     "record_family_visit",
     "set_family_read_notes",
+    "set_new_face_limit",
     "set_thresholds",
     "take_offer",
     "withdraw_family_visit",

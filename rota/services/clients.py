@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from circles.permissions import decides_for, sets_up
-from people.models import CarerPreference, Client, Person, Preference
+from circles.permissions import decides_for, leads, sets_up
+from people.models import NEW_FACE_LIMIT_MAX, CarerPreference, Client, NewFaces, Person, Preference
 from rota import audit
 from rota.familiarity import approve_new_face
 from rota.models import Action
@@ -79,6 +79,58 @@ def _change_wishes(client: Client, values: Mapping[str, object], *, actor: Perso
         client_id=client.pk,
         before=before,
         after=after,
+    )
+    return client
+
+
+@service
+def set_new_face_limit(
+    client: Client,
+    per_month: int | None,
+    *,
+    past_limit: str | None = None,
+    actor: Person | None = None,
+) -> Client:
+    """How many carers new to them the client meets in a calendar month (None: no limit),
+    and, with `past_limit`, what happens to one more: refused ("refuse") or the client asked
+    first ("ask_first"). The client or their representative decides; a team leader of the
+    circle or a coordinator may write down what the client said. The rules read it at the
+    next change (rota.rules, new_face): visits already held stay held. Kept in the trail
+    before and after; saying what is already so records nothing."""
+    require_actor(actor, lambda a: may_decide(a, client) or leads(a, client.circle))
+    # A whole number (not True, not "2" from a form left unconverted), and a small one.
+    whole = type(per_month) is int
+    if per_month is not None and not (whole and 0 <= per_month <= NEW_FACE_LIMIT_MAX):
+        raise Refused(
+            "new_face_limit_invalid",
+            _("The number of new carers a month must be a whole number from 0 to %(most)s.")
+            % {"most": NEW_FACE_LIMIT_MAX},
+        )
+    values: dict[str, object] = {"new_face_limit": per_month}
+    if past_limit is not None:
+        if past_limit not in NewFaces.values:
+            raise Refused(
+                "new_faces_past_limit_invalid",
+                _("Past the limit, a new carer is either refused or you are asked first."),
+            )
+        values["new_faces_past_limit"] = past_limit
+    client = Client.objects.select_for_update().select_related("circle").get(pk=client.pk)
+    fields = ("new_face_limit", "new_faces_past_limit")
+    was = {field: getattr(client, field) for field in fields}
+    _before, after = set_changed(client, values)
+    if not after:
+        return client
+    client.save(update_fields=list(after))
+    # Both halves are kept, changed or not, so the trail can say what the limit now is. No
+    # visit changes and nobody is told: the trail only.
+    audit.record(
+        Action.SET_NEW_FACE_LIMIT,
+        client,
+        actor=actor,
+        circle_id=client.circle_id,
+        client_id=client.pk,
+        before=was,
+        after={field: getattr(client, field) for field in fields},
     )
     return client
 

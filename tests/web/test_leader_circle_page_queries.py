@@ -11,7 +11,7 @@ from django.urls import reverse
 from circles.alerts import HORIZON, escalate
 from circles.capacity import figures, judge
 from circles.models import Membership, Role
-from people.models import CarerKind, CarerPreference, CarerProfile, Preference
+from people.models import CarerKind, CarerPreference, CarerProfile, Client, Preference
 from rota import rules, services
 from rota.models import AbsenceKind, AwayReason
 from tests.factories import (
@@ -39,8 +39,9 @@ def busy_circle(carers: int, gaps: int):
     """A circle with `carers` carers and `gaps` visits needing cover over the next 14 days,
     where every rule fails for someone: checks held, run out or missing; clients' "rather
     not"; time off; places held that overlap, shorten rest or fill a week; a carer leaving;
-    a visit two carers are needed for, one held by a carer the client no longer wants. More
-    gaps bring more clients, missed visits, times away and calls for help."""
+    a visit two carers are needed for, one held by a carer the client no longer wants; a
+    client who meets no new carers. More gaps bring more clients, missed visits, times away
+    and calls for help."""
     organisation = OrganisationFactory(name="Valleys Care")
     circle = CircleFactory(organisation=organisation, name="Treforest")
     leader = team_leader(circle, full_name="Rhian Lewis")
@@ -48,6 +49,8 @@ def busy_circle(carers: int, gaps: int):
     clients = [
         ClientFactory(circle=circle, preferred_name=f"Client {i}") for i in range(1 + gaps // 3)
     ]
+    # The first client meets no new carers this month: those who never visited are refused.
+    Client.objects.filter(pk=clients[0].pk).update(new_face_limit=0)
     people = [carer(circle, KINDS[i % 3], full_name=f"Carer {i:02}") for i in range(carers)]
     for i, person in enumerate(people):
         if i % 3 == 0:
@@ -115,7 +118,9 @@ def the_page(client, circle):
 # Signed in (session, person, the leaders' door, unread messages, the menu's roles and
 # whether they speak for a client): every leaders' page pays these.
 SIGNED_IN = 6
-PAGE = 25
+# With a client who has a new-face limit: two of them read when each carer first visited
+# that client and whom the client said is welcome (a circle without a limit reads neither).
+PAGE = 27
 
 
 @pytest.mark.parametrize(("carers", "gaps"), [(3, 2), (12, 10)])
