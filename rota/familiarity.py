@@ -7,9 +7,10 @@ in a fixed number of queries.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 
 from people.models import CarerPreference, Client, Person, Preference
@@ -110,3 +111,62 @@ def approved_pairs(client_ids: Iterable[int]) -> set[Pair]:
         if client_id is not None
         for carer_id in carer_ids
     }
+
+
+def month_of(moment: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The calendar month `moment` falls in, in the time zone `tz`: its first moment and the
+    first moment of the next (a client's new-face limit counts by these)."""
+    first = timezone.localtime(moment, tz).date().replace(day=1)
+    following = (first + timedelta(days=31)).replace(day=1)
+    return _midnight(first, tz), _midnight(following, tz)
+
+
+def _midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=tz)
+
+
+def first_visits(
+    client_ids: Iterable[int], *, before: datetime, leaving_out: int | None = None
+) -> dict[Pair, datetime]:
+    """When each carer first visited each client, for the carers the client does not prefer
+    (a preferred carer is never new), counting visits that start before `before`: done or
+    still held, as visited_pairs counts one (not given away, not missed, not freed or
+    cancelled). `leaving_out` is a place left out (one a carer gives up in a swap). One
+    query: a client's new carers in a month are those whose first visit falls in it."""
+    preferred = CarerPreference.objects.filter(
+        client_id=OuterRef("shift__client_id"),
+        carer_id=OuterRef("carer_id"),
+        preference=Preference.PREFERRED,
+    )
+    places = Assignment.objects.filter(
+        shift__client_id__in=set(client_ids),
+        shift__status=ShiftStatus.PLANNED,
+        released_at__isnull=True,
+        missed=False,
+        start__lt=before,
+    ).exclude(Exists(preferred))
+    if leaving_out is not None:
+        places = places.exclude(pk=leaving_out)
+    firsts = (
+        places.values("shift__client_id", "carer_id")
+        .annotate(first=Min("start"))
+        .values_list("shift__client_id", "carer_id", "first")
+        .order_by()
+    )
+    return {(client_id, carer_id): first for client_id, carer_id, first in firsts}
+
+
+def new_faces_this_month(clients: Iterable[Client], *, now: datetime) -> dict[int, int]:
+    """How many carers new to each client have come (or are booked to come) this calendar
+    month of the client's circle, as the new-face rule counts them: by client id, one query
+    (none for no clients). Each client's `circle` should be read with it."""
+    months = {client.pk: month_of(now, client.circle.tz) for client in clients}
+    if not months:
+        return {}
+    firsts = first_visits(months, before=max(end for _start, end in months.values()))
+    met = dict.fromkeys(months, 0)
+    for (client_id, _carer_id), first in firsts.items():
+        start, end = months[client_id]
+        if start <= first < end:
+            met[client_id] += 1
+    return met

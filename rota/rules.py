@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import CharField, DateField, Exists, F, Min, OuterRef, QuerySet, Value
+from django.db.models import CharField, DateField, Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -31,9 +31,8 @@ from people.models import (
     CredentialType,
     NewFaces,
     Person,
-    Preference,
 )
-from rota.familiarity import approved_pairs
+from rota.familiarity import approved_pairs, first_visits, month_of
 from rota.models import (
     Absence,
     Assignment,
@@ -41,7 +40,6 @@ from rota.models import (
     Offer,
     OfferStatus,
     Shift,
-    ShiftStatus,
     VisitPlan,
 )
 
@@ -333,31 +331,11 @@ def _new_face_facts(
     limits: dict[int, tuple[int, bool]], shifts: list[Shift], giving_up: Assignment | None
 ) -> _NewFaceFacts:
     """Two queries, for the clients with a limit: when each carer they do not prefer first
-    visited them (a visit done or held counts, as rota.familiarity counts one: not given
-    away, not missed, not freed or cancelled), and the new carers they have said are welcome."""
+    visited them (rota.familiarity.first_visits), and the new carers they have said are
+    welcome."""
     limited = [s for s in shifts if s.client_id in limits]
-    until = max((_month(s)[1] for s in limited), default=max(s.end for s in shifts))
-    preferred = CarerPreference.objects.filter(
-        client_id=OuterRef("shift__client_id"),
-        carer_id=OuterRef("carer_id"),
-        preference=Preference.PREFERRED,
-    )
-    places = Assignment.objects.filter(
-        shift__client_id__in=list(limits),
-        shift__status=ShiftStatus.PLANNED,
-        released_at__isnull=True,
-        missed=False,
-        start__lt=until,
-    ).exclude(Exists(preferred))
-    if giving_up is not None:
-        places = places.exclude(pk=giving_up.pk)
-    first = {
-        (client_id, carer_id): start
-        for client_id, carer_id, start in places.values("shift__client_id", "carer_id")
-        .annotate(first=Min("start"))
-        .values_list("shift__client_id", "carer_id", "first")
-        .order_by()
-    }
+    until = max(_month(s)[1] for s in limited)
+    first = first_visits(limits, before=until, leaving_out=giving_up.pk if giving_up else None)
     firsts: dict[int, list[datetime]] = defaultdict(list)
     for (client_id, _carer_id), start in first.items():
         firsts[client_id].append(start)
@@ -485,12 +463,8 @@ def _judge(
 
 
 def _month(shift: Shift) -> tuple[datetime, datetime]:
-    """The calendar month the shift starts in, in its circle's time: its first moment and
-    the first moment of the next."""
-    tz = shift.circle.tz
-    day = timezone.localtime(shift.start, tz).date().replace(day=1)
-    following = (day + timedelta(days=31)).replace(day=1)
-    return _local_midnight(day, tz), _local_midnight(following, tz)
+    """The calendar month the shift starts in, in its circle's time."""
+    return month_of(shift.start, shift.circle.tz)
 
 
 def _new_face_message(shift: Shift, facts: _Facts) -> str | None:

@@ -155,6 +155,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "family:about_for": (named(client_id="gwen"), OBJECT),
     "family:edit_about": (named(client_id="gwen"), OBJECT),
     "family:fine": (named(client_id="gwen", carer_id="cat"), OBJECT),
+    "family:new_face_limit": (named(client_id="gwen"), OBJECT),
     "family:rather_not": (named(client_id="gwen", carer_id="cat"), OBJECT),
     "family:carers": (named(client_id="gwen"), OBJECT),
     "family:prefer": (named(client_id="gwen", carer_id="cat"), OBJECT),

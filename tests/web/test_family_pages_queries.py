@@ -38,8 +38,8 @@ PAGES = [
     # a call for help, and the layout's menu and unread messages (2)
     pytest.param(lambda: reverse("family:coming"), 12, id="who_is_coming"),
     # session, person, the door, clients, places, familiarity, approvals, who has visited
-    # before, wishes, and the layout (2)
-    pytest.param(lambda: reverse("family:about"), 11, id="likes_and_wishes"),
+    # before, wishes, new carers this month (against the client's limit), and the layout (2)
+    pytest.param(lambda: reverse("family:about"), 12, id="likes_and_wishes"),
 ]
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("<int:client_id>/about/", about.about, name="about_for"),
     path("<int:client_id>/about/edit/", about.edit_about, name="edit_about"),
     path("<int:client_id>/new-faces/<int:carer_id>/fine/", about.fine_by_me, name="fine"),
+    path("<int:client_id>/new-faces/limit/", about.new_face_limit, name="new_face_limit"),
     path(
         "<int:client_id>/new-faces/<int:carer_id>/rather-not/",
         about.rather_not,

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from circles.permissions import decides_for
-from people.models import CarerPreference, Client, Person, Preference
+from people.models import CarerPreference, Client, NewFaces, Person, Preference
 from rota import services
+from rota.familiarity import new_faces_this_month
 from rota.services.absences import declined_places
 from web.family.access import (
     access_carer,
@@ -28,9 +29,9 @@ from web.family.access import (
     family_required,
     naming,
 )
-from web.family.forms import AboutMeForm
+from web.family.forms import AboutMeForm, NewFaceLimitForm
 from web.family.queries import carer_wishes, carers_and_wishes, new_faces
-from web.http import Request, attempt, redirect_with, tell
+from web.http import Outcome, Request, attempt, redirect_with, tell
 
 
 @family_required
@@ -59,6 +60,30 @@ def edit_about(request: Request, client_id: int) -> HttpResponse:
         "family/about_edit.html",
         {**naming(request.user, client), "form": form},
     )
+
+
+@family_required
+@require_POST
+def new_face_limit(request: Request, client_id: int) -> HttpResponse:
+    """How many carers new to the client they meet in a month, and what happens to one more:
+    the client or their representative says."""
+    client = access_client(request.user, client_id)
+    _require_decides(request.user, client)
+    back = reverse("family:about_for", args=[client.pk]) + "#new-face-limit"
+    form = NewFaceLimitForm(request.POST)
+    if not form.is_valid():
+        refusals = [str(error) for errors in form.errors.values() for error in errors]
+        return redirect_with(request, Outcome(refusals=refusals), back)
+    outcome = attempt(
+        lambda: services.set_new_face_limit(
+            client,
+            form.cleaned_data["per_month"],
+            past_limit=form.cleaned_data["past_limit"],
+            actor=request.user,
+        ),
+        _("Saved. The rota keeps to it from now on; visits already booked stay as they are."),
+    )
+    return redirect_with(request, outcome, back)
 
 
 @family_required
@@ -202,4 +227,7 @@ def _carers_context(request: Request, client: Client) -> dict[str, object]:
         "deciders": deciders(client),
         "new_faces": new_faces(client, timezone.now()),
         "wishes": carer_wishes(client),
+        # New carers this month, against the client's limit (the new-face rule counts them).
+        "new_faces_met": new_faces_this_month([client], now=timezone.now())[client.pk],
+        "past_limit_choices": NewFaces.choices,
     }

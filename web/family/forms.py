@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Client
+from people.models import NEW_FACE_LIMIT_MAX, Client, NewFaces
 from rota.services.family import LONGEST
 from web.forms import WindowForm
 
@@ -59,4 +59,29 @@ class FamilyReadNotesForm(forms.Form):
             "required": _("Say whether family can read the notes. Nothing has been changed."),
             "invalid_choice": _("Say whether family can read the notes. Nothing has been changed."),
         },
+    )
+
+
+# The most a client may set is NEW_FACE_LIMIT_MAX (20).
+NOT_A_LIMIT = _(
+    "Write a whole number from 0 to 20, or leave it empty for no limit. Nothing has been changed."
+)
+NOT_A_CHOICE = _(
+    "Choose what happens when one more new carer would come. Nothing has been changed."
+)
+
+
+class NewFaceLimitForm(forms.Form):
+    """How many carers new to the client they meet in a month (empty: no limit), and what
+    happens to one more: saved by rota.services.set_new_face_limit."""
+
+    per_month = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=NEW_FACE_LIMIT_MAX,
+        error_messages={key: NOT_A_LIMIT for key in ("invalid", "min_value", "max_value")},
+    )
+    past_limit = forms.ChoiceField(
+        choices=NewFaces.choices,
+        error_messages={"required": NOT_A_CHOICE, "invalid_choice": NOT_A_CHOICE},
     )
