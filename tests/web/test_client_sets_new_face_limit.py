@@ -113,3 +113,15 @@ def test_in_welsh(client, story, cat_came):
     assert "Gofyn i mi yn gyntaf" in text
     assert "Ysgrifennwch rif cyfan o 0 i 20" in refused
     assert gwen().new_face_limit == 2
+
+
+def test_her_team_leader_reads_it_on_her_client_page(client, story, cat_came):
+    client.force_login(story.rhian)
+    page = reverse("leaders:client", args=[story.gwen.pk])
+
+    before = words(client.get(page).text)
+    services.set_new_face_limit(story.gwen, 2, actor=story.rhian)
+    after = words(client.get(page).text)
+
+    assert "New carers this month 1 (no limit set)" in before
+    assert "New carers this month 1 of the 2 Gwen accepts" in after

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from circles.continuity import continuity
+from rota.familiarity import new_faces_this_month
 from web import away
 from web.http import Request
 from web.leaders.access import access_away, access_client, leader_required
@@ -28,6 +29,8 @@ def client_page(request: Request, client_id: int) -> HttpResponse:
     context = {
         "client": client,
         "figures": figures,
+        # New carers this month, against the client's limit (counted as the rule counts).
+        "new_faces_met": new_faces_this_month([client], now=now)[client.pk],
         "carers": client_carers(client, figures),
         "gaps": [s for s in uncovered_soon(client.circle, now) if s.client_id == client.pk],
         **away.new_forms(client, away.aways_ahead([client.pk], now), "leaders"),
