@@ -41,3 +41,19 @@ def test_a_carer_in_two_circles_can_switch_between_their_boards(client, story):
     assert reverse("carer:circle_board", args=[story.circle.pk]) in page
     other = client.get(reverse("carer:circle_board", args=[story.circle.pk])).text
     assert "Circle board: Treforest" in other
+
+
+def test_each_gap_names_the_carers_its_client_knows_first(client, story):
+    """Ben did two of Gwen's visits last week: Gwen's gap names him as best asked first;
+    Tom's gap names nobody, for Tom knows none of them."""
+    for day in (24, 25):
+        place(planned_visit(story.gwen, at(day, 8, month=4)), story.ben)
+    gwens = planned_visit(story.gwen, at(1, 9), title="Gwen's lunch")
+    planned_visit(story.tom, at(2, 9), title="Tom's walk")
+    client.force_login(story.ana)
+
+    page = client.get(reverse("carer:board")).text
+
+    gwen_card = page[page.index(f'id="visit-{gwens.pk}"') :]
+    assert "Familiar to Gwen, so best asked first: Ben Jones." in gwen_card
+    assert "Familiar to Tom" not in page

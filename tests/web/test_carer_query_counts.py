@@ -54,8 +54,9 @@ PAGES = {
     "my_shifts": (lambda made: reverse("carer:my_shifts"), 6),
     # One more counts the visits to come by plan, weekday and time, for "Take every week".
     "needs_cover": (lambda made: reverse("carer:needs_cover"), 8),
-    # One more reads the circle's clients away from home, with the hours they free.
-    "board": (lambda made: reverse("carer:board"), 9),
+    # One more reads the circle's clients away from home, with the hours they free; two
+    # more the circle's carers and which of them each gap's client knows (named first).
+    "board": (lambda made: reverse("carer:board"), 11),
     # The place she is not already asking a colleague to swap (that page lists nothing).
     "swap": (lambda made: reverse("carer:swap", args=[made["anas"][1].pk]), 9),
     "off": (lambda made: reverse("carer:off"), 2),

@@ -121,6 +121,8 @@ def board(request: Request, circle_id: int | None = None) -> HttpResponse:
         "circle": circle,
         "circles": circles,
         "gaps": queries.cover_for(request.user, gaps, now=now),
+        # Each gap's familiar carers, named first: the client's continuity before anyone's.
+        "familiar": queries.familiar_faces(circle, gaps, now=now) if circle else {},
         "days": queries.by_day(visits, lambda v: (v.shift.start, v.shift.circle.tz), now),
         "now": now,
         "back": request.get_full_path(),

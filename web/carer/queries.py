@@ -7,7 +7,7 @@ take a visit is in web.carer.reasons.
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from circles.fairness import Share, shares
 from circles.models import Circle, Role
-from circles.permissions import circles_of
+from circles.permissions import circles_of, members
 from people.models import Person
+from rota.familiarity import familiar_pairs
 from rota.models import (
     Absence,
     Assignment,
@@ -478,6 +479,19 @@ def board(circle: Circle, *, now: datetime, ahead: timedelta = AHEAD) -> list[Bo
         is_gap = shift.start > now and (free_places > 0 or is_offered)
         visits.append(BoardVisit(shift, free_places, is_gap))
     return visits
+
+
+def familiar_faces(
+    circle: Circle, shifts: "Sequence[Shift]", *, now: datetime
+) -> dict[int, list[Person]]:
+    """For each visit needing cover, the circle's carers the client knows (familiar: preferred,
+    or two of their visits in 28 days), by name: whom the circle looks to first, for the
+    client's sake. Two queries (none without visits)."""
+    if not shifts:
+        return {}
+    carers = list(members(circle, Role.CARER).order_by("full_name", "pk"))
+    known = familiar_pairs([(s.client_id, c.pk) for s in shifts for c in carers], now=now)
+    return {s.pk: [c for c in carers if (s.client_id, c.pk) in known] for s in shifts}
 
 
 def one_visit(carer: Person, shift_id: int, *, now: datetime) -> CoverItem:
