@@ -51,6 +51,8 @@ TOPIC_OF: dict[NotificationKind, Topic] = {
     # When a circle's leaders are alerted is part of those alerts.
     NotificationKind.THRESHOLDS_CHANGED: Topic.ALERTS,
     NotificationKind.CREDENTIAL_EXPIRING: Topic.CHECKS,
+    # A thank-you is about one of the carer's own visits.
+    NotificationKind.THANKED: Topic.MY_VISITS,
 }
 
 EVERYWHERE = Channels(email=True, push=True)

@@ -35,6 +35,7 @@ from rota.models import (
     Shift,
     ShiftStatus,
     Swap,
+    Thanks,
 )
 from rota.rules import check_many
 
@@ -108,6 +109,8 @@ THRESHOLDS_BODY = _(
     "Strained below %(strained)s %% of places filled, not coping below %(not_coping)s %%, "
     "or when an essential visit %(hours)s hours away has nobody."
 )
+THANKED_TITLE = _("%(author)s thanked you for your visit to %(client)s on %(when)s")
+THANKED_BODY = _("“%(message)s” Only you see it, unless you let the circle see it.")
 
 # A message with several lines is titled by its first (most pressing) kind.
 SEVERAL_TITLES = {
@@ -130,6 +133,7 @@ PRESSING = [
     NotificationKind.SHIFT_CHANGED,
     NotificationKind.VISIT_CHANGED,
     NotificationKind.NEEDS_COVER,
+    NotificationKind.THANKED,
 ]
 
 
@@ -690,6 +694,28 @@ def _thresholds_changed(event: AuditEvent, letters: Letters) -> None:
         )
 
 
+def _thanked(event: AuditEvent, letters: Letters) -> None:
+    """The carer thanked hears it, once, in the words said."""
+    thanks = (
+        Thanks.objects.select_related("author", "assignment__carer", "assignment__shift__client")
+        .select_related("assignment__shift__circle")
+        .filter(pk=_subject(event))
+        .first()
+    )
+    if thanks is None or not thanks.assignment.carer.is_active:
+        return
+    letters.add(
+        [thanks.assignment.carer],
+        NotificationKind.THANKED,
+        thanks.assignment.shift,
+        THANKED_TITLE,
+        THANKED_BODY,
+        link=reverse("carer:thanks") + f"#thanks-{thanks.pk}",
+        author=thanks.author.get_short_name(),
+        message=thanks.message,
+    )
+
+
 # Whom each change tells, for every action there is: None where it tells nobody here.
 HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.CLAIM: _place_taken,
@@ -745,6 +771,9 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.VISIT_MISSED: None,
     Action.RECORD_CLIENT_AWAY: _client_away,
     Action.END_CLIENT_AWAY: _client_back,
+    Action.THANK: _thanked,
+    # The carer's own choice: the circle sees shared thanks on its board, unannounced.
+    Action.SHARE_THANKS: None,
 }
 
 

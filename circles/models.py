@@ -223,6 +223,7 @@ class NotificationKind(models.TextChoices):
     CREDENTIAL_EXPIRING = "credential_expiring", _("A check or training expires soon")
     VISITS_TOMORROW = "visits_tomorrow", _("Your visits tomorrow")
     VISIT_SOON = "visit_soon", _("Your next visit is in an hour")
+    THANKED = "thanked", _("Someone thanked you")
 
 
 class Topic(models.TextChoices):

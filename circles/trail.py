@@ -683,6 +683,21 @@ def _new_face_limit(event: AuditEvent, known: _Known) -> str:
     return _("%(actor)s said %(client)s meets at most %(limit)s new carers a month.") % words
 
 
+def _thanks(event: AuditEvent, known: _Known) -> str:
+    """Who thanked whom for which visit, and whether the carer lets the circle see it; never
+    the words themselves, which are the carer's to share."""
+    words = {
+        "actor": known.actor(event),
+        "carer": _first_carer(event, known),
+        "visit": _visit(known.shifts.get(event.after.get("shift"))),
+    }
+    if event.action == Action.THANK:
+        return _("%(actor)s thanked %(carer)s for %(visit)s.") % words
+    if event.after.get("shared"):
+        return _("%(carer)s let the circle see a thank-you for %(visit)s.") % words
+    return _("%(carer)s kept a thank-you for %(visit)s to themselves.") % words
+
+
 def _seed(event: AuditEvent, known: _Known) -> str:
     return _("The demo organisation was set up, with its rota.")
 
@@ -730,6 +745,8 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.RECORD_CLIENT_AWAY: _away,
     Action.FREE_FOR_CLIENT_AWAY: _away,
     Action.END_CLIENT_AWAY: _away,
+    Action.THANK: _thanks,
+    Action.SHARE_THANKS: _thanks,
 }
 
 

@@ -697,6 +697,36 @@ class LateVisitStep(models.Model):
         return f"{self.shift}: {self.get_step_display()}"
 
 
+class Thanks(models.Model):
+    """A thank-you in a line for a carer's visit, from the client, whoever speaks for them, a
+    fellow carer or a team leader of the circle. The carer sees it; the circle sees it only
+    if the carer lets it (`shared`). Counted nowhere: it is said, not scored."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="thanks")
+    author = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="thanks_given")
+    message = models.CharField(_("thank you"), max_length=LINE_LIMIT)
+    at = models.DateTimeField(default=timezone.now)
+    # The carer's own choice; until they make it, only they see it.
+    shared = models.BooleanField(_("the circle sees it"), default=False)
+
+    class Meta:
+        verbose_name = _("thanks")
+        verbose_name_plural = _("thanks")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["assignment", "at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(message=""), name="thanks_message_not_empty"),
+            length_constraint("message", LINE_LIMIT, "thanks_message_length"),
+            # A person thanks a carer for one visit once.
+            models.UniqueConstraint(
+                fields=["assignment", "author"], name="thanks_once_per_author_and_place"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Thanks for {self.assignment}"
+
+
 class Action(models.TextChoices):
     """What an audit event records: each rota service's change (a client's likes and wishes
     and a circle's thresholds too), and the few changes made elsewhere (generation, a plan
@@ -751,6 +781,8 @@ class Action(models.TextChoices):
         "free_for_client_away",
         _("Visits added to the rota not needed: the client is away"),
     )
+    THANK = "thank", _("Thanked a carer for a visit")
+    SHARE_THANKS = "share_thanks", _("Chose whether the circle sees a thank-you")
     SEED_DEMO = "seed_demo", _("Set up the demo")
 
 

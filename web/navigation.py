@@ -34,6 +34,7 @@ NAV: list[NavItem] = [
     NavItem("carer:my_shifts", gettext_lazy("My shifts"), "carer"),
     NavItem("carer:needs_cover", gettext_lazy("Needs cover"), "carer"),
     NavItem("carer:board", gettext_lazy("Circle board"), "carer"),
+    NavItem("carer:thanks", gettext_lazy("Thanks"), "carer"),
     # The family's and the client's pages (web.family).
     NavItem("family:coming", gettext_lazy("Who is coming"), "family"),
     NavItem("family:what_happened", gettext_lazy("What happened"), "family"),

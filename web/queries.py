@@ -93,6 +93,8 @@ class CarerAtVisit:
     carer: Person
     record: VisitRecord | None
     missed: bool
+    # The carer's place, which a thank-you is for.
+    place_id: int
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,8 @@ def _visit_done(shift: Shift, now: datetime) -> VisitDone:
     return VisitDone(
         shift=shift,
         carers=[
-            CarerAtVisit(place.carer, _record_of(place), missed=place.missed) for place in places
+            CarerAtVisit(place.carer, _record_of(place), missed=place.missed, place_id=place.pk)
+            for place in places
         ],
         missed=not records and (any(place.missed for place in places) or bool(missed_steps)),
         under_way=shift.end > now,

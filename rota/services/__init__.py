@@ -41,6 +41,7 @@ from rota.services.places import (
 )
 from rota.services.plans import change_plan
 from rota.services.swaps import accept_swap, decline_swap, propose_swap, withdraw_swap
+from rota.services.thanks import share_thanks, thank
 from rota.services.thresholds import set_thresholds
 from rota.services.visits import MedicineRound, arrive, leave
 
@@ -79,7 +80,9 @@ __all__ = [
     "set_family_read_notes",
     "set_new_face_limit",
     "set_thresholds",
+    "share_thanks",
     "take_offer",
+    "thank",
     "withdraw_family_visit",
     "withdraw_offer",
     "withdraw_swap",

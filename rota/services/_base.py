@@ -73,6 +73,10 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
                 raise already_said() from error
             if constraint == "clientaway_no_overlap_per_client":
                 raise away_overlaps() from error
+            if constraint == "thanks_once_per_author_and_place":
+                raise Refused(
+                    "already_thanked", _("You have already thanked them for this visit.")
+                ) from error
             if constraint == "assignment_no_overlap_per_carer":
                 message = _("You have just been given another visit at that time.")
             elif constraint == "assignment_one_per_carer_and_shift":

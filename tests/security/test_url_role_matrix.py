@@ -130,6 +130,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     # Open to the circle's team leaders as well as its carers.
     "carer:shares": (named(circle_id="circle"), OBJECT),
     "carer:off": (nothing, OWN),
+    # The thanks Ana was given, and her choice of whether the circle sees one.
+    "carer:thanks": (nothing, OWN),
+    "carer:share_thanks": (named(thanks_id="thanks"), OBJECT),
     "carer:sick_today": (nothing, OWN),
     "carer:absence": (named(absence_id="absence"), OBJECT),
     "carer:better": (named(absence_id="absence"), OBJECT),
@@ -144,6 +147,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "family:what_happened": (nothing, OWN),
     "family:what_happened_for": (named(client_id="gwen"), OBJECT),
     "family:family_read_notes": (named(client_id="gwen"), OBJECT),
+    "family:thank": (named(assignment_id="done_place"), OBJECT),
     "family:withdraw": (named(visit_id="family_visit"), OBJECT),
     "family:away": (named(client_id="gwen"), OBJECT),
     "family:record_away": (named(client_id="gwen"), OBJECT),
@@ -171,6 +175,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "leaders:cancel": (named(shift_id="free_visit"), OBJECT),
     "leaders:client": (named(client_id="gwen"), OBJECT),
     "leaders:record_away": (named(client_id="gwen"), OBJECT),
+    "leaders:thank": (named(assignment_id="done_place"), OBJECT),
     "leaders:back_early": (named(away_id="client_away"), OBJECT),
     "leaders:trail": (nothing, OWN),
     "leaders:acknowledge_help": (named(request_id="help_request"), OBJECT),
@@ -293,6 +298,8 @@ def scene(story, frozen_now, media_root) -> SimpleNamespace:
     # What happened at Ana's visit of Gwen yesterday, with a note only Gwen's people read.
     done = place(planned_visit(story.gwen, WEDNESDAY_NOON - timedelta(hours=27)), story.ana)
     visited(done, done.start, done.end, note="Gwen enjoyed the garden", tasks=("Breakfast",))
+    s.done_place = done
+    s.thanks = services.thank(done, "Diolch, Ana: Mam loved the garden.", actor=story.sian)
     s.bens_place = place(planned_visit(story.tom, at(6, 8)), story.ben)
     s.offered_place = place(planned_visit(story.tom, at(7, 8)), story.ana)
     s.offer = services.offer(s.offered_place, actor=story.ana)

@@ -124,10 +124,11 @@ def fill_last_week(story, visits_a_day: int) -> None:
     ("who", "queries"),
     [
         # session, person, the door, clients, the visits with their plans, their places
-        # (carers and records), the medicine rounds, the missed marks, and the layout (2)
-        ("sian", 10),
+        # (carers and records), the medicine rounds, the missed marks, the places she has
+        # thanked already, and the layout (2)
+        ("sian", 11),
         # the same, and her menu asks whether she speaks for anyone: she has no membership
-        ("gwen_herself", 11),
+        ("gwen_herself", 12),
     ],
 )
 def test_what_happened_costs_the_same_quiet_or_busy(
@@ -149,5 +150,5 @@ def test_what_happened_with_notes_kept_from_family_costs_the_same(
     story.gwen.save(update_fields=["family_read_notes"])
     client.force_login(story.sian)
     # as above: Gwen's representative, named as whom to ask, came with the clients
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("family:what_happened"))

@@ -6,7 +6,7 @@ a plain form post with a redirect and a message.
 
 from django.urls import path
 
-from web.carer import cover, help_now, late, off, shares, shifts, swaps, visits
+from web.carer import cover, help_now, late, off, shares, shifts, swaps, thanks, visits
 
 app_name = "carer"
 
@@ -40,6 +40,8 @@ urlpatterns = [
     path("board/<int:circle_id>/", cover.board, name="circle_board"),
     # Open to the circle's team leaders too (web.carer.access.circle_required).
     path("board/<int:circle_id>/shares/", shares.fair_shares, name="shares"),
+    path("thanks/", thanks.thanks, name="thanks"),
+    path("thanks/<int:thanks_id>/share/", thanks.share, name="share_thanks"),
     path("off/", off.off, name="off"),
     path("off/sick-today/", off.sick_today, name="sick_today"),
     path("off/<int:absence_id>/", off.absence, name="absence"),

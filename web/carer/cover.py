@@ -16,6 +16,7 @@ from web import away
 from web.carer import queries
 from web.carer.access import access_circle, access_shift, carer_required, my_circles
 from web.http import Outcome, Request, answer, attempt, back_to
+from web.thanks import shared_in
 
 
 @carer_required
@@ -129,5 +130,7 @@ def board(request: Request, circle_id: int | None = None) -> HttpResponse:
         "ahead_days": queries.AHEAD.days,
         # Clients away: the hours their visits are not needed, for the circle to plan with.
         "circle_aways": away.aways_ahead(circle.clients.all(), now) if circle else [],
+        # Thanks the carers let the circle see: in words, never counted.
+        "shared_thanks": shared_in(circle, now) if circle else [],
     }
     return render(request, "carer/circle_board.html", context)

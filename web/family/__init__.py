@@ -19,6 +19,7 @@ urlpatterns = [
     path("visits/done/", done.what_happened, name="what_happened"),
     path("<int:client_id>/visits/done/", done.what_happened, name="what_happened_for"),
     path("<int:client_id>/visits/done/notes/", done.family_read_notes, name="family_read_notes"),
+    path("visits/done/<int:assignment_id>/thank/", done.thank, name="thank"),
     path("visits/<int:visit_id>/withdraw/", visits.withdraw, name="withdraw"),
     path("<int:client_id>/away/", away.away_page, name="away"),
     path("<int:client_id>/away/new/", away.record_away, name="record_away"),

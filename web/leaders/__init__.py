@@ -27,6 +27,7 @@ urlpatterns = [
     path("visits/<int:shift_id>/cancel/", circle.cancel, name="cancel"),
     path("clients/<int:client_id>/", clients.client_page, name="client"),
     path("clients/<int:client_id>/away/", clients.record_away, name="record_away"),
+    path("visits/<int:assignment_id>/thank/", clients.thank, name="thank"),
     path("away/<int:away_id>/back/", clients.back_early, name="back_early"),
     path("trail/", trail.trail, name="trail"),
     path("help/<int:request_id>/on-it/", help_now.acknowledge_help, name="acknowledge_help"),

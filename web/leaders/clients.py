@@ -12,11 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from circles.continuity import continuity
 from rota.familiarity import new_faces_this_month
+from rota.models import Assignment
 from web import away
-from web.http import Request
-from web.leaders.access import access_away, access_client, leader_required
+from web.http import Request, get_or_404
+from web.leaders.access import access_away, access_client, circles_led, leader_required
 from web.leaders.queries import client_carers, uncovered_soon
 from web.queries import visits_done
+from web.thanks import say_thanks, thanked_by
 
 
 @leader_required
@@ -26,6 +28,8 @@ def client_page(request: Request, client_id: int) -> HttpResponse:
     now = timezone.now()
     figures = continuity([client.pk], now=now)[client.pk]
     today = timezone.localtime(now, client.circle.tz).date()
+    days = visits_done(client, now)
+    places = [c.place_id for _day, visits in days for visit in visits for c in visit.carers]
     context = {
         "client": client,
         "figures": figures,
@@ -35,9 +39,12 @@ def client_page(request: Request, client_id: int) -> HttpResponse:
         "gaps": [s for s in uncovered_soon(client.circle, now) if s.client_id == client.pk],
         **away.new_forms(client, away.aways_ahead([client.pk], now), "leaders"),
         # Team leaders read the carers' notes whatever the family may.
-        "days": visits_done(client, now),
+        "days": days,
         "today": today,
         "yesterday": today - timedelta(days=1),
+        # A team leader thanks a carer for a visit, one who covered at short notice most of all.
+        "thank_url": "leaders:thank",
+        "thanked": thanked_by(request.user, places),
     }
     return render(request, "leaders/client.html", context)
 
@@ -58,3 +65,13 @@ def back_early(request: Request, away_id: int) -> HttpResponse:
 
 def _away_section(client_id: int) -> str:
     return reverse("leaders:client", kwargs={"client_id": client_id}) + "#away"
+
+
+@leader_required
+@require_POST
+def thank(request: Request, assignment_id: int) -> HttpResponse:
+    """A team leader thanks a carer for a visit in a circle they lead."""
+    places = Assignment.objects.filter(shift__circle__in=circles_led(request.user))
+    assignment = get_or_404(places.select_related("carer", "shift"), pk=assignment_id)
+    back = reverse("leaders:client", kwargs={"client_id": assignment.shift.client_id})
+    return say_thanks(request, assignment, f"{back}#visit-{assignment.shift_id}")
