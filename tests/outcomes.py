@@ -20,6 +20,7 @@ from rota.models import (
     ReleaseReason,
     Shift,
     Swap,
+    Thanks,
 )
 from rota.rules import Refused, Rule, RuleBroken
 
@@ -33,6 +34,7 @@ WRITTEN_BY_A_CHANGE = (
     HelpRequest,
     AuditEvent,
     OutboxMessage,
+    Thanks,
 )
 
 
@@ -40,7 +42,8 @@ def rota_state() -> dict:
     """Everything a rota change could write, to show that a refusal wrote nothing.
 
     How many rows each change could add, which places are held, and where every shift,
-    offer, swap, absence, family visit, call for help, client's wish and membership stands.
+    offer, swap, absence, family visit, call for help, client's wish, thank-you and membership
+    stands.
     """
     counts = {model.__name__: model.objects.count() for model in WRITTEN_BY_A_CHANGE}
     held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
@@ -56,6 +59,7 @@ def rota_state() -> dict:
             HelpRequest.objects.values_list("pk", "status", "acknowledged_by", "expected_at")
         ),
         "preferences": set(CarerPreference.objects.values_list("pk", "preference")),
+        "thanks": set(Thanks.objects.values_list("pk", "shared")),
         "endings": set(Membership.objects.values_list("pk", "ended_on")),
     }
 

@@ -71,6 +71,9 @@ def every_kind(frozen_now, circle, gwen, tom, sian, ana, ben, cat, rhian, owain,
     place(visit(tom, at(4, 18, 30), hours=0.5), ana)
     frozen_now.move_to(at(4, 18))
     remind_visits()
+    # Sian thanks Cat for the morning's visit she took at short notice: Cat hears.
+    services.thank(cats, "Thank you for coming at short notice.", actor=sian)
+    follow_up()
 
 
 def test_every_kind_of_message_is_made_with_a_link_its_reader_can_open(client, every_kind):
