@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 
 from circles.models import Membership, Role
-from people.models import CarerPreference, CarerProfile, Preference
+from people.models import CarerPreference, CarerProfile, Client, Preference
 from rota import rules, services
 from rota.models import AbsenceKind, Assignment, Shift
 from tests.factories import CredentialFactory, CredentialTypeFactory
@@ -26,6 +26,8 @@ def rota_with_every_rule_failing(s):
     CarerProfile.objects.filter(person=s.cat).update(weekly_limit_hours=3)
     Membership.objects.filter(person=s.ben, role=Role.CARER).update(ended_on=at(8, 0).date())
     services.record_absence(s.ben, AbsenceKind.TRAINING, at(4, 9), at(4, 17))
+    # Tom meets no more new carers a month: Cat, new to him this May, was one too many.
+    Client.objects.filter(pk=s.tom.pk).update(new_face_limit=0)
 
     # Places held: Ana late on Thursday (rest before Friday's early visit), Cat two hours
     # on Monday 4 May (her week's limit is three), Ben on Saturday morning.
