@@ -92,6 +92,7 @@ def test_a_carers_pages(live_server, phone, story):
         "/shifts/board/",
         f"/shifts/board/{story.circle.pk}/",
         f"/shifts/board/{story.circle.pk}/shares/",
+        "/shifts/thanks/",
         f"/shifts/mine/{story.anas_breakfast.pk}/swap/",
         "/shifts/off/",
         f"/shifts/off/{story.anas_day_off.pk}/",
