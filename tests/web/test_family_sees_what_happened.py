@@ -80,16 +80,19 @@ def test_sian_sees_who_came_when_and_what_was_done(client, story):
     text = words(page.text)
     assert "Gwen's visits this week" in text
     assert cards(page.text, "done-visit") == [
-        # Each carer who came can be thanked, in a line, under their name.
+        # Each carer who came can be thanked, in a line, under their name: the line folded
+        # under "Say thank you to …", which labels it too.
         "11:30–12:30 Late morning Cat Morgan arrived 11:35, still there "
-        "Say thank you to Cat Morgan Send",
+        "Say thank you to Cat Morgan Say thank you to Cat Morgan Send",
         "08:00–09:00 Breakfast Ana Price arrived 08:04, left 08:58 "
-        "Say thank you to Ana Price Send "
+        "Say thank you to Ana Price Say thank you to Ana Price Send "
         "Tasks Done Make breakfast Done Help with a shower Not done Water the tomatoes "
         "Medicines Given Metformin 500 mg Not given Vitamin D: Ran out: Sian is collecting more "
         f"{BREAKFAST_NOTE} Ana Price",
-        "17:00–18:00 Tea Ben Jones arrived 17:02, left 17:50 Say thank you to Ben Jones Send "
-        "Cat Morgan arrived 17:10, left 17:55 Say thank you to Cat Morgan Send "
+        "17:00–18:00 Tea Ben Jones arrived 17:02, left 17:50 "
+        "Say thank you to Ben Jones Say thank you to Ben Jones Send "
+        "Cat Morgan arrived 17:10, left 17:55 "
+        "Say thank you to Cat Morgan Say thank you to Cat Morgan Send "
         f"{TEA_NOTES[0]} Ben Jones {TEA_NOTES[1]} Cat Morgan",
         "08:00–09:00 Breakfast Missed Nobody came to this visit. Due to come: Ben Jones.",
         "08:00–09:00 Sunday breakfast Missed Nobody came to this visit.",
@@ -207,7 +210,7 @@ def test_a_visit_for_a_call_for_help_and_a_cancelled_one(client, story):
     assert cards(page.text, "done-visit") == [
         "12:00–13:00 Lunch Cancelled Gwen was at the day centre",
         "09:00–10:00 Visit when help was asked for Cat Morgan arrived 09:20, left 09:50 "
-        "Say thank you to Cat Morgan Send",
+        "Say thank you to Cat Morgan Say thank you to Cat Morgan Send",
     ]
 
 
