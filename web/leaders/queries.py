@@ -179,8 +179,8 @@ def circles_at_a_glance(
     missed: Sequence["MissedVisit"] | None = None,
 ) -> list[CircleRow]:
     """Each circle's next 14 days, continuity, calls for help waiting and visits missed
-    lately, worst first (a client waiting for help first of all): six queries plus those of
-    capacities() and continuity().
+    lately, in no particular order (the dashboard orders its page, page_of_circles): six
+    queries plus those of capacities() and continuity().
 
     A page that has read the circles' clients with their continuity (`clients`,
     `by_client`), or their visits missed lately (`missed`), passes them instead of their
@@ -242,9 +242,6 @@ def circles_at_a_glance(
                 missed=missed_by_circle.get(circle.pk, 0),
             )
         )
-    rows.sort(
-        key=lambda row: (not row.waiting, -row.state.severity, row.circle.name, row.circle.pk)
-    )
     return rows
 
 
