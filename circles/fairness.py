@@ -28,7 +28,7 @@ that count, one of the places given away.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
@@ -165,4 +165,30 @@ def _swapped_in() -> QuerySet[Swap]:
     return Swap.objects.filter(status=SwapStatus.ACCEPTED).filter(
         Q(offered__carer=OuterRef("carer_id"), wanted__shift=OuterRef("shift_id"))
         | Q(wanted__carer=OuterRef("carer_id"), offered__shift=OuterRef("shift_id"))
+    )
+
+
+# A place picked up this close to its visit's start is cover at short notice.
+SHORT_NOTICE = timedelta(hours=24)
+
+
+def covered_at_short_notice(circle: Circle, since: datetime, now: datetime) -> QuerySet[Assignment]:
+    """The places of the circle's visits begun from `since` to `now` that a carer picked up
+    less than a day before the visit (as fair shares count a place picked up), or took by
+    answering a call for help, and did not give back or miss: the cover a team leader may
+    want to thank someone for. Earliest visit first, with the carer, visit and client."""
+    picked_up = Q(someone_came_off=True, swapped_in=False, created_at__gt=F("start") - SHORT_NOTICE)
+    return (
+        Assignment.objects.filter(
+            shift__circle=circle,
+            shift__status=ShiftStatus.PLANNED,
+            start__gte=since,
+            start__lte=now,
+            missed=False,
+        )
+        .filter(Q(released_at__isnull=True) | Q(released_at__gte=F("end")))
+        .annotate(someone_came_off=Exists(_someone_came_off()), swapped_in=Exists(_swapped_in()))
+        .filter(picked_up | Q(shift__help_request__isnull=False))
+        .select_related("carer", "shift__client", "shift__circle")
+        .order_by("start", "pk")
     )

@@ -1,11 +1,12 @@
 """A circle's page: its visits that need cover and the leader stepping in (ask a carer, put
-a carer on it, cancel it), its thresholds, each client's continuity, and its carers, each of
-whom may leave the circle from here (web.leaders.leaving)."""
+a carer on it, cancel it), its thresholds, each client's continuity, the cover carers gave
+at short notice (each a thank-you away), and its carers, each of whom may leave the circle
+from here (web.leaders.leaving)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,11 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from circles import notify
 from circles.continuity import continuity
+from circles.fairness import covered_at_short_notice
 from circles.models import Circle, Membership, Notification, NotificationKind, Role
 from circles.notify import Formatted
 from people.models import Person
 from rota import services
-from rota.models import Shift
+from rota.models import Shift, Thanks
 from rota.rules import check
 from web import away
 from web.http import Outcome, Request, answer, attempt, redirect_with
@@ -42,6 +44,9 @@ from web.leaders.queries import (
     missed_visits,
 )
 
+# The circle page lists the cover given at short notice over this many days back.
+SHORT_NOTICE_SINCE = timedelta(days=14)
+
 ASK_TITLE = gettext_lazy("Can you take %(client)s's visit on %(when)s?")
 ASK_BODY = gettext_lazy(
     "%(leader)s, a team leader of %(circle)s, asks if you could take this visit: nobody "
@@ -53,10 +58,11 @@ ASK_BODY = gettext_lazy(
 @require_GET
 def circle_page(request: Request, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id)
-    return render(request, "leaders/circle.html", _page(circle, ThresholdsForm(instance=circle)))
+    page = _page(circle, ThresholdsForm(instance=circle), leader=request.user)
+    return render(request, "leaders/circle.html", page)
 
 
-def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
+def _page(circle: Circle, thresholds: ThresholdsForm, *, leader: Person) -> dict[str, object]:
     """Everything the page shows, in the same number of queries however many carers,
     clients and visits the circle has (tests/web/test_leader_circle_page_queries.py): what
     the figures and the cards both need is read once and handed on."""
@@ -66,6 +72,11 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
     by_client = continuity([c.pk for c in clients], now=now)
     missed = missed_visits(circle, now)
     row = _summary(circle, now, clients=clients, by_client=by_client, missed=missed)
+    # Who stepped in at short notice lately, for the leader to thank as it happens.
+    mine = Thanks.objects.filter(author=leader, assignment=OuterRef("pk"))
+    short_notice = covered_at_short_notice(circle, now - SHORT_NOTICE_SINCE, now).annotate(
+        thanked=Exists(mine)
+    )
     return {
         "circle": circle,
         "row": row,
@@ -77,6 +88,7 @@ def _page(circle: Circle, thresholds: ThresholdsForm) -> dict[str, object]:
         "carers": carers,
         "circle_aways": away.aways_ahead([client.pk for client in clients], now),
         "missed": missed,
+        "short_notice": list(short_notice),
         "now": now,
     }
 
@@ -225,4 +237,5 @@ def thresholds(request: Request, circle_id: int) -> HttpResponse:
     if saved:
         outcome = Outcome(note=_("The thresholds are saved."))
         return redirect_with(request, outcome, reverse("leaders:circle", args=[circle.pk]))
-    return render(request, "leaders/circle.html", _page(circle, form), status=400)
+    page = _page(circle, form, leader=request.user)
+    return render(request, "leaders/circle.html", page, status=400)

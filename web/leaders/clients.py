@@ -70,8 +70,12 @@ def _away_section(client_id: int) -> str:
 @leader_required
 @require_POST
 def thank(request: Request, assignment_id: int) -> HttpResponse:
-    """A team leader thanks a carer for a visit in a circle they lead."""
+    """A team leader thanks a carer for a visit in a circle they lead, from the client's page
+    or from the circle's cover at short notice (`from=circle`), and goes back there."""
     places = Assignment.objects.filter(shift__circle__in=circles_led(request.user))
     assignment = get_or_404(places.select_related("carer", "shift"), pk=assignment_id)
+    if request.POST.get("from") == "circle":
+        back = reverse("leaders:circle", kwargs={"circle_id": assignment.shift.circle_id})
+        return say_thanks(request, assignment, f"{back}#short-notice")
     back = reverse("leaders:client", kwargs={"client_id": assignment.shift.client_id})
     return say_thanks(request, assignment, f"{back}#visit-{assignment.shift_id}")
