@@ -74,8 +74,10 @@ def _page(circle: Circle, thresholds: ThresholdsForm, *, leader: Person) -> dict
     row = _summary(circle, now, clients=clients, by_client=by_client, missed=missed)
     # Who stepped in at short notice lately, for the leader to thank as it happens.
     mine = Thanks.objects.filter(author=leader, assignment=OuterRef("pk"))
-    short_notice = covered_at_short_notice(circle, now - SHORT_NOTICE_SINCE, now).annotate(
-        thanked=Exists(mine)
+    short_notice = list(
+        covered_at_short_notice(circle, now - SHORT_NOTICE_SINCE, now).annotate(
+            thanked=Exists(mine)
+        )
     )
     return {
         "circle": circle,
@@ -88,7 +90,8 @@ def _page(circle: Circle, thresholds: ThresholdsForm, *, leader: Person) -> dict
         "carers": carers,
         "circle_aways": away.aways_ahead([client.pk for client in clients], now),
         "missed": missed,
-        "short_notice": list(short_notice),
+        "short_notice": short_notice,
+        "thanked": {place.pk for place in short_notice if place.thanked},
         "now": now,
     }
 
