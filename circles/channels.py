@@ -53,6 +53,9 @@ TOPIC_OF: dict[NotificationKind, Topic] = {
     NotificationKind.CREDENTIAL_EXPIRING: Topic.CHECKS,
     # A thank-you is about one of the carer's own visits.
     NotificationKind.THANKED: Topic.MY_VISITS,
+    NotificationKind.CHECK_IN_ASKED: Topic.CHECK_IN,
+    # A circle saying it copes much less well is a circle alert, from the circle itself.
+    NotificationKind.CHECK_IN_FELL: Topic.ALERTS,
 }
 
 EVERYWHERE = Channels(email=True, push=True)
@@ -71,6 +74,7 @@ TOPICS_OF_ROLE: dict[str, list[Topic]] = {
         Topic.MY_VISITS,
         Topic.REMINDERS,
         Topic.CHECKS,
+        Topic.CHECK_IN,
     ],
     Role.FAMILY: [Topic.HELP, Topic.MY_VISITS],
     Role.TEAM_LEADER: [Topic.HELP, Topic.ALERTS],

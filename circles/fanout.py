@@ -774,6 +774,8 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.THANK: _thanked,
     # The carer's own choice: the circle sees shared thanks on its board, unannounced.
     Action.SHARE_THANKS: None,
+    # The circle's own choice, shown on its check-in page: nobody is sent a message.
+    Action.SHARE_CHECK_INS: None,
 }
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from circles.validators import validate_timezone
-from people.constraints import choices_constraint
+from people.constraints import choices_constraint, length_constraint
 
 
 class Organisation(models.Model):
@@ -61,6 +61,12 @@ class Circle(models.Model):
         _("state"), max_length=12, choices=CircleState.choices, default=CircleState.OK
     )
     state_changed_at = models.DateTimeField(_("state since"), null=True, blank=True)
+    # The circle's own choice, made by its carers (rota.services.share_check_ins): whether
+    # its team leaders see the monthly check-in's figures. Off, they see them only after a
+    # sharp fall (circles.checkins).
+    check_ins_shared = models.BooleanField(
+        _("the team leaders see the monthly check-in"), default=False
+    )
 
     class Meta:
         verbose_name = _("circle")
@@ -224,6 +230,8 @@ class NotificationKind(models.TextChoices):
     VISITS_TOMORROW = "visits_tomorrow", _("Your visits tomorrow")
     VISIT_SOON = "visit_soon", _("Your next visit is in an hour")
     THANKED = "thanked", _("Someone thanked you")
+    CHECK_IN_ASKED = "check_in_asked", _("The circle's monthly check-in")
+    CHECK_IN_FELL = "check_in_fell", _("A circle says it is coping much less well")
 
 
 class Topic(models.TextChoices):
@@ -237,6 +245,7 @@ class Topic(models.TextChoices):
     REMINDERS = "reminders", _("Reminders before my visits")
     ALERTS = "alerts", _("Circle alerts")
     CHECKS = "checks", _("Checks and training running out")
+    CHECK_IN = "check_in", _("The circle's monthly check-in")
 
 
 class Notification(models.Model):
@@ -312,3 +321,48 @@ class ChannelChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_topic_display()}"
+
+
+# The check-in's scale, 1 to 5, for both questions.
+CHECK_IN_LOWEST, CHECK_IN_HIGHEST = 1, 5
+# "One thing to change": a line.
+CHECK_IN_CHANGE_LIMIT = 200
+
+
+class CheckIn(models.Model):
+    """One carer's answers to their circle's monthly check-in (circles.checkins): how the
+    circle is coping and how they are, each 1 to 5, and one thing they would change.
+
+    `person` is kept only so that nobody answers twice in a month; nothing shows it, and
+    once the month is over it is forgotten (set to nothing), so the answers of past months
+    belong to nobody. No time is kept either: only the month.
+    """
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="check_ins")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The first day of the month, in the circle's time zone.
+    month = models.DateField(_("month"))
+    coping = models.PositiveSmallIntegerField(_("how the circle is coping"))
+    me = models.PositiveSmallIntegerField(_("how you are"))
+    change = models.CharField(
+        _("one thing to change"), max_length=CHECK_IN_CHANGE_LIMIT, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("check-in")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circle", "person", "month"], name="checkin_once_a_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(coping__gte=CHECK_IN_LOWEST, coping__lte=CHECK_IN_HIGHEST)
+                & Q(me__gte=CHECK_IN_LOWEST, me__lte=CHECK_IN_HIGHEST),
+                name="checkin_answers_on_the_scale",
+            ),
+            length_constraint("change", CHECK_IN_CHANGE_LIMIT, "checkin_change_is_a_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.circle}, {self.month:%Y-%m}"

@@ -12,7 +12,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.db import OperationalError, transaction
 
-from circles import alerts, fanout, notify
+from circles import alerts, checkins, fanout, notify
 from circles import reminders as visit_reminders
 from circles.models import Circle
 from rota import lateness, outbox
@@ -118,6 +118,13 @@ def reminders() -> int:
 def remind_visits() -> int:
     """Every few minutes: reminders before carers' visits, for those who turned them on."""
     return visit_reminders.remind_visits()
+
+
+@shared_task(**RETRIED)
+def monthly_check_in() -> int:
+    """The first days of each month: the circle's check-in asked of each carer once, the
+    team leaders told once of a sharp fall, and the answers of past months let go of."""
+    return checkins.monthly_check_in()
 
 
 # A mail server that is down is retried too: nothing was sent, the claim was given back.

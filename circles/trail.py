@@ -698,6 +698,14 @@ def _thanks(event: AuditEvent, known: _Known) -> str:
     return _("%(carer)s kept a thank-you for %(visit)s to themselves.") % words
 
 
+def _share_check_ins(event: AuditEvent, known: _Known) -> str:
+    """Whether the circle lets its team leaders see its monthly check-in."""
+    words = {"actor": known.actor(event), "circle": known.circle_name(event.circle_id)}
+    if event.after.get("check_ins_shared"):
+        return _("%(actor)s let %(circle)s's team leaders see its monthly check-in.") % words
+    return _("%(actor)s stopped %(circle)s's team leaders seeing its monthly check-in.") % words
+
+
 def _seed(event: AuditEvent, known: _Known) -> str:
     return _("The demo organisation was set up, with its rota.")
 
@@ -747,6 +755,7 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.END_CLIENT_AWAY: _away,
     Action.THANK: _thanks,
     Action.SHARE_THANKS: _thanks,
+    Action.SHARE_CHECK_INS: _share_check_ins,
 }
 
 

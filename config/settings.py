@@ -296,6 +296,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "circles.tasks.remind_visits",
         "schedule": 300.0,
     },
+    # The circle's monthly check-in, on the first three mornings of the month: each asks
+    # only those not asked yet, so a beat that was down on the first still asks.
+    "monthly-check-in": {
+        "task": "circles.tasks.monthly_check_in",
+        "schedule": crontab(day_of_month="1-3", hour=10, minute=0),
+    },
     # Routine messages held back by quiet hours, and any a crash left unsent.
     "deliver-pending-notifications": {
         "task": "circles.tasks.deliver_pending",

@@ -783,6 +783,10 @@ class Action(models.TextChoices):
     )
     THANK = "thank", _("Thanked a carer for a visit")
     SHARE_THANKS = "share_thanks", _("Chose whether the circle sees a thank-you")
+    SHARE_CHECK_INS = (
+        "share_check_ins",
+        _("Chose whether the team leaders see the circle's monthly check-in"),
+    )
     SEED_DEMO = "seed_demo", _("Set up the demo")
 
 

@@ -13,6 +13,7 @@ from rota.services.absences import (
     record_absence,
 )
 from rota.services.away import end_client_away, record_client_away
+from rota.services.checkins import answer_check_in, share_check_ins
 from rota.services.clients import (
     approve_carer,
     clear_carer_wish,
@@ -48,6 +49,7 @@ from rota.services.visits import MedicineRound, arrive, leave
 __all__ = [
     "MedicineRound",
     "accept_help_request",
+    "answer_check_in",
     "accept_swap",
     "approve_carer",
     "arrive",
@@ -80,6 +82,7 @@ __all__ = [
     "set_family_read_notes",
     "set_new_face_limit",
     "set_thresholds",
+    "share_check_ins",
     "share_thanks",
     "take_offer",
     "thank",

@@ -105,6 +105,7 @@ def test_the_topics_shown_are_those_of_the_persons_roles():
         Topic.MY_VISITS,
         Topic.REMINDERS,
         Topic.CHECKS,
+        Topic.CHECK_IN,
     ]
     assert topics_for([Role.FAMILY]) == [Topic.HELP, Topic.MY_VISITS]
     assert topics_for([Role.TEAM_LEADER]) == [Topic.HELP, Topic.ALERTS]

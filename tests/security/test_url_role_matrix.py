@@ -129,6 +129,10 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "carer:circle_board": (named(circle_id="circle"), OBJECT),
     # Open to the circle's team leaders as well as its carers.
     "carer:shares": (named(circle_id="circle"), OBJECT),
+    # The circle's monthly check-in: for its carers only.
+    "carer:check_in": (named(circle_id="circle"), OBJECT),
+    "carer:check_ins": (named(circle_id="circle"), OBJECT),
+    "carer:share_check_ins": (named(circle_id="circle"), OBJECT),
     "carer:off": (nothing, OWN),
     # The thanks Ana was given, and her choice of whether the circle sees one.
     "carer:thanks": (nothing, OWN),

@@ -121,7 +121,8 @@ SIGNED_IN = 6
 # With a client who has a new-face limit: two of them read when each carer first visited
 # that client and whom the client said is welcome (a circle without a limit reads neither).
 # One reads the cover given at short notice, with whether this leader thanked each.
-PAGE = 28
+# One reads the circle's monthly check-ins, for what it lets its leaders see.
+PAGE = 29
 
 
 @pytest.mark.parametrize(("carers", "gaps"), [(3, 2), (12, 10)])

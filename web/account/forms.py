@@ -62,6 +62,7 @@ TOPIC_HINTS: dict[Topic, str | Promise] = {
     ),
     Topic.ALERTS: _("A circle you lead is not coping, or is coping again."),
     Topic.CHECKS: _("A check or training running out within 30 days."),
+    Topic.CHECK_IN: _("Once a month, three quick questions about how the circle is doing."),
 }
 # Changes to visits mean one thing to a carer and another to a family.
 CARERS_VISITS_HINT = _(

@@ -6,7 +6,18 @@ a plain form post with a redirect and a message.
 
 from django.urls import path
 
-from web.carer import cover, help_now, late, off, shares, shifts, swaps, thanks, visits
+from web.carer import (
+    checkins,
+    cover,
+    help_now,
+    late,
+    off,
+    shares,
+    shifts,
+    swaps,
+    thanks,
+    visits,
+)
 
 app_name = "carer"
 
@@ -40,6 +51,10 @@ urlpatterns = [
     path("board/<int:circle_id>/", cover.board, name="circle_board"),
     # Open to the circle's team leaders too (web.carer.access.circle_required).
     path("board/<int:circle_id>/shares/", shares.fair_shares, name="shares"),
+    # The circle's monthly check-in: the questions, the trend, and whether leaders see it.
+    path("board/<int:circle_id>/check-in/", checkins.check_in, name="check_in"),
+    path("board/<int:circle_id>/check-ins/", checkins.check_ins, name="check_ins"),
+    path("board/<int:circle_id>/check-ins/share/", checkins.share, name="share_check_ins"),
     path("thanks/", thanks.thanks, name="thanks"),
     path("thanks/<int:thanks_id>/share/", thanks.share, name="share_thanks"),
     path("off/", off.off, name="off"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from circles import notify
+from circles import checkins, notify
 from circles.continuity import continuity
 from circles.fairness import covered_at_short_notice
 from circles.models import Circle, Membership, Notification, NotificationKind, Role
@@ -93,6 +93,8 @@ def _page(circle: Circle, thresholds: ThresholdsForm, *, leader: Person) -> dict
         "short_notice": short_notice,
         "thanked": {place.pk for place in short_notice if place.thanked},
         "now": now,
+        # What the circle lets its leaders see of its monthly check-in, if anything.
+        "check_ins": checkins.for_leaders(circle, now=now),
     }
 
 
