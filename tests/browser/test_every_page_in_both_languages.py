@@ -6,6 +6,7 @@ On the way, the carer's *My shifts*, the circle's fair shares and the family pag
 photographed for the README (docs/screenshots/), so the pictures there are always the app as
 the tests saw it."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from circles.models import CheckIn
 from rota import services
 from rota.models import AbsenceKind
 from tests.browser.conftest import assert_accessible, assert_fits_the_phone, sign_in
@@ -59,6 +61,15 @@ def story(story):
         note="Gwen was cheerful and we talked about her garden.",
     )
     missed(place(planned_visit(gwen, in_days(-2, 8), title="Gwen's breakfast"), story.ben).shift)
+    # Last month's check-in, answered by three (so its figures show), and shared with the
+    # team leaders; this month's, by Ben.
+    last_month = (in_days(0, 12).date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    for coping, change in ((4, "More weekend cover"), (3, ""), (5, "Fewer late finishes")):
+        CheckIn.objects.create(
+            circle=story.circle, month=last_month, coping=coping, me=coping, change=change
+        )
+    services.answer_check_in(story.circle, coping=4, me=3, actor=story.ben)
+    services.share_check_ins(story.circle, True, actor=story.ben)
     return story
 
 
@@ -92,6 +103,8 @@ def test_a_carers_pages(live_server, phone, story):
         "/shifts/board/",
         f"/shifts/board/{story.circle.pk}/",
         f"/shifts/board/{story.circle.pk}/shares/",
+        f"/shifts/board/{story.circle.pk}/check-in/",
+        f"/shifts/board/{story.circle.pk}/check-ins/",
         "/shifts/thanks/",
         f"/shifts/mine/{story.anas_breakfast.pk}/swap/",
         "/shifts/off/",
