@@ -63,6 +63,11 @@ def test_a_carer_answers_once_a_month_and_answering_again_changes_it(circle, ana
     assert (saved.person, saved.month, saved.coping, saved.me, saved.change) == (ana, MAY, 4, 4, "")
 
 
+def test_answering_leaves_nothing_in_the_trail_the_leaders_read(circle, ana):
+    services.answer_check_in(circle, coping=1, me=1, change="Nobody listens", actor=ana)
+    assert not AuditEvent.objects.exists()
+
+
 def test_the_database_keeps_one_answer_per_carer_and_month(circle, ana):
     CheckIn.objects.create(circle=circle, person=ana, month=MAY, coping=3, me=3)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from circles import alerts, notify
+from circles import alerts, checkins, notify
 from circles.channels import turn_on_reminders
 from circles.fanout import tell_people
-from circles.models import Notification, NotificationKind
+from circles.models import CheckIn, Notification, NotificationKind
 from circles.reminders import remind_visits
 from rota import services
 from rota.models import AuditEvent
@@ -74,6 +74,12 @@ def every_kind(frozen_now, circle, gwen, tom, sian, ana, ben, cat, rhian, owain,
     # Sian thanks Cat for the morning's visit she took at short notice: Cat hears.
     services.thank(cats, "Thank you for coming at short notice.", actor=sian)
     follow_up()
+    # The monthly check-in: the carers are asked, and April fell sharply from March, so the
+    # team leaders are told.
+    for month, coping in ((date(2026, 3, 1), 5), (date(2026, 4, 1), 2)):
+        for _ in range(3):
+            CheckIn.objects.create(circle=circle, month=month, coping=coping, me=3)
+    checkins.monthly_check_in()
 
 
 def test_every_kind_of_message_is_made_with_a_link_its_reader_can_open(client, every_kind):
