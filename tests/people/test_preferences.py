@@ -11,7 +11,7 @@ from tests.web.pages import words
 
 pytestmark = pytest.mark.django_db
 
-EVERY_CARER_TOPIC = ["help", "cover", "swaps", "my_visits", "reminders", "checks"]
+EVERY_CARER_TOPIC = ["help", "cover", "swaps", "my_visits", "reminders", "checks", "check_in"]
 
 
 def topics_shown(page: str) -> dict[str, list[str]]:
@@ -82,6 +82,7 @@ def test_a_carer_chooses_email_and_phone_for_each_topic_of_theirs(client, ana, p
         "Changes to visits": ["Email", "Phone"],
         "Reminders before my visits": ["Email", "Phone"],
         "Checks and training running out": ["Email", "Phone"],
+        "The circle's monthly check-in": ["Email", "Phone"],
     }
 
     chosen = {f"{topic}_email": "on" for topic in EVERY_CARER_TOPIC if topic != "cover"}
@@ -92,6 +93,7 @@ def test_a_carer_chooses_email_and_phone_for_each_topic_of_theirs(client, ana, p
     assert channels_for(ana, NotificationKind.NEEDS_COVER) == Channels(email=False, push=False)
     assert channels_for(ana, NotificationKind.SWAP_OFFERED) == Channels(email=True, push=False)
     assert channels_for(ana, NotificationKind.VISITS_TOMORROW) == Channels(email=True, push=False)
+    assert channels_for(ana, NotificationKind.CHECK_IN_ASKED) == Channels(email=True, push=False)
 
 
 def test_the_boxes_start_as_the_person_chose(client, ana, push):
