@@ -10,6 +10,8 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from circles.models import CheckIn
@@ -199,3 +201,31 @@ def test_leaders_see_a_sharp_fall_unshared(client, story):
 def test_the_board_links_to_the_check_in(client, story):
     board = page(client, story.ana, "carer:circle_board", story.circle).text
     assert reverse("carer:check_ins", args=[story.circle.pk]) in board
+
+
+def test_the_trend_costs_the_same_queries_for_one_month_as_for_six(client, story):
+    client.force_login(story.ben)
+    url = reverse("carer:check_ins", args=[story.circle.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as run:
+            assert client.get(url).status_code == 200
+        return len(run.captured_queries)
+
+    CheckIn.objects.bulk_create(
+        CheckIn(circle=story.circle, month=APRIL, coping=3, me=3) for _ in range(3)
+    )
+    one_month = queries()
+    CheckIn.objects.bulk_create(
+        CheckIn(circle=story.circle, month=date(2025, month, 1), coping=3, me=3, change="x")
+        for month in range(11, 13)
+        for _ in range(20)
+    )
+    CheckIn.objects.bulk_create(
+        CheckIn(circle=story.circle, month=date(2026, month, 1), coping=2, me=4, change="y")
+        for month in range(1, 4)
+        for _ in range(20)
+    )
+
+    assert queries() == one_month
+    assert "November 2025" in words(client.get(url).text)
