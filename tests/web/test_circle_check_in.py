@@ -100,6 +100,7 @@ def test_a_carer_answers_then_answering_again_changes_her_answers(client, story)
 @pytest.mark.parametrize(
     ("posted", "message"),
     [
+        ({}, "Choose how the circle is coping, from 1 to 5."),
         ({"me": "3"}, "Choose how the circle is coping, from 1 to 5."),
         ({"coping": "7", "me": "3"}, "Choose how the circle is coping, from 1 to 5."),
         ({"coping": "3", "me": "many"}, "Choose how you are, from 1 to 5."),

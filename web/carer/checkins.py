@@ -72,7 +72,8 @@ def check_in(request: Request, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id)
     mine = checkins.answered(circle, request.user.pk)
     initial = {"coping": mine.coping, "me": mine.me, "change": mine.change} if mine else None
-    form = CheckInForm(request.POST or None, initial=initial)
+    # Bound on every post, an empty one too, so that it is told what is missing.
+    form = CheckInForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         outcome = attempt(
