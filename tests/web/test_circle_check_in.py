@@ -197,6 +197,9 @@ def test_leaders_see_a_sharp_fall_unshared(client, story):
     assert "fell sharply last month" in text
     assert "you see them because they fell sharply" in text
     assert "April 2026: 3 answered; coping 3.0 out of 5" in text
+    # The circle reads that its leaders see it now.
+    circle_page = words(page(client, story.cat, "carer:check_ins", story.circle).text)
+    assert "fell sharply last month, so the team leaders see these figures" in circle_page
 
 
 def test_the_board_links_to_the_check_in(client, story):
