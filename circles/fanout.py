@@ -32,6 +32,7 @@ from rota.models import (
     AwayReason,
     ClientAway,
     HelpRequest,
+    NewFaceRequest,
     Shift,
     ShiftStatus,
     Swap,
@@ -109,6 +110,27 @@ THRESHOLDS_BODY = _(
     "Strained below %(strained)s %% of places filled, not coping below %(not_coping)s %%, "
     "or when an essential visit %(hours)s hours away has nobody."
 )
+# A client who asks first about one more new carer: they (and whoever speaks for them) are
+# asked once; the carer hears the answer once.
+ASKED_TITLE = _("%(carer)s, new to %(client)s, would like to visit on %(when)s")
+ASKED_BODY = _(
+    "%(client)s asked to be asked first about new carers this month. Say yes or no in "
+    "“New carers asking”."
+)
+ASKED_TO_YOU = (
+    _("%(carer)s, new to you, would like to visit you on %(when)s"),
+    _(
+        "You asked to be asked first about new carers this month. Say yes or no in “New "
+        "carers asking”."
+    ),
+)
+YES_TITLE = _("%(client)s said yes: the visit on %(when)s is yours")
+YES_BODY = _("Thank you. It is on your shifts now.")
+YES_TOO_LATE_TITLE = _("%(client)s said yes, but the visit on %(when)s can't be yours")
+SWAP_YES_TITLE = _("%(client)s said yes: your swap with %(carer)s is done")
+NO_TITLE = _("%(client)s would rather have someone familiar for the visit on %(when)s")
+NO_BODY = _("Thank you for offering. The visit stays as it was.")
+NO_SWAP_BODY = _("The swap does not go ahead: both visits stay as they were.")
 THANKED_TITLE = _("%(author)s thanked you for your visit to %(client)s on %(when)s")
 THANKED_BODY = _("“%(message)s” Only you see it, unless you let the circle see it.")
 
@@ -716,6 +738,99 @@ def _thanked(event: AuditEvent, letters: Letters) -> None:
     )
 
 
+def _new_face_asked(event: AuditEvent, letters: Letters) -> None:
+    """The client, and whoever speaks for them, are asked once, linking to where they answer
+    (the family page says whom to ask when the reader is not the one who decides)."""
+    request = _new_face_request(event)
+    if request is None:
+        return
+    client = request.shift.client
+    letters.add(
+        speakers_for(client),
+        NotificationKind.UNFAMILIAR_CARER,
+        request.shift,
+        ASKED_TITLE,
+        ASKED_BODY,
+        link=reverse("family:asked", kwargs={"client_id": client.pk}),
+        to_client=ASKED_TO_YOU,
+        carer=request.carer.get_short_name(),
+    )
+
+
+def _new_face_approved(event: AuditEvent, letters: Letters) -> None:
+    """The carer hears once: the visit is theirs, or why it can't be. Whoever else speaks for
+    the client hears who is coming, as for any place taken; whoever was giving the visit
+    away hears who took it; in a swap, the other carer hears it is done."""
+    request = _new_face_request(event)
+    if request is None:
+        return
+    shift = request.shift
+    if "lapsed" in event.after:
+        letters.add(
+            [request.carer],
+            NotificationKind.SHIFT_CHANGED,
+            shift,
+            YES_TOO_LATE_TITLE,
+            event.after["lapsed"],
+            link=reverse("carer:my_shifts"),
+        )
+        return
+    placed = Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
+        pk=event.after.get("assignment") or 0
+    )
+    for assignment in placed:
+        letters.add(
+            [request.carer],
+            NotificationKind.SHIFT_CHANGED,
+            shift,
+            YES_TITLE,
+            YES_BODY,
+            link=reverse("carer:my_shifts"),
+        )
+        _tell_family_who_is_coming(letters, [assignment], but=event.actor_id)
+    given_by = event.before.get("carer")
+    if given_by and placed:
+        _tell_giver(letters, Person.objects.filter(pk=given_by), placed[0])
+    others = Assignment.objects.select_related("carer", "shift__client", "shift__circle").filter(
+        pk__in=[event.after.get("offered_now") or 0, event.after.get("wanted_now") or 0]
+    )
+    for other in others.exclude(carer_id=request.carer_id):
+        _tell_family_who_is_coming(letters, [other], but=event.actor_id)
+        letters.add(
+            [other.carer],
+            NotificationKind.SHIFT_CHANGED,
+            other.shift,
+            SWAP_YES_TITLE,
+            SWAP_DONE_BODY,
+            link=reverse("carer:my_shifts"),
+            client=shift.client.preferred_name,
+            carer=request.carer.get_short_name(),
+        )
+
+
+def _new_face_declined(event: AuditEvent, letters: Letters) -> None:
+    """The carer hears once that the client would rather someone familiar; in a swap, both
+    of its carers, since neither visit changes hands."""
+    request = _new_face_request(event)
+    if request is None:
+        return
+    told = [request.carer]
+    if request.swap is not None:
+        told += [
+            carer
+            for carer in (request.swap.offered.carer, request.swap.wanted.carer)
+            if carer.pk != request.carer_id
+        ]
+    letters.add(
+        [person for person in told if person.is_active],
+        NotificationKind.SHIFT_CHANGED,
+        request.shift,
+        NO_TITLE,
+        NO_SWAP_BODY if request.swap is not None else NO_BODY,
+        link=reverse("carer:my_shifts"),
+    )
+
+
 # Whom each change tells, for every action there is: None where it tells nobody here.
 HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.CLAIM: _place_taken,
@@ -776,6 +891,9 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
     Action.SHARE_THANKS: None,
     # The circle's own choice, shown on its check-in page: nobody is sent a message.
     Action.SHARE_CHECK_INS: None,
+    Action.ASK_NEW_FACE: _new_face_asked,
+    Action.APPROVE_NEW_FACE: _new_face_approved,
+    Action.DECLINE_NEW_FACE: _new_face_declined,
 }
 
 
@@ -849,13 +967,16 @@ def _ask_for_cover(letters: Letters, shifts: list[Shift], *, skip: set[int]) -> 
                 )
 
 
-def _tell_family_who_is_coming(letters: Letters, placed: list[Assignment]) -> None:
+def _tell_family_who_is_coming(
+    letters: Letters, placed: list[Assignment], *, but: int | None = None
+) -> None:
+    """Whoever speaks for each client hears who is coming (but `but`, who knows already)."""
     familiar = familiar_pairs((a.shift.client_id, a.carer_id) for a in placed)
     for assignment in placed:
         shift = assignment.shift
         known = (shift.client_id, assignment.carer_id) in familiar
         letters.add(
-            speakers_for(shift.client),
+            speakers_for(shift.client).exclude(pk__in=[but or 0]),
             NotificationKind.VISIT_CHANGED if known else NotificationKind.UNFAMILIAR_CARER,
             shift,
             COMING_TITLE if known else NEW_FACE_TITLE,
@@ -864,6 +985,16 @@ def _tell_family_who_is_coming(letters: Letters, placed: list[Assignment]) -> No
             to_client=COMING_TO_YOU if known else NEW_FACE_TO_YOU,
             carer=assignment.carer.get_short_name(),
         )
+
+
+def _new_face_request(event: AuditEvent) -> NewFaceRequest | None:
+    return (
+        NewFaceRequest.objects.select_related(
+            "carer", "shift__client", "shift__circle", "swap__offered__carer", "swap__wanted__carer"
+        )
+        .filter(pk=_subject(event))
+        .first()
+    )
 
 
 def _when(shift: Shift) -> Formatted:

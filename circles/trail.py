@@ -706,6 +706,30 @@ def _share_check_ins(event: AuditEvent, known: _Known) -> str:
     return _("%(actor)s stopped %(circle)s's team leaders seeing its monthly check-in.") % words
 
 
+def _new_face(event: AuditEvent, known: _Known) -> str:
+    """A client asked first about a carer new to them, and their answer."""
+    words = {
+        "actor": known.actor(event),
+        "carer": _first_carer(event, known),
+        "client": known.client_name(event.client_id),
+        "visit": _visit(known.shifts.get(event.after.get("shift"))),
+    }
+    if event.action == Action.ASK_NEW_FACE:
+        return _("%(client)s was asked about %(carer)s, new to them, taking %(visit)s.") % words
+    if event.action == Action.DECLINE_NEW_FACE:
+        return _("%(actor)s said no to %(carer)s, new to %(client)s, for %(visit)s.") % words
+    if "lapsed" in event.after:
+        words["why"] = event.after["lapsed"]
+        return (
+            _(
+                "%(actor)s said yes to %(carer)s, new to %(client)s, for %(visit)s, but it "
+                "could not be theirs: %(why)s"
+            )
+            % words
+        )
+    return _("%(actor)s said yes to %(carer)s, new to %(client)s, for %(visit)s.") % words
+
+
 def _seed(event: AuditEvent, known: _Known) -> str:
     return _("The demo organisation was set up, with its rota.")
 
@@ -756,6 +780,9 @@ SENTENCES: dict[Action, Callable[[AuditEvent, _Known], str]] = {
     Action.THANK: _thanks,
     Action.SHARE_THANKS: _thanks,
     Action.SHARE_CHECK_INS: _share_check_ins,
+    Action.ASK_NEW_FACE: _new_face,
+    Action.APPROVE_NEW_FACE: _new_face,
+    Action.DECLINE_NEW_FACE: _new_face,
 }
 
 

@@ -727,6 +727,61 @@ class Thanks(models.Model):
         return f"Thanks for {self.assignment}"
 
 
+class NewFaceStatus(models.TextChoices):
+    ASKED = "asked", _("Asked")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+class NewFaceRequest(models.Model):
+    """A carer new to a client asked to take one of their visits past the client's new-face
+    limit, when the client chose to be asked first (people.NewFaces.ASK_FIRST): the claim
+    waits for the client's answer instead of being refused (rota.services.new_faces).
+
+    `swap` is the swap that waits on the answer, when the carer is swapping into the visit.
+    Asked, then approved (and the carer placed), declined, or lapsed: the visit started, the
+    place was taken meanwhile, or another rule stopped it by the time the client answered
+    (`closed_reason` says which, in words)."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="new_face_requests")
+    carer = models.ForeignKey(PERSON, on_delete=models.CASCADE, related_name="new_face_requests")
+    swap = models.ForeignKey(
+        Swap, on_delete=models.PROTECT, null=True, blank=True, related_name="new_face_requests"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=8, choices=NewFaceStatus.choices, default=NewFaceStatus.ASKED
+    )
+    decided_by = models.ForeignKey(
+        PERSON, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("new carer asked about")
+        ordering = ["asked_at", "pk"]
+        constraints = [
+            choices_constraint("status", NewFaceStatus, "newfacerequest_status_valid"),
+            # The client is asked once about a carer for a visit while the question is open.
+            models.UniqueConstraint(
+                fields=["shift", "carer"],
+                condition=Q(status=NewFaceStatus.ASKED),
+                name="newfacerequest_one_open_per_shift_and_carer",
+            ),
+            # An open question has no answer yet; every other has its moment.
+            models.CheckConstraint(
+                condition=Q(status=NewFaceStatus.ASKED, decided_at__isnull=True)
+                | (~Q(status=NewFaceStatus.ASKED) & Q(decided_at__isnull=False)),
+                name="newfacerequest_decided_when_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"New face {self.carer_id} for {self.shift_id}: {self.status}"
+
+
 class Action(models.TextChoices):
     """What an audit event records: each rota service's change (a client's likes and wishes
     and a circle's thresholds too), and the few changes made elsewhere (generation, a plan
@@ -787,6 +842,9 @@ class Action(models.TextChoices):
         "share_check_ins",
         _("Chose whether the team leaders see the circle's monthly check-in"),
     )
+    ASK_NEW_FACE = "ask_new_face", _("Asked a client about a carer new to them")
+    APPROVE_NEW_FACE = "approve_new_face", _("Said yes to a carer new to them")
+    DECLINE_NEW_FACE = "decline_new_face", _("Said no to a carer new to them")
     SEED_DEMO = "seed_demo", _("Set up the demo")
 
 

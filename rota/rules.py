@@ -93,6 +93,16 @@ class Refused(Refusal):
         super().__init__(message)
 
 
+class AskedFirst(Refused):
+    """A claim the new-face rule alone stopped, for a client who chose to be asked first: it
+    was not made, and the client was asked instead (rota.services.asking). `request` is the
+    open question (a rota.models.NewFaceRequest); `message` tells the carer so."""
+
+    def __init__(self, request: Any, message: str) -> None:
+        super().__init__("asked_first", message)
+        self.request = request
+
+
 def check(
     carer: Person,
     shift: Shift,
@@ -509,12 +519,16 @@ def _new_face_message(shift: Shift, facts: _Facts) -> str | None:
         % words
     )
     if ask_first:
-        # The client chose to be asked rather than have the carer turned away: once they say
-        # the carer is welcome (rota.services.approve_carer), the carer may take it.
+        # The client chose to be asked rather than have the carer turned away: asking to take
+        # the visit asks them (rota.services.asking), and their yes places the carer.
         return (
             said
             + " "
-            + _("Ask %(client)s first: once they say you are welcome, it is yours to take.") % words
+            + _(
+                "%(client)s would like to be asked first: ask to take it, and you'll hear as "
+                "soon as they answer."
+            )
+            % words
         )
     return said
 

@@ -34,7 +34,8 @@ def relay_outbox() -> int:
 
 @shared_task(acks_late=True)
 def lapse_started() -> int:
-    """Every few minutes: offers and swap proposals of visits that have started lapse."""
+    """Every few minutes: offers, swap proposals and new-face questions of visits that have
+    started lapse."""
     return lapse.lapse_started()
 
 

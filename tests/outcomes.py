@@ -15,6 +15,7 @@ from rota.models import (
     AuditEvent,
     FamilyVisit,
     HelpRequest,
+    NewFaceRequest,
     Offer,
     OutboxMessage,
     ReleaseReason,
@@ -42,8 +43,8 @@ def rota_state() -> dict:
     """Everything a rota change could write, to show that a refusal wrote nothing.
 
     How many rows each change could add, which places are held, and where every shift,
-    offer, swap, absence, family visit, call for help, client's wish, thank-you and membership
-    stands.
+    offer, swap, absence, family visit, call for help, client's wish, thank-you, membership
+    and question to a client about a new face stands.
     """
     counts = {model.__name__: model.objects.count() for model in WRITTEN_BY_A_CHANGE}
     held = set(Assignment.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
@@ -61,6 +62,7 @@ def rota_state() -> dict:
         "preferences": set(CarerPreference.objects.values_list("pk", "preference")),
         "thanks": set(Thanks.objects.values_list("pk", "shared")),
         "endings": set(Membership.objects.values_list("pk", "ended_on")),
+        "new_faces": set(NewFaceRequest.objects.values_list("pk", "status")),
     }
 
 

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
 from people.models import Person
-from rota.rules import Refusal
+from rota.rules import AskedFirst, Refusal
 from web import outage
 
 M = TypeVar("M", bound=Model)
@@ -51,6 +51,10 @@ def attempt(change: Callable[[], object], done: str) -> Outcome:
     """Make one change through its service; a refusal comes back in the service's own words."""
     try:
         value = change()
+    except AskedFirst as asked:
+        # Not made, but not refused either: the client was asked, and the person is told so.
+        outage.saved.set(asked.message)
+        return Outcome(note=asked.message, value=asked.request)
     except Refusal as refusal:
         return Outcome(refusals=refusal.messages)
     # Committed: should drawing the answer fail now, the person is still told it is saved.

@@ -31,6 +31,7 @@ from rota.services.help import (
     raise_help_request,
 )
 from rota.services.lateness import cant_make_it, on_my_way
+from rota.services.new_faces import approve_new_face, decline_new_face
 from rota.services.places import (
     assign,
     cancel_shift,
@@ -52,6 +53,7 @@ __all__ = [
     "answer_check_in",
     "accept_swap",
     "approve_carer",
+    "approve_new_face",
     "arrive",
     "acknowledge_help_request",
     "assign",
@@ -63,6 +65,7 @@ __all__ = [
     "claim_every_week",
     "clear_carer_wish",
     "decline_carer",
+    "decline_new_face",
     "decline_swap",
     "edit_profile",
     "end_absence",

@@ -20,7 +20,7 @@ from rota.models import (
     Shift,
     ShiftStatus,
 )
-from rota.rules import Refused, check_many
+from rota.rules import Refused, RuleBroken, check_many
 from rota.services._base import (
     cancel,
     changed,
@@ -37,11 +37,21 @@ from rota.services._base import (
     service,
     shift_facts,
 )
+from rota.services.asking import asked_instead
+
+
+def claim(shift: Shift, carer: Person, *, actor: Person | None = None) -> Assignment:
+    """Take a place that needs cover: a free one, or else one its holder has offered. Refused
+    only by the client's new-face limit, when they chose to be asked first, the client is
+    asked instead (rota.services.asking) and the carer told so (`AskedFirst`)."""
+    try:
+        return _claim(shift, carer, actor=actor)
+    except RuleBroken as refusal:
+        raise asked_instead(refusal, shift, carer, actor=actor) from None
 
 
 @service
-def claim(shift: Shift, carer: Person, *, actor: Person | None = None) -> Assignment:
-    """Take a place that needs cover: a free one, or else one its holder has offered."""
+def _claim(shift: Shift, carer: Person, *, actor: Person | None) -> Assignment:
     require_actor(actor, lambda a: a == carer)
     lock_carers(carer)
     return _take_place(lock_shift(shift), carer, actor=actor, action=Action.CLAIM)
@@ -99,8 +109,17 @@ def offer(assignment: Assignment, *, actor: Person | None = None) -> Offer:
     return new
 
 
-@service
 def take_offer(offer: Offer, carer: Person, *, actor: Person | None = None) -> Assignment:
+    """Take a place its holder is giving away; for a client who asks first about one more new
+    carer, the client is asked instead, as for `claim`."""
+    try:
+        return _take_offer(offer, carer, actor=actor)
+    except RuleBroken as refusal:
+        raise asked_instead(refusal, offer.assignment.shift, carer, actor=actor) from None
+
+
+@service
+def _take_offer(offer: Offer, carer: Person, *, actor: Person | None) -> Assignment:
     require_actor(actor, lambda a: a == carer)
     lock_carers(carer)
     shift = lock_shift(offer.assignment.shift)

@@ -5,8 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.models import Person
-from rota.models import Action, Assignment, ReleaseReason, Swap, SwapStatus
-from rota.rules import Refused, RuleBroken, Violation, check
+from rota.models import (
+    Action,
+    Assignment,
+    NewFaceRequest,
+    NewFaceStatus,
+    ReleaseReason,
+    Shift,
+    Swap,
+    SwapStatus,
+)
+from rota.rules import Refused, Rule, RuleBroken, Violation, check
 from rota.services._base import (
     changed,
     held,
@@ -16,9 +25,9 @@ from rota.services._base import (
     release,
     require_actor,
     require_live,
-    require_rules,
     service,
 )
+from rota.services.asking import asked_instead, asks_first
 
 
 @service
@@ -44,8 +53,12 @@ def propose_swap(
         raise _already_asking()
     if open_swaps.filter(wanted=theirs).exists():
         raise _asked_by_someone_else(theirs)
-    # The proposer's side is checked now; both sides are checked again at acceptance.
-    require_rules(mine.carer, y, giving_up=mine, taking_over=theirs)
+    # The proposer's side is checked now; both sides are checked again at acceptance. A
+    # client who asks first about one more new carer is asked then, when the swap would
+    # happen (rota.services.asking): until the colleague agrees, nothing changes hands.
+    violations = check(mine.carer, y, giving_up=mine, taking_over=theirs)
+    if violations and not asks_first(y.client, violations):
+        raise RuleBroken(violations)
     try:
         with transaction.atomic():
             swap = Swap.objects.create(offered=mine, wanted=theirs)
@@ -86,9 +99,29 @@ def _asked_by_someone_else(theirs: Assignment) -> Refused:
     )
 
 
-@service
 def accept_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
-    """B accepts: rechecked for both carers, then both places change hands together."""
+    """B accepts: rechecked for both carers, then both places change hands together. Refused
+    only because one of them would be a new face past a client's limit, for a client who
+    asks first, the swap waits for the client's answer (rota.services.asking)."""
+    try:
+        return _accept_swap(swap, actor=actor)
+    except NewFacePastLimit as refusal:
+        raise asked_instead(
+            refusal, refusal.shift, refusal.carer, actor=actor, swap=refusal.swap
+        ) from None
+
+
+class NewFacePastLimit(RuleBroken):
+    """A swap the new-face rule alone refused, for one of its carers: who, and into which
+    visit."""
+
+    def __init__(self, violations: list[Violation], swap: Swap, shift: Shift, carer: Person):
+        super().__init__(violations)
+        self.swap, self.shift, self.carer = swap, shift, carer
+
+
+@service
+def _accept_swap(swap: Swap, *, actor: Person | None) -> Swap:
     swap = Swap.objects.select_related("offered__carer", "wanted__carer").get(pk=swap.pk)
     # Both carers, then both shifts, are locked in primary-key order before anything is read
     # for the decision (time off for either waits, or is seen).
@@ -106,22 +139,15 @@ def accept_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
     x, y = shifts[mine.shift_id], shifts[theirs.shift_id]
     for shift in (x, y):
         require_live(shift)
-    violations = check(theirs.carer, x, giving_up=theirs, taking_over=mine) + [
-        Violation(
-            v.rule,
-            _("%(name)s can't take your visit: %(reason)s")
-            % {"name": mine.carer.get_short_name(), "reason": v.message},
-        )
-        for v in check(mine.carer, y, giving_up=mine, taking_over=theirs)
-    ]
+    theirs_side, mine_side = swap_sides(mine, theirs, x, y)
+    violations = theirs_side + [_for_the_proposer(mine, v) for v in mine_side]
+    if theirs_side and not mine_side and all(v.rule == Rule.NEW_FACE for v in theirs_side):
+        raise NewFacePastLimit(violations, swap, x, theirs.carer)
+    if mine_side and not theirs_side and all(v.rule == Rule.NEW_FACE for v in mine_side):
+        raise NewFacePastLimit(violations, swap, y, mine.carer)
     if violations:
         raise RuleBroken(violations)
-    now = timezone.now()
-    _close(swap, SwapStatus.ACCEPTED, "")
-    # Release both first: the carers' new places never overlap their old ones in the table.
-    release(mine, ReleaseReason.SWAPPED, now)
-    release(theirs, ReleaseReason.SWAPPED, now)
-    new_mine, new_theirs = place(y, mine.carer), place(x, theirs.carer)
+    new_mine, new_theirs = exchange(swap, mine, theirs, x, y)
     changed(
         Action.ACCEPT_SWAP,
         swap,
@@ -132,6 +158,40 @@ def accept_swap(swap: Swap, *, actor: Person | None = None) -> Swap:
         after={"offered_now": new_theirs.pk, "wanted_now": new_mine.pk},
     )
     return swap
+
+
+def swap_sides(
+    mine: Assignment, theirs: Assignment, x: Shift, y: Shift
+) -> tuple[list[Violation], list[Violation]]:
+    """The rules each side of a swap breaks: the colleague asked taking the proposer's visit
+    `x`, and the proposer taking theirs, `y` (each leaving their own out)."""
+    return (
+        check(theirs.carer, x, giving_up=theirs, taking_over=mine),
+        check(mine.carer, y, giving_up=mine, taking_over=theirs),
+    )
+
+
+def _for_the_proposer(mine: Assignment, violation: Violation) -> Violation:
+    """The proposer's side, as the colleague accepting reads it."""
+    return Violation(
+        violation.rule,
+        _("%(name)s can't take your visit: %(reason)s")
+        % {"name": mine.carer.get_short_name(), "reason": violation.message},
+    )
+
+
+def exchange(
+    swap: Swap, mine: Assignment, theirs: Assignment, x: Shift, y: Shift
+) -> tuple[Assignment, Assignment]:
+    """Called with both carers, both shifts and the swap locked, the rules passed: the swap is
+    accepted and both places change hands together. Returns the proposer's new place and the
+    colleague's."""
+    now = timezone.now()
+    _close(swap, SwapStatus.ACCEPTED, "")
+    # Release both first: the carers' new places never overlap their old ones in the table.
+    release(mine, ReleaseReason.SWAPPED, now)
+    release(theirs, ReleaseReason.SWAPPED, now)
+    return place(y, mine.carer), place(x, theirs.carer)
 
 
 @service
@@ -173,3 +233,10 @@ def _call_off(swap: Swap, status: SwapStatus, *, actor: Person | None) -> Swap:
 def _close(swap: Swap, status: SwapStatus, reason: str) -> None:
     swap.status, swap.closed_at, swap.closed_reason = status, timezone.now(), reason
     swap.save(update_fields=["status", "closed_at", "closed_reason"])
+    if status != SwapStatus.ACCEPTED:
+        # A client asked about a swap that will not happen has nothing left to answer.
+        NewFaceRequest.objects.filter(swap=swap, status=NewFaceStatus.ASKED).update(
+            status=NewFaceStatus.LAPSED,
+            decided_at=swap.closed_at,
+            closed_reason=_("The swap is no longer open."),
+        )

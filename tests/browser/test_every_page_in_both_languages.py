@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from circles.models import CheckIn
 from rota import services
-from rota.models import AbsenceKind
+from rota.models import AbsenceKind, NewFaceRequest
 from tests.browser.conftest import assert_accessible, assert_fits_the_phone, sign_in
 from tests.stories import in_days, missed, place, planned_visit, visited
 
@@ -37,7 +37,9 @@ def story(story):
     )
     bens_lunch = place(planned_visit(gwen, in_days(1, 12), title="Gwen's lunch"), story.ben)
     place(planned_visit(tom, in_days(2, 9), title="Tom's walk"), story.ana)
-    planned_visit(gwen, in_days(2, 16), title="Gwen's tablets", essential=True)
+    tablets = planned_visit(gwen, in_days(2, 16), title="Gwen's tablets", essential=True)
+    # Gwen asked to be asked first about new carers: Ben, new to her, asks to take it.
+    NewFaceRequest.objects.create(shift=tablets, carer=story.ben)
     place(planned_visit(gwen, in_days(3, 18), title="Gwen's supper"), story.cat)
     services.offer(bens_lunch, actor=story.ben)
     story.anas_day_off = services.record_absence(
@@ -128,6 +130,7 @@ def test_a_family_members_pages(live_server, phone, story):
         f"/family/help/{story.help_request.pk}/",
         "/family/visits/done/",
         "/family/about/",
+        f"/family/{gwen}/new-faces/asked/",
         *EVERYONE,
     ]
     walk(phone, live_server, "sian@example.org", paths, photos={"/family/": "family.png"})
@@ -141,6 +144,7 @@ def test_a_clients_pages(live_server, phone, story):
         "/family/visits/done/",
         "/family/about/",
         f"/family/{gwen}/about/edit/",
+        f"/family/{gwen}/new-faces/asked/",
     ]
     walk(phone, live_server, "gwen@example.org", [*paths, *EVERYONE])
 

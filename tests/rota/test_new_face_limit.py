@@ -129,17 +129,19 @@ def test_other_clients_are_not_held_to_it(story, newcomers):
     assert holders(visit) == [ffion]
 
 
-def test_asked_first_the_words_say_to_ask_her(story, newcomers):
+def test_asked_first_the_words_say_she_will_be_asked(story, newcomers):
+    """What Needs cover shows Ffion; asking to take it asks Gwen
+    (tests/rota/test_new_face_asked_first.py)."""
     _dai, _efa, ffion = newcomers
     services.set_new_face_limit(story.gwen, 2, past_limit=NewFaces.ASK_FIRST, actor=story.rhys)
     visit = planned_visit(story.gwen, at(8, 8))
 
-    with broken(Rule.NEW_FACE) as refusal:
-        services.claim(visit, ffion, actor=ffion)
+    [violation] = rules.check(ffion, visit)
 
-    assert refusal.value.messages == [
-        TWO_ALREADY + " Ask Gwen first: once they say you are welcome, it is yours to take."
-    ]
+    assert violation.message == (
+        TWO_ALREADY + " Gwen would like to be asked first: ask to take it, and you'll hear as "
+        "soon as they answer."
+    )
 
 
 def test_check_each_agrees_with_check(story, newcomers):

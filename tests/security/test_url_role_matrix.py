@@ -46,7 +46,7 @@ from people.models import (
     PushSubscription,
 )
 from rota import services
-from rota.models import Absence, AbsenceKind, AuditEvent, VisitPlan
+from rota.models import Absence, AbsenceKind, AuditEvent, NewFaceRequest, VisitPlan
 from tests.factories import CredentialFactory, PersonFactory, VisitPlanFactory, with_photo
 from tests.outcomes import rota_state
 from tests.stories import WEDNESDAY_NOON, at, place, planned_visit, team_leader, visited
@@ -164,6 +164,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "family:edit_about": (named(client_id="gwen"), OBJECT),
     "family:fine": (named(client_id="gwen", carer_id="cat"), OBJECT),
     "family:new_face_limit": (named(client_id="gwen"), OBJECT),
+    "family:asked": (named(client_id="gwen"), OBJECT),
+    "family:say_yes": (named(request_id="new_face_request"), OBJECT),
+    "family:say_no": (named(request_id="new_face_request"), OBJECT),
     "family:rather_not": (named(client_id="gwen", carer_id="cat"), OBJECT),
     "family:carers": (named(client_id="gwen"), OBJECT),
     "family:prefer": (named(client_id="gwen", carer_id="cat"), OBJECT),
@@ -309,6 +312,8 @@ def scene(story, frozen_now, media_root) -> SimpleNamespace:
     s.offer = services.offer(s.offered_place, actor=story.ana)
     s.swap = services.propose_swap(s.anas_place, s.bens_place, actor=story.ana)
     s.free_visit = planned_visit(story.gwen, at(6, 18))
+    # Gwen asked first about Cat, new to her, taking it (rota.services.asking).
+    s.new_face_request = NewFaceRequest.objects.create(shift=s.free_visit, carer=story.cat)
     s.absence = services.record_absence(
         story.ana, AbsenceKind.TRAINING, at(20, 9), at(20, 17), actor=story.ana
     )

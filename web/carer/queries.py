@@ -39,7 +39,12 @@ from rota.models import (
 from rota.rules import Rule, check_many
 from rota.services.help import OPEN
 from rota.services.visits import ARRIVE_AFTER_END, ARRIVE_BEFORE
-from web.carer.reasons import first_reasons, lasting_reasons, swap_reasons
+from web.carer.reasons import (  # first_reasons: what Needs cover says, read by its tests here
+    cover_reasons,
+    first_reasons,  # noqa: F401
+    lasting_reasons,
+    swap_reasons,
+)
 from web.queries import held_places, open_offers
 
 if TYPE_CHECKING:
@@ -77,13 +82,15 @@ class CoverItem:
 
     `reason` is the first rule that stops them taking it, in words (None: they may);
     `mine` says they now hold a place on it; `repeats`: other weeks of its plan at the same
-    time need cover too, so they may take it every week.
+    time need cover too, so they may take it every week; `ask_first`: only the client's
+    new-face limit stops them, and asking to take it asks the client.
     """
 
     shift: "CoverShift"
     reason: str | None = None
     mine: bool = False
     repeats: bool = False
+    ask_first: bool = False
 
     @property
     def holders(self) -> "list[HeldPlace]":
@@ -418,8 +425,10 @@ def cover_for(carer: Person, shifts: "Iterable[CoverShift]", *, now: datetime) -
     it (None when they can)."""
     shifts = list(shifts)
     mine = {s.pk for s in shifts if any(a.carer_id == carer.pk for a in s.held)}
-    reasons = first_reasons(carer, [s for s in shifts if s.pk not in mine], now=now)
-    return [CoverItem(s, reasons.get(s.pk), s.pk in mine) for s in shifts]
+    reasons, askable = cover_reasons(carer, [s for s in shifts if s.pk not in mine], now=now)
+    return [
+        CoverItem(s, reasons.get(s.pk), s.pk in mine, ask_first=s.pk in askable) for s in shifts
+    ]
 
 
 def needs_cover(carer: Person, *, now: datetime, ahead: timedelta = AHEAD) -> list[CoverItem]:

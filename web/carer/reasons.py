@@ -11,6 +11,7 @@ from datetime import datetime
 from people.models import Person
 from rota import rules
 from rota.models import Assignment, Shift
+from rota.services.asking import asks_first
 
 
 def first_reasons(carer: Person, shifts: Sequence[Shift], *, now: datetime) -> dict[int, str]:
@@ -19,6 +20,17 @@ def first_reasons(carer: Person, shifts: Sequence[Shift], *, now: datetime) -> d
     `held` prefetched, each held place with `is_offered` (shifts_needing_cover does both).
     """
     return _first(rules.check_many(carer, shifts, now=now))
+
+
+def cover_reasons(
+    carer: Person, shifts: Sequence[Shift], *, now: datetime
+) -> tuple[dict[int, str], set[int]]:
+    """`first_reasons`, and the shifts the carer may still ask to take: only the client's
+    new-face limit stops them, and the client chose to be asked first
+    (rota.services.asking)."""
+    judged = rules.check_many(carer, shifts, now=now)
+    askable = {s.pk for s in shifts if asks_first(s.client, judged[s.pk])}
+    return _first(judged), askable
 
 
 def swap_reasons(

@@ -8,7 +8,7 @@ helpers, so another client's page, visit or call for help answers 404.
 
 from django.urls import path
 
-from web.family import about, away, coming, done, help_now, visits
+from web.family import about, asking, away, coming, done, help_now, visits
 
 app_name = "family"
 
@@ -32,6 +32,9 @@ urlpatterns = [
     path("<int:client_id>/about/edit/", about.edit_about, name="edit_about"),
     path("<int:client_id>/new-faces/<int:carer_id>/fine/", about.fine_by_me, name="fine"),
     path("<int:client_id>/new-faces/limit/", about.new_face_limit, name="new_face_limit"),
+    path("<int:client_id>/new-faces/asked/", asking.asked, name="asked"),
+    path("new-faces/asked/<int:request_id>/yes/", asking.say_yes, name="say_yes"),
+    path("new-faces/asked/<int:request_id>/no/", asking.say_no, name="say_no"),
     path(
         "<int:client_id>/new-faces/<int:carer_id>/rather-not/",
         about.rather_not,

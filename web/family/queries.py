@@ -18,8 +18,11 @@ from rota.models import (
     FamilyVisitStatus,
     HelpRequest,
     HelpStatus,
+    NewFaceRequest,
+    NewFaceStatus,
     Shift,
     ShiftStatus,
+    SwapStatus,
     frees,
 )
 from rota.recurrence import aware_local
@@ -219,3 +222,19 @@ def carers_and_wishes(client: Client) -> list[tuple[Person, str | None]]:
         Q(pk__in=today.values("person_id")) | Q(pk__in=list(wishes))
     ).order_by("full_name")
     return [(person, wishes.get(person.pk)) for person in people]
+
+
+def open_questions(client: Client, *, now: datetime) -> list[NewFaceRequest]:
+    """The client's questions about new carers still waiting for an answer, soonest visit
+    first: visits still planned and not started, swaps still open. One query."""
+    return list(
+        NewFaceRequest.objects.filter(
+            shift__client=client,
+            status=NewFaceStatus.ASKED,
+            shift__status=ShiftStatus.PLANNED,
+            shift__start__gt=now,
+        )
+        .filter(Q(swap__isnull=True) | Q(swap__status=SwapStatus.PROPOSED))
+        .select_related("shift", "carer__carer_profile", "swap")
+        .order_by("shift__start", "pk")
+    )
