@@ -84,6 +84,9 @@ def test_gwen_says_yes_and_ffion_is_on_the_visit(client, story, ffion, visit):
     text = words(response.text)
     assert "Thank you: Ffion will visit you on Tuesday 5 May, 10:00." in text
     assert "Nobody is waiting for an answer." in text
+    # She said yes already: her likes and wishes page does not ask about Ffion again.
+    about = words(client.get(reverse("family:about_for", args=[story.gwen.pk])).text)
+    assert "Efa Bowen" in about and "Ffion Lloyd" not in about
 
 
 def test_rhys_says_no_and_the_visit_stays_open(client, story, ffion, visit):

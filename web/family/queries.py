@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from circles.models import Membership, Role
 from people.models import Client, Person, Preference
-from rota.familiarity import approved_pairs, familiar_pairs, visited_pairs
+from rota.familiarity import familiar_pairs, visited_pairs
 from rota.generation import horizon
 from rota.models import (
+    Action,
     Assignment,
+    AuditEvent,
     FamilyVisit,
     FamilyVisitStatus,
     HelpRequest,
@@ -188,7 +190,7 @@ def new_faces(client: Client, now: datetime) -> list[NewFace]:
     if not places:
         return []
     pairs = {(client.pk, place.carer_id) for place in places}
-    known = familiar_pairs(pairs, now=now) | approved_pairs([client.pk])
+    known = familiar_pairs(pairs, now=now) | _welcomed(client)
     visited = visited_pairs(pairs, now=now)
     faces: dict[int, NewFace] = {}
     for place in places:
@@ -222,6 +224,23 @@ def carers_and_wishes(client: Client) -> list[tuple[Person, str | None]]:
         Q(pk__in=today.values("person_id")) | Q(pk__in=list(wishes))
     ).order_by("full_name")
     return [(person, wishes.get(person.pk)) for person in people]
+
+
+def _welcomed(client: Client) -> set[tuple[int, int]]:
+    """(client id, carer id) pairs of the carers the client has said are fine to visit, or
+    said yes to when asked first about one of their visits (a yes that came too late
+    aside): one query. Neither is asked about again as a new face coming."""
+    said = AuditEvent.objects.filter(
+        client_id=client.pk, action__in=[Action.APPROVE_CARER, Action.APPROVE_NEW_FACE]
+    ).values_list("action", "carer_ids", "after")
+    welcomed = set()
+    for action, carer_ids, after in said:
+        if action == Action.APPROVE_CARER:
+            welcomed |= set(carer_ids)
+        elif "lapsed" not in after and carer_ids:
+            # The carer asked about comes first; whoever gave the visit away, after.
+            welcomed.add(carer_ids[0])
+    return {(client.pk, carer_id) for carer_id in welcomed}
 
 
 def open_questions(client: Client, *, now: datetime) -> list[NewFaceRequest]:
