@@ -14,7 +14,7 @@ from rota.models import NewFaceRequest, NewFaceStatus
 from tests.factories import carer
 from tests.outcomes import holders, nothing_changes
 from tests.stories import MONDAY_MORNING, at, place, planned_visit
-from tests.web.pages import words
+from tests.web.pages import HTMX, words
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now(MONDAY_MORNING)]
 
@@ -68,6 +68,21 @@ def test_ffion_reads_why_and_asks_gwen(client, ffion, visit):
     )
     assert holders(visit) == []
     assert NewFaceRequest.objects.get().status == NewFaceStatus.ASKED
+    # Needs cover says so, instead of offering to ask again.
+    cover = words(client.get(reverse("carer:needs_cover")).text)
+    assert "You asked Gwen: you'll hear as soon as they answer." in cover
+    assert "Ask Gwen" not in cover
+
+
+def test_with_htmx_the_card_says_gwen_was_asked(client, ffion, visit):
+    client.force_login(ffion)
+
+    response = client.post(reverse("carer:take", args=[visit.pk]), headers=HTMX)
+
+    text = words(response.text)
+    assert "We've asked them; you'll hear as soon as they answer." in text
+    assert "You asked Gwen: you'll hear as soon as they answer." in text
+    assert 'role="alert"' not in response.text
 
 
 def test_gwen_says_yes_and_ffion_is_on_the_visit(client, story, ffion, visit):

@@ -28,6 +28,8 @@ from rota.models import (
     Assignment,
     HelpRequest,
     HelpStatus,
+    NewFaceRequest,
+    NewFaceStatus,
     Offer,
     OfferStatus,
     Shift,
@@ -83,7 +85,8 @@ class CoverItem:
     `reason` is the first rule that stops them taking it, in words (None: they may);
     `mine` says they now hold a place on it; `repeats`: other weeks of its plan at the same
     time need cover too, so they may take it every week; `ask_first`: only the client's
-    new-face limit stops them, and asking to take it asks the client.
+    new-face limit stops them, and asking to take it asks the client; `asked`: they have
+    asked, and the client has not answered yet.
     """
 
     shift: "CoverShift"
@@ -91,6 +94,7 @@ class CoverItem:
     mine: bool = False
     repeats: bool = False
     ask_first: bool = False
+    asked: bool = False
 
     @property
     def holders(self) -> "list[HeldPlace]":
@@ -426,8 +430,21 @@ def cover_for(carer: Person, shifts: "Iterable[CoverShift]", *, now: datetime) -
     shifts = list(shifts)
     mine = {s.pk for s in shifts if any(a.carer_id == carer.pk for a in s.held)}
     reasons, askable = cover_reasons(carer, [s for s in shifts if s.pk not in mine], now=now)
+    # Only when a client of these visits asks first: the questions already put to them.
+    asked = (
+        set(
+            NewFaceRequest.objects.filter(
+                carer=carer, shift_id__in=askable, status=NewFaceStatus.ASKED
+            ).values_list("shift_id", flat=True)
+        )
+        if askable
+        else set()
+    )
     return [
-        CoverItem(s, reasons.get(s.pk), s.pk in mine, ask_first=s.pk in askable) for s in shifts
+        CoverItem(
+            s, reasons.get(s.pk), s.pk in mine, ask_first=s.pk in askable, asked=s.pk in asked
+        )
+        for s in shifts
     ]
 
 
