@@ -39,6 +39,7 @@ from rota.models import (
     Thanks,
 )
 from rota.rules import check_many
+from rota.services.new_faces import LAPSED
 
 # An essential visit this close with nobody on it is told at once; other visits that need
 # cover wait to be gathered with the next ones (circles.notify).
@@ -766,12 +767,14 @@ def _new_face_approved(event: AuditEvent, letters: Letters) -> None:
         return
     shift = request.shift
     if "lapsed" in event.after:
+        code = event.after["lapsed"]
         letters.add(
             [request.carer],
             NotificationKind.SHIFT_CHANGED,
             shift,
             YES_TOO_LATE_TITLE,
-            event.after["lapsed"],
+            # The rules' own words speak to the carer; the other reasons are told in theirs.
+            LAPSED.get(code) or event.after.get("rules", ""),
             link=reverse("carer:my_shifts"),
         )
         return

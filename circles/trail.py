@@ -35,6 +35,7 @@ from rota.models import (
     Swap,
     VisitPlan,
 )
+from rota.services.new_faces import lapse_words
 
 
 @dataclass(frozen=True)
@@ -719,7 +720,7 @@ def _new_face(event: AuditEvent, known: _Known) -> str:
     if event.action == Action.DECLINE_NEW_FACE:
         return _("%(actor)s said no to %(carer)s, new to %(client)s, for %(visit)s.") % words
     if "lapsed" in event.after:
-        words["why"] = event.after["lapsed"]
+        words["why"] = lapse_words(event.after["lapsed"], words["carer"])
         return (
             _(
                 "%(actor)s said yes to %(carer)s, new to %(client)s, for %(visit)s, but it "

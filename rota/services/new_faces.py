@@ -10,9 +10,11 @@ No leaves the visit as it was.
 """
 
 from datetime import datetime
+from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from circles.permissions import decides_for
 from people.models import Person
@@ -59,7 +61,7 @@ def approve_new_face(request: NewFaceRequest, *, actor: Person | None = None) ->
     shift = shifts[request.shift_id]
     why = _why_not(shift, now) or _reasons(_allowing(request, check(request.carer, shift, now=now)))
     if why:
-        return _lapse(request, why, actor=actor, now=now, shift=shift)
+        return _lapse(request, *why, actor=actor, now=now, shift=shift)
     giver = None
     if has_free_place(shift):
         assignment = place(shift, request.carer)
@@ -72,7 +74,7 @@ def approve_new_face(request: NewFaceRequest, *, actor: Person | None = None) ->
             .first()
         )
         if offer is None:
-            return _lapse(request, _taken(), actor=actor, now=now, shift=shift)
+            return _lapse(request, Lapse.TAKEN, "", actor=actor, now=now, shift=shift)
         giver = offer.assignment.carer_id
         assignment = _pass_on(offer, request.carer)
     _answer(request, NewFaceStatus.APPROVED, actor=actor, now=now)
@@ -101,15 +103,15 @@ def _approve_swap(
     mine.refresh_from_db()
     theirs.refresh_from_db()
     if swap.status != SwapStatus.PROPOSED or mine.released_at or theirs.released_at:
-        return _lapse(request, _("The swap is no longer open."), actor=actor, now=now, shift=shift)
+        return _lapse(request, Lapse.SWAP_CLOSED, "", actor=actor, now=now, shift=shift)
     x, y = shifts[mine.shift_id], shifts[theirs.shift_id]
     why = _why_not(x, now) or _why_not(y, now)
     if not why:
         theirs_side, mine_side = swap_sides(mine, theirs, x, y)
         why = _reasons(_allowing(request, theirs_side, x) + _allowing(request, mine_side, y))
     if why:
-        _close(swap, SwapStatus.CLOSED, why)
-        return _lapse(request, why, actor=actor, now=now, shift=shift)
+        _close(swap, SwapStatus.CLOSED, str(LAPSED[why[0]]) if why[0] in LAPSED else why[1])
+        return _lapse(request, *why, actor=actor, now=now, shift=shift)
     new_mine, new_theirs = exchange(swap, mine, theirs, x, y)
     _answer(request, NewFaceStatus.APPROVED, actor=actor, now=now)
     placed = new_mine if new_mine.carer_id == request.carer_id else new_theirs
@@ -179,13 +181,42 @@ def _locked(
     return found, shifts
 
 
-def _why_not(shift: Shift, now: datetime) -> str:
-    """Why a visit can no longer be taken whoever asks, in words; "" when it still can."""
+class Lapse(StrEnum):
+    """Why a yes could not be kept (kept in its event's `after`, so each reader is told in
+    their own language)."""
+
+    TAKEN = "taken"
+    STARTED = "started"
+    NOT_NEEDED = "not_needed"
+    SWAP_CLOSED = "swap_closed"
+    # Another rule refuses the carer now (time off, a check run out…): the rules' own words,
+    # spoken to the carer, go in the event's `why`.
+    RULES = "rules"
+
+
+LAPSED = {
+    Lapse.TAKEN: gettext_lazy("Someone else took the visit meanwhile."),
+    Lapse.STARTED: gettext_lazy("The visit has already started."),
+    Lapse.NOT_NEEDED: gettext_lazy("The visit is not needed any more."),
+    Lapse.SWAP_CLOSED: gettext_lazy("The swap is no longer open."),
+}
+
+
+def lapse_words(code: str, carer: str) -> str:
+    """Why a yes could not be kept, in words for the client and the trail (about the carer,
+    never to them): in the active language."""
+    if code in LAPSED:
+        return str(LAPSED[Lapse(code)])
+    return _("%(carer)s can no longer take it.") % {"carer": carer}
+
+
+def _why_not(shift: Shift, now: datetime) -> tuple[Lapse, str] | None:
+    """Why a visit can no longer be taken whoever asks; None when it still can."""
     if shift.status != ShiftStatus.PLANNED:
-        return _("The visit is not needed any more.")
+        return Lapse.NOT_NEEDED, ""
     if shift.start <= now:
-        return _("The visit has already started.")
-    return ""
+        return Lapse.STARTED, ""
+    return None
 
 
 def _allowing(
@@ -198,26 +229,28 @@ def _allowing(
     return [v for v in violations if v.rule != Rule.NEW_FACE]
 
 
-def _reasons(violations: list[Violation]) -> str:
+def _reasons(violations: list[Violation]) -> tuple[Lapse, str] | None:
+    """The rules still refusing, as a lapse: the place taken, or other rules in their words."""
+    if not violations:
+        return None
     if any(v.rule == Rule.FULL for v in violations):
-        return _taken()
-    return " ".join(v.message for v in violations)
-
-
-def _taken() -> str:
-    return _("Someone else took the visit meanwhile.")
+        return Lapse.TAKEN, ""
+    return Lapse.RULES, " ".join(v.message for v in violations)
 
 
 def _lapse(
     request: NewFaceRequest,
-    why: str,
+    code: Lapse,
+    rules_said: str,
     *,
     actor: Person | None,
     now: datetime,
     shift: Shift,
 ) -> NewFaceRequest:
-    """A yes that came too late, or to a change no longer possible: the question lapses, and
-    the yes is kept in the trail with why; the carer hears it."""
+    """A yes that came too late, or to a change no longer possible: the question lapses, the
+    yes is kept in the trail with why, and the carer hears it (with the rules' own words when
+    another rule stops them)."""
+    why = lapse_words(code, request.carer.get_short_name())
     _answer(request, NewFaceStatus.LAPSED, actor=actor, now=now, why=why)
     changed(
         Action.APPROVE_NEW_FACE,
@@ -225,7 +258,7 @@ def _lapse(
         actor=actor,
         shift=shift,
         carers=[request.carer],
-        after={"shift": shift.pk, "lapsed": request.closed_reason},
+        after={"shift": shift.pk, "lapsed": code, "rules": rules_said},
     )
     return request
 

@@ -14,7 +14,15 @@ from circles.models import Notification
 from people.models import NewFaces
 from rota import lapse, services
 from rota.familiarity import new_faces_this_month
-from rota.models import Action, AuditEvent, NewFaceRequest, NewFaceStatus, Swap, SwapStatus
+from rota.models import (
+    AbsenceKind,
+    Action,
+    AuditEvent,
+    NewFaceRequest,
+    NewFaceStatus,
+    Swap,
+    SwapStatus,
+)
 from rota.rules import AskedFirst, Refused, Rule
 from tests.factories import carer
 from tests.outcomes import broken, database_refuses, holders
@@ -184,6 +192,24 @@ def test_a_yes_after_the_place_was_taken_lapses_and_says_so(story, ffion, visit)
     [message] = Notification.objects.filter(person=ffion)
     assert message.title == "Gwen said yes, but the visit on Fri 8 May 08:00 can't be yours"
     assert message.body == "Someone else took the visit meanwhile."
+
+
+def test_a_yes_after_ffion_booked_time_off_lapses_in_words_for_each(story, ffion, visit):
+    request = asks(visit, ffion)
+    services.record_absence(ffion, AbsenceKind.HOLIDAY, at(8, 0), at(9, 0), actor=ffion)
+
+    answered = services.approve_new_face(request, actor=story.rhys)
+
+    assert answered.status == NewFaceStatus.LAPSED
+    # Rhys reads it about Ffion; Ffion hears the rule's own words, spoken to her.
+    assert answered.closed_reason == "Ffion can no longer take it."
+    assert holders(visit) == []
+    [event] = AuditEvent.objects.filter(action=Action.APPROVE_NEW_FACE)
+    (line,) = trail.describe([event])
+    assert line.sentence.endswith("but it could not be theirs: Ffion Lloyd can no longer take it.")
+    announce(Action.APPROVE_NEW_FACE)
+    [message] = Notification.objects.filter(person=ffion)
+    assert message.body.startswith("You are off (holiday) from Fri 8 May 00:00")
 
 
 def test_a_yes_takes_a_place_its_holder_is_giving_away(story, ffion, visit):
