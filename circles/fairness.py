@@ -36,10 +36,8 @@ from circles.models import Circle, Membership, Role
 from circles.payroll import WORKED, done
 from rota.models import Assignment, ReleaseReason, ShiftStatus, Swap, SwapStatus
 
-# Local start hours: evenings from 18:00 to before 22:00, nights from 22:00 to before 07:00.
-EVENING_FROM, NIGHT_FROM, NIGHT_UNTIL = 18, 22, 7
-# ISO weekdays: Saturday and Sunday.
-WEEKEND = (6, 7)
+# One definition of evenings, nights and weekends, which a carer's own "enough" limits too.
+from rota.times_of_day import EVENING_FROM, NIGHT_FROM, NIGHT_UNTIL, WEEKEND
 
 
 @dataclass(frozen=True)

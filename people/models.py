@@ -130,6 +130,9 @@ class Employer(models.Model):
 
 # Two short lines a carer writes about themselves, for the clients and families they visit.
 ABOUT_MAX_CHARS = 200
+# The most a carer's own "enough" may say: every evening of a week, two weekend visits a day.
+ENOUGH_EVENINGS_MAX = 7
+ENOUGH_WEEKENDS_MAX = 14
 
 
 class CarerProfile(models.Model):
@@ -163,6 +166,16 @@ class CarerProfile(models.Model):
         blank=True,
         help_text=_("Two short lines for the people you visit."),
     )
+    # The carer's own "enough", set by them on their settings page (rota.services.set_enough):
+    # at most this many evenings, and this many weekend visits, in a week (empty: no limit).
+    # The rule `enough` (rota.rules) holds them to it; evenings and weekends are as
+    # rota.times_of_day says.
+    enough_evenings = models.PositiveSmallIntegerField(
+        _("evenings a week that are enough for me"), null=True, blank=True
+    )
+    enough_weekends = models.PositiveSmallIntegerField(
+        _("weekend visits a week that are enough for me"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("carer profile")
@@ -180,6 +193,16 @@ class CarerProfile(models.Model):
                 | Q(weekly_limit_hours__gt=0, weekly_limit_hours__lte=168),
                 name="carerprofile_weekly_limit_range",
                 violation_error_message=_("A week's limit is between 0 and 168 hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(enough_evenings__isnull=True)
+                | Q(enough_evenings__gte=0, enough_evenings__lte=ENOUGH_EVENINGS_MAX),
+                name="carerprofile_enough_evenings_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(enough_weekends__isnull=True)
+                | Q(enough_weekends__gte=0, enough_weekends__lte=ENOUGH_WEEKENDS_MAX),
+                name="carerprofile_enough_weekends_range",
             ),
         ]
 

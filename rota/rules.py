@@ -42,6 +42,7 @@ from rota.models import (
     Shift,
     VisitPlan,
 )
+from rota.times_of_day import is_evening, is_weekend
 
 MIN_REST = timedelta(hours=11)
 
@@ -59,6 +60,7 @@ class Rule(StrEnum):
     WEEKLY_HOURS = "weekly_hours"
     STARTED = "started"
     FULL = "full"
+    ENOUGH = "enough"
     NEW_FACE = "new_face"
 
 
@@ -466,6 +468,9 @@ def _judge(
         fail(Rule.STARTED, _("This visit has already started."))
     if _is_full(shift, facts.holders[shift.pk], taking_over):
         fail(Rule.FULL, _("This visit has just been taken: no place is free."))
+    message = _enough_message(shift, held, profile)
+    if message:
+        fail(Rule.ENOUGH, message)
     message = _new_face_message(shift, facts)
     if message:
         fail(Rule.NEW_FACE, message)
@@ -620,6 +625,98 @@ def _weekly_hours_message(
         "hours": _hours(total),
         "limit": _number(limit),
     }
+
+
+@dataclass(frozen=True)
+class Enough:
+    """One of a carer's own limits a visit comes under: `what` ("evenings" or "weekends"),
+    how many the week would have with the visit, and the carer's `limit`."""
+
+    what: str
+    with_it: int
+    limit: int
+
+    @property
+    def over(self) -> bool:
+        return self.with_it > self.limit
+
+
+def enough(shift: Shift, held: Iterable[Assignment], profile: CarerProfile | None) -> list[Enough]:
+    """The carer's own limits (`CarerProfile.enough_evenings`, `enough_weekends`) this shift
+    comes under, with what its week would count with it: the rule `enough` refuses one that
+    would be over, and the calls for cover ask those it would bring to their limit later
+    (circles.fairness.waves).
+
+    Weeks run Monday to Sunday in the circle's time, a visit counting in the week it starts,
+    as for the weekly hours. Evenings are counted as evenings (two visits on one evening are
+    one evening), weekends as visits. `held` are the carer's places around the shift.
+    """
+    if profile is None or (profile.enough_evenings is None and profile.enough_weekends is None):
+        return []
+    tz = shift.circle.tz
+    start = timezone.localtime(shift.start, tz)
+    monday = start.date() - timedelta(days=start.weekday())
+    week = [
+        local
+        for local in (
+            timezone.localtime(other.start, tz) for other in held if other.shift_id != shift.pk
+        )
+        if monday <= local.date() < monday + timedelta(days=7)
+    ]
+    limits = []
+    if profile.enough_evenings is not None and is_evening(start):
+        evenings = {local.date() for local in week if is_evening(local)} | {start.date()}
+        limits.append(Enough("evenings", len(evenings), profile.enough_evenings))
+    if profile.enough_weekends is not None and is_weekend(start):
+        weekends = sum(1 for local in week if is_weekend(local)) + 1
+        limits.append(Enough("weekends", weekends, profile.enough_weekends))
+    return limits
+
+
+def _enough_message(
+    shift: Shift, held: list[Assignment], profile: CarerProfile | None
+) -> str | None:
+    """Within the carer's own "enough" (docs/design.md, Rules every rota change obeys:
+    `enough`), told back to them in their own terms."""
+    over = next((limit for limit in enough(shift, held, profile) if limit.over), None)
+    if over is None:
+        return None
+    start = timezone.localtime(shift.start, shift.circle.tz)
+    words = {
+        "limit": over.limit,
+        "count": over.with_it,
+        "monday": dateformat.format(start.date() - timedelta(days=start.weekday()), "j M"),
+    }
+    if over.what == "evenings":
+        if over.limit == 0:
+            return _(
+                "You said you would rather have no evenings for now; this visit is in the evening."
+            )
+        return (
+            ngettext(
+                "You said %(limit)s evening a week is enough for you; this would make "
+                "%(count)s that week (week of %(monday)s).",
+                "You said %(limit)s evenings a week are enough for you; this would make "
+                "%(count)s that week (week of %(monday)s).",
+                over.limit,
+            )
+            % words
+        )
+    if over.limit == 0:
+        return _(
+            "You said you would rather have no weekend visits for now; this visit is at the "
+            "weekend."
+        )
+    return (
+        ngettext(
+            "You said %(limit)s weekend visit a week is enough for you; this would make "
+            "%(count)s that week (week of %(monday)s).",
+            "You said %(limit)s weekend visits a week are enough for you; this would make "
+            "%(count)s that week (week of %(monday)s).",
+            over.limit,
+        )
+        % words
+    )
 
 
 def _is_full(shift: Shift, holders: list[tuple[int, bool]], taking_over: Assignment | None) -> bool:

@@ -13,6 +13,7 @@ from rota.services.absences import (
     record_absence,
 )
 from rota.services.away import end_client_away, record_client_away
+from rota.services.carers import set_enough
 from rota.services.checkins import answer_check_in, share_check_ins
 from rota.services.clients import (
     approve_carer,
@@ -82,6 +83,7 @@ __all__ = [
     "record_absence",
     "record_client_away",
     "record_family_visit",
+    "set_enough",
     "set_family_read_notes",
     "set_new_face_limit",
     "set_thresholds",

@@ -96,6 +96,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "account:preferences": (nothing, OWN),
     "account:reminders_on": (nothing, OWN),
     "account:about_me": (nothing, OWN),
+    "account:enough": (nothing, OWN),
     # Ana's photo: only for the people of her circle.
     "account:carer_photo": (named(carer_id="ana"), OBJECT),
     "account:inbox": (nothing, OWN),

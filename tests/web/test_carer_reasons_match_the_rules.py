@@ -28,6 +28,8 @@ def rota_with_every_rule_failing(s):
     services.record_absence(s.ben, AbsenceKind.TRAINING, at(4, 9), at(4, 17))
     # Tom meets no more new carers a month: Cat, new to him this May, was one too many.
     Client.objects.filter(pk=s.tom.pk).update(new_face_limit=0)
+    # Ana has said no evenings for now: Tuesday evening's visit is more than enough.
+    CarerProfile.objects.filter(person=s.ana).update(enough_evenings=0)
 
     # Places held: Ana late on Thursday (rest before Friday's early visit), Cat two hours
     # on Monday 4 May (her week's limit is three), Ben on Saturday morning.
@@ -46,6 +48,7 @@ def rota_with_every_rule_failing(s):
     planned_visit(s.gwen, at(2, 9, 30))  # overlaps Ben's Saturday visit
     planned_visit(s.gwen, at(4, 12), hours=2)  # Ben training; Cat's weekly limit
     planned_visit(s.gwen, at(10, 9), carers_needed=2)  # Ben has left by then
+    planned_visit(s.gwen, at(5, 19))  # an evening: Ana has said none for now
     planned_visit(s.bart, at(30, 9, month=4))  # another circle
     services.raise_help_request(s.gwen)  # an emergency visit: needs DBS, already started
     return [s.circle, s.hillside]

@@ -5,7 +5,7 @@ their phone's calendar and alerts on their phone."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.account import calendar, invitation, photos, push, second_factor, views
+from web.account import calendar, enough, invitation, photos, push, second_factor, views
 
 app_name = "account"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("me/reminders/", views.reminders_on, name="reminders_on"),
     # A carer's photo and two lines about themselves; the photo only to who may see them.
     path("me/about/", photos.about_me, name="about_me"),
+    path("me/enough/", enough.enough, name="enough"),
     path("carers/<int:carer_id>/photo/", photos.carer_photo, name="carer_photo"),
     path("messages/", views.inbox, name="inbox"),
     path("language/", views.switch_language, name="switch_language"),

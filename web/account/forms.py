@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circles.channels import Channels
 from circles.models import Topic
-from people.models import ABOUT_MAX_CHARS, Language
+from people.models import ABOUT_MAX_CHARS, ENOUGH_EVENINGS_MAX, ENOUGH_WEEKENDS_MAX, Language
 from people.photos import PhotoRefused, prepare
 
 KEEP_LABEL = _("Keep me signed in on this phone")
@@ -186,3 +186,24 @@ class AboutMeForm(forms.Form):
         if len(lines) > 2:
             raise forms.ValidationError(_("Two lines at most, please."))
         return "\n".join(lines)
+
+
+class EnoughForm(forms.Form):
+    """A carer's own "enough": the most evenings and weekend visits a week (empty: no limit)."""
+
+    evenings = forms.IntegerField(
+        label=_("Evenings a week"),
+        required=False,
+        min_value=0,
+        max_value=ENOUGH_EVENINGS_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Visits starting from 18:00 to 22:00. Leave it empty for no limit."),
+    )
+    weekends = forms.IntegerField(
+        label=_("Weekend visits a week"),
+        required=False,
+        min_value=0,
+        max_value=ENOUGH_WEEKENDS_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Visits on a Saturday or a Sunday. Leave it empty for no limit."),
+    )

@@ -27,6 +27,7 @@ from web.account.forms import (
     KEEP_HINT,
     KEEP_LABEL,
     AboutMeForm,
+    EnoughForm,
     PreferencesForm,
     SignInForm,
     SignInLinkForm,
@@ -174,19 +175,26 @@ def preferences_page(
     *,
     form: PreferencesForm | None = None,
     about_form: AboutMeForm | None = None,
+    enough_form: EnoughForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The settings page, with the form just sent (and its errors) where there is one. A
-    carer also has their photo and two lines about themselves (web/account/photos.py)."""
+    carer also has their photo and two lines about themselves (web/account/photos.py) and
+    what is enough for them in a week (web/account/enough.py)."""
     person = request.user
     profile = CarerProfile.objects.filter(person=person).first()
     if about_form is None and profile is not None:
         about_form = AboutMeForm(initial={"about": profile.about})
+    if enough_form is None and profile is not None:
+        enough_form = EnoughForm(
+            initial={"evenings": profile.enough_evenings, "weekends": profile.enough_weekends}
+        )
     context = {
         "form": form or _preferences_form(person, None),
         "push_offered": push_offered(),
         "profile": profile,
         "about_form": about_form,
+        "enough_form": enough_form,
     }
     return render(request, "account/preferences.html", context, status=status)
 
