@@ -13,19 +13,34 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from circles import glance, notify
+from circles import fairness, glance, notify
 from circles.capacity import Capacity, Figures, capacities, figures, judge
-from circles.models import Circle, CircleState, NotificationKind, Role, StateChange
+from circles.models import (
+    Circle,
+    CircleState,
+    Notification,
+    NotificationKind,
+    Role,
+    StateChange,
+)
 from circles.notify import Formatted
-from circles.permissions import members
+from circles.permissions import circles_of, members
 from people.models import Credential, Person
 from rota import audit
-from rota.models import Action, HelpRequest, HelpStatus, Offer, OfferStatus
+from rota.models import (
+    Action,
+    Assignment,
+    HelpRequest,
+    HelpStatus,
+    Offer,
+    OfferStatus,
+    RunningLow,
+)
 from rota.rules import Rule, check
 
 HORIZON = timedelta(days=14)
@@ -67,6 +82,11 @@ YOUR_CHECK_BODY = _(
 )
 THEIR_CHECK_TITLE = _("%(person)s's %(check)s runs out on %(date)s")
 THEIR_CHECK_BODY = _("After %(date)s they can't do visits that need it until it is renewed.")
+RUNNING_LOW_TITLE = _("%(carer)s says they are running low")
+RUNNING_LOW_BODY = _(
+    "From %(first)s to %(last)s. They will be asked to cover visits last on those days. Only "
+    "you have been told, so that someone can check in with %(carer)s."
+)
 
 
 def check_circle(circle: Circle) -> str:
@@ -203,40 +223,79 @@ def sweep_block(first: int, last: int) -> int:
 # --- calls for help ----------------------------------------------------------------------------
 
 
-def ask_carers_for_help(request_id: int) -> int:
-    """Ask every carer of the circle who could go now (every rule but `started` passes).
+def ask_carers_for_help(request_id: int, *, now: datetime | None = None) -> int:
+    """Ask the carers of the circle who could go now (every rule but `started` passes), in
+    waves (circles.fairness.waves): those below their share and rested at once, everyone
+    else HELP_WAVE_MINUTES later, those running low that day last. Run again (by the beat,
+    `ask_next_waves`), it asks the waves whose time has come; once the call has escalated
+    to the team leaders, every carer who could go is asked.
 
-    Returns how many were asked; nobody is asked twice, and nobody once it is answered.
+    Returns how many have been asked by now; nobody is asked twice (each message is keyed by
+    the call), and nobody once it is answered, cancelled or its visit is over.
     """
+    now = now or timezone.now()
     request = (
         HelpRequest.objects.select_related("client", "shift__circle", "shift__client")
         .filter(pk=request_id, status__in=[HelpStatus.ASKED, HelpStatus.ESCALATED])
         .first()
     )
-    if request is None:
+    if request is None or request.shift.end <= now:
         return 0
     shift = request.shift
+    could_go = [
+        carer
+        for carer in members(shift.circle, Role.CARER)
+        if not any(violation.rule != Rule.STARTED for violation in check(carer, shift, now=now))
+    ]
+    in_waves = fairness.waves(shift.circle, {carer: [shift] for carer in could_go}, now=now)
+    if request.status == HelpStatus.ESCALATED:
+        due = len(in_waves)
+    else:
+        due = waves_due(request.raised_at, now, settings.HELP_WAVE_MINUTES)
     params = {
         "client": request.client.preferred_name,
         "until": Formatted(timezone.localtime(shift.end, shift.circle.tz), "H:i"),
     }
     asked = 0
-    for carer in members(shift.circle, Role.CARER):
-        if any(violation.rule != Rule.STARTED for violation in check(carer, shift)):
-            continue
-        notify.notify(
-            carer,
-            NotificationKind.HELP_NEEDED,
-            key=notify.help_key(NotificationKind.HELP_NEEDED, request.pk),
-            title=HELP_NEEDED_TITLE,
-            body=HELP_NEEDED_BODY,
-            params=params,
-            link=reverse("carer:help", kwargs={"request_id": request.pk}),
-            circle=shift.circle,
-            urgent=True,
-        )
-        asked += 1
+    for wave in in_waves[:due]:
+        for carer in wave:
+            notify.notify(
+                carer,
+                NotificationKind.HELP_NEEDED,
+                key=notify.help_key(NotificationKind.HELP_NEEDED, request.pk),
+                title=HELP_NEEDED_TITLE,
+                body=HELP_NEEDED_BODY,
+                params=params,
+                link=reverse("carer:help", kwargs={"request_id": request.pk}),
+                circle=shift.circle,
+                urgent=True,
+            )
+            asked += 1
     return asked
+
+
+def waves_due(since: datetime, now: datetime, minutes: int) -> int:
+    """How many waves have come by `now` when the first goes at `since` and each next one
+    `minutes` after the one before."""
+    return int((now - since) / timedelta(minutes=minutes)) + 1
+
+
+# Waves are at most three (circles.fairness.waves): the beat asks again, until the last is due,
+# the calls for help this recent.
+def _asking_window() -> timedelta:
+    return timedelta(minutes=2 * settings.HELP_WAVE_MINUTES + 1)
+
+
+def ask_next_waves() -> int:
+    """Every minute: each call for help still waiting and recent enough to have a wave to
+    come is asked again, so its next wave is asked when its time comes (asking again asks
+    nobody twice). Returns how many calls were looked at."""
+    since = timezone.now() - _asking_window()
+    due = HelpRequest.objects.filter(status=HelpStatus.ASKED, raised_at__gte=since)
+    pks = list(due.order_by("pk").values_list("pk", flat=True))
+    for pk in pks:
+        ask_carers_for_help(pk)
+    return len(pks)
 
 
 def escalate_help_requests() -> int:
@@ -261,6 +320,9 @@ def escalate(request_id: int) -> bool:
             return False  # answered, cancelled, or escalated by another worker
         request = HelpRequest.objects.select_related("client__circle").get(pk=request_id)
         circle = request.client.circle
+        # Unanswered in time, the call is everyone's: the carers of waves still to come are
+        # asked now, as the team leaders are told.
+        ask_carers_for_help(request_id, now=now)
         audit.record(
             Action.ESCALATE_HELP_REQUEST, request, circle_id=circle.pk, client_id=request.client_id
         )
@@ -282,6 +344,59 @@ def escalate(request_id: int) -> bool:
                 circle=circle,
                 urgent=True,
             )
+    return True
+
+
+# --- a carer running low ----------------------------------------------------------------------
+
+
+def tell_running_low(running_low_id: int) -> bool:
+    """One team leader hears a carer is running low, once (keyed by what the carer said), so
+    someone can check in with them: the first (by id) of whoever answers for the circle where
+    the carer has most visits on those days (the first of their circles by id when none).
+    Nobody else: not the circle, not the other leader. True if a message was written now."""
+    flag = RunningLow.objects.select_related("carer").filter(pk=running_low_id).first()
+    if flag is None:
+        return False  # ended before it began
+    carer = flag.carer
+    circles = list(circles_of(flag.carer, Role.CARER).order_by("pk"))
+    if not circles:
+        return False
+    busiest = dict(
+        Assignment.objects.filter(
+            carer=carer,
+            released_at__isnull=True,
+            shift__circle__in=circles,
+            start__date__gte=flag.first_day,
+            start__date__lte=flag.last_day,
+        )
+        .values("shift__circle_id")
+        .annotate(places=Count("pk"))
+        .values_list("shift__circle_id", "places")
+        .order_by()
+    )
+    circle = max(circles, key=lambda c: (busiest.get(c.pk, 0), -c.pk))
+    leaders = sorted(who_answers_for(circle), key=lambda person: person.pk)
+    if not leaders:
+        return False
+    key = f"running-low:{flag.pk}"
+    if Notification.objects.filter(key=key).exists():
+        return False  # told already (to whoever was first then)
+    notify.notify(
+        leaders[0],
+        NotificationKind.RUNNING_LOW,
+        key=key,
+        title=RUNNING_LOW_TITLE,
+        body=RUNNING_LOW_BODY,
+        params={
+            "carer": carer.get_short_name(),
+            "circle": circle.name,
+            "first": Formatted(flag.first_day, "D j M"),
+            "last": Formatted(flag.last_day, "D j M"),
+        },
+        link=reverse("leaders:circle", kwargs={"circle_id": circle.pk}),
+        circle=circle,
+    )
     return True
 
 

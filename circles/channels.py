@@ -56,6 +56,8 @@ TOPIC_OF: dict[NotificationKind, Topic] = {
     NotificationKind.CHECK_IN_ASKED: Topic.CHECK_IN,
     # A circle saying it copes much less well is a circle alert, from the circle itself.
     NotificationKind.CHECK_IN_FELL: Topic.ALERTS,
+    # One team leader hears a carer is running low, so someone can check in: a circle alert.
+    NotificationKind.RUNNING_LOW: Topic.ALERTS,
 }
 
 EVERYWHERE = Channels(email=True, push=True)

@@ -25,8 +25,11 @@ Three queries whatever the number of carers and visits: the carers, one GROUP BY
 that count, one of the places given away.
 """
 
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
@@ -34,7 +37,17 @@ from django.utils import timezone
 
 from circles.models import Circle, Membership, Role
 from circles.payroll import WORKED, done
-from rota.models import Assignment, ReleaseReason, ShiftStatus, Swap, SwapStatus
+from people.models import CarerProfile, Person
+from rota.models import (
+    Assignment,
+    ReleaseReason,
+    RunningLow,
+    Shift,
+    ShiftStatus,
+    Swap,
+    SwapStatus,
+)
+from rota.rules import enough
 
 # One definition of evenings, nights and weekends, which a carer's own "enough" limits too.
 from rota.times_of_day import EVENING_FROM, NIGHT_FROM, NIGHT_UNTIL, WEEKEND
@@ -190,3 +203,100 @@ def covered_at_short_notice(circle: Circle, since: datetime, now: datetime) -> Q
         .select_related("carer", "shift__client", "shift__circle")
         .order_by("start", "pk")
     )
+
+
+# --- who is asked first ------------------------------------------------------------------------
+
+# Below their share: fewer hours than the circle's median over this many days before now.
+SHARE_DAYS = 28
+# Rested: none of their visits ends within this long before the visit asked about.
+RESTED = timedelta(hours=10)
+
+
+def waves(
+    circle: Circle,
+    asked: Mapping[Person, Iterable[Shift]],
+    *,
+    now: datetime | None = None,
+) -> list[list[Person]]:
+    """The carers of `circle` to ask, each about the visits of theirs in `asked` (those they
+    could take), in waves: the first wave is asked at once, each next one a few minutes
+    later (circles.alerts and circles.fanout say how many), so those who have given least
+    lately and are rested hear first, and nobody running low is leaned on first.
+
+    1. **First**: below their share (their hours over the last four weeks, as `shares`
+       counts them, under the median of the circle's carers) and, for every visit asked
+       about, rested (none of their places ends within RESTED before it starts) and not
+       brought up to their own "enough" by it (rota.rules.enough).
+    2. **Then** everyone else,
+    3. **last** those who said they are running low on the day of any of those visits
+       (rota.models.RunningLow).
+
+    Empty waves are left out, so whoever is first to be asked is asked at once. Each wave in
+    carer id order. A fixed number of queries: the shares (three), the carers' places
+    around the visits, their profiles, and their running-low days.
+    """
+    asked = {carer: list(shifts) for carer, shifts in asked.items() if shifts}
+    if not asked:
+        return []
+    now = now or timezone.now()
+    ids = [carer.pk for carer in asked]
+    hours = {
+        pk: share.hours for pk, share in shares(circle, now - timedelta(SHARE_DAYS), now).items()
+    }
+    median = statistics.median(hours.values()) if hours else 0.0
+    tz = circle.tz
+    every = [shift for shifts in asked.values() for shift in shifts]
+    lo = min(_monday(shift, tz) for shift in every)
+    lo = min(lo, min(shift.start for shift in every) - RESTED)
+    hi = max(_monday(shift, tz) + timedelta(days=8) for shift in every)
+    held: dict[int, list[Assignment]] = defaultdict(list)
+    for place in Assignment.objects.filter(
+        carer_id__in=ids, released_at__isnull=True, start__lt=hi, end__gt=lo
+    ).order_by():
+        held[place.carer_id].append(place)
+    profiles = {p.person_id: p for p in CarerProfile.objects.filter(person_id__in=ids)}
+    days = {timezone.localdate(shift.start, tz) for shift in every}
+    low: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for carer_id, first, last in RunningLow.objects.filter(
+        carer_id__in=ids, first_day__lte=max(days), last_day__gte=min(days)
+    ).values_list("carer_id", "first_day", "last_day"):
+        low[carer_id].append((first, last))
+
+    first_wave, then, last_wave = [], [], []
+    for carer in sorted(asked, key=lambda person: person.pk):
+        shifts = asked[carer]
+        mine = held[carer.pk]
+        if any(
+            first <= timezone.localdate(shift.start, tz) <= last
+            for shift in shifts
+            for first, last in low[carer.pk]
+        ):
+            last_wave.append(carer)
+        elif hours.get(carer.pk, 0.0) < median and all(
+            _rested(shift, mine) and not _near_enough(shift, mine, profiles.get(carer.pk))
+            for shift in shifts
+        ):
+            first_wave.append(carer)
+        else:
+            then.append(carer)
+    return [wave for wave in (first_wave, then, last_wave) if wave]
+
+
+def _monday(shift: Shift, tz) -> datetime:
+    """Local midnight starting the week (Monday to Sunday) the shift starts in."""
+    day = timezone.localdate(shift.start, tz)
+    monday = day - timedelta(days=day.weekday())
+    return datetime.combine(monday, datetime.min.time(), tzinfo=tz)
+
+
+def _rested(shift: Shift, held: list[Assignment]) -> bool:
+    return not any(
+        place.shift_id != shift.pk and shift.start - RESTED < place.end <= shift.start
+        for place in held
+    )
+
+
+def _near_enough(shift: Shift, held: list[Assignment], profile: CarerProfile | None) -> bool:
+    """Taking the shift would bring the carer to (or past) one of their own limits."""
+    return any(limit.with_it >= limit.limit for limit in enough(shift, held, profile))

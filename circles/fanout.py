@@ -12,14 +12,16 @@ the change, so a follow-up that runs twice tells nobody twice.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from circles import notify
+from circles.fairness import waves
 from circles.models import Circle, Membership, Notification, NotificationKind, Role
 from circles.notify import Formatted
 from circles.permissions import members, speakers_for
@@ -160,15 +162,37 @@ PRESSING = [
 ]
 
 
-def tell_people(event_id: int) -> int:
-    """Send the messages a committed change calls for; returns how many people were told."""
+def tell_people(event_id: int, *, now: datetime | None = None) -> int:
+    """Send the messages a committed change calls for; returns how many people were told.
+
+    Run again, it tells nobody twice (each message is keyed by the change) and asks for cover
+    the carers whose wave has come since (`ask_next_waves`)."""
     event = AuditEvent.objects.get(pk=event_id)
     handler = HANDLERS[Action(event.action)]
     if handler is None:
         return 0
-    letters = Letters(event)
+    letters = Letters(event, now=now or timezone.now())
     handler(event, letters)
     return letters.send()
+
+
+def ask_next_waves(now: datetime | None = None) -> int:
+    """Every minute: the changes that asked for cover recently enough to have a wave still to
+    come are told again, so each next wave of carers is asked when its time comes (those
+    told already are not told twice; a visit taken meanwhile is asked for no more, as its
+    rules now refuse everyone). Returns how many changes were looked at."""
+    now = now or timezone.now()
+    recent = AuditEvent.objects.filter(
+        action__in=ASKS_FOR_COVER,
+        # The change's own follow-up asks the first wave; the last is two waves after it.
+        at__lte=now
+        - timedelta(minutes=min(settings.HELP_WAVE_MINUTES, settings.COVER_WAVE_MINUTES)),
+        at__gte=now - timedelta(minutes=2 * settings.COVER_WAVE_MINUTES + 1),
+    )
+    pks = list(recent.order_by("pk").values_list("pk", flat=True))
+    for pk in pks:
+        tell_people(pk, now=now)
+    return len(pks)
 
 
 # --- one message per person per change ---------------------------------------------------------
@@ -192,7 +216,11 @@ class Letters:
     """What one change has to say to each person, sent as one message each."""
 
     event: AuditEvent
+    # When the letters are sent: which waves of carers asked for cover have come by then.
+    now: datetime = field(default_factory=timezone.now)
     lines: dict[int, list[Line]] = field(default_factory=dict)
+    # Each carer asked for cover: their wave (0 first), by _ask_for_cover.
+    waves: dict[int, int] = field(default_factory=dict)
     people: dict[int, Person] = field(default_factory=dict)
     # Told already of this change, by tell().
     told: set[int] = field(default_factory=set)
@@ -263,8 +291,21 @@ class Letters:
         the general "N of your visits have changed"."""
         self.headings[person.pk] = (several_title, body, line, params)
 
+    def wave_due(self, person_pk: int, lines: list[Line]) -> bool:
+        """Whether the person's message goes now. Someone asked only to cover visits waits
+        for their wave: each comes COVER_WAVE_MINUTES after the one before, HELP_WAVE_MINUTES
+        when one of the visits is urgent. Someone the change concerns otherwise is told at
+        once, their visits to cover with the rest, in their one message."""
+        wave = self.waves.get(person_pk, 0)
+        if wave == 0 or any(line.kind != NotificationKind.NEEDS_COVER for line in lines):
+            return True
+        urgent = any(line.urgent for line in lines)
+        minutes = settings.HELP_WAVE_MINUTES if urgent else settings.COVER_WAVE_MINUTES
+        return self.now - self.event.at >= timedelta(minutes=wave * minutes)
+
     def send(self) -> int:
-        """One message per person; returns how many people were told."""
+        """One message per person (whose wave has come); returns how many people were told."""
+        self.lines = {pk: lines for pk, lines in self.lines.items() if self.wave_due(pk, lines)}
         for person_pk, lines in self.lines.items():
             lines.sort(key=lambda line: (PRESSING.index(line.kind), line.shift.start))
             first = lines[0]
@@ -900,6 +941,24 @@ HANDLERS: dict[Action, Callable[[AuditEvent, Letters], None] | None] = {
 }
 
 
+# The changes whose messages may ask carers to cover visits, in waves: told again by
+# `ask_next_waves` until their last wave has been asked.
+ASKS_FOR_COVER = frozenset(
+    {
+        Action.OFFER,
+        Action.RECORD_ABSENCE,
+        Action.END_ABSENCE,
+        Action.DECLINE_CARER,
+        Action.END_MEMBERSHIP,
+        Action.RECORD_FAMILY_VISIT,
+        Action.WITHDRAW_FAMILY_VISIT,
+        Action.CHANGE_PLAN,
+        Action.CANT_MAKE_IT,
+        Action.END_CLIENT_AWAY,
+    }
+)
+
+
 # --- the pieces ------------------------------------------------------------------------------
 
 
@@ -947,27 +1006,33 @@ def _told_of(
 
 
 def _ask_for_cover(letters: Letters, shifts: list[Shift], *, skip: set[int]) -> None:
-    """Carers of the circle who could take a place now (every rule passes) are asked; each
-    carer's facts are read once for all the visits."""
+    """Carers of the circle who could take a place now (every rule passes) are asked, in
+    waves (circles.fairness.waves: below their share and rested first, running low last;
+    Letters.wave_due says when each goes); each carer's facts are read once for all the
+    visits."""
     if not shifts:
         return
-    now = timezone.now()
-    for circle_id in {shift.circle_id for shift in shifts}:
+    now = letters.now
+    for circle_id in sorted({shift.circle_id for shift in shifts}):
         in_circle = [shift for shift in shifts if shift.circle_id == circle_id]
-        for carer in members(in_circle[0].circle, Role.CARER).exclude(pk__in=skip):
+        circle = in_circle[0].circle
+        could_take: dict[Person, list[Shift]] = {}
+        for carer in members(circle, Role.CARER).exclude(pk__in=skip):
             judged = check_many(carer, in_circle, now=now)
-            for shift in in_circle:
-                if judged[shift.pk]:
-                    continue
-                letters.add(
-                    [carer],
-                    NotificationKind.NEEDS_COVER,
-                    shift,
-                    NEEDS_COVER_TITLE,
-                    NEEDS_COVER_BODY,
-                    link=reverse("carer:needs_cover"),
-                    urgent=shift.essential and shift.start - now < URGENT_COVER,
-                )
+            could_take[carer] = [shift for shift in in_circle if not judged[shift.pk]]
+        for wave, carers in enumerate(waves(circle, could_take, now=letters.event.at)):
+            for carer in carers:
+                letters.waves[carer.pk] = min(wave, letters.waves.get(carer.pk, wave))
+                for shift in could_take[carer]:
+                    letters.add(
+                        [carer],
+                        NotificationKind.NEEDS_COVER,
+                        shift,
+                        NEEDS_COVER_TITLE,
+                        NEEDS_COVER_BODY,
+                        link=reverse("carer:needs_cover"),
+                        urgent=shift.essential and shift.start - now < URGENT_COVER,
+                    )
 
 
 def _tell_family_who_is_coming(

@@ -232,6 +232,7 @@ class NotificationKind(models.TextChoices):
     THANKED = "thanked", _("Someone thanked you")
     CHECK_IN_ASKED = "check_in_asked", _("The circle's monthly check-in")
     CHECK_IN_FELL = "check_in_fell", _("A circle says it is coping much less well")
+    RUNNING_LOW = "running_low", _("A carer is running low")
 
 
 class Topic(models.TextChoices):

@@ -96,10 +96,22 @@ def ask_carers_for_help(request_id: int) -> int:
     return alerts.ask_carers_for_help(request_id)
 
 
+@shared_task(base=FollowUp, **RETRIED)
+def tell_running_low(running_low_id: int) -> bool:
+    """After a carer says they are running low: one team leader is told, once."""
+    return alerts.tell_running_low(running_low_id)
+
+
 @shared_task(**RETRIED)
 def escalate_help_requests() -> int:
-    """Every minute: calls for help unanswered in time go to the team leaders."""
-    return alerts.escalate_help_requests()
+    """Every minute: calls for help unanswered in time go to the team leaders (first, so
+    nothing after can hold them back); then the next wave of carers is asked, for calls for
+    help and for cover whose wave has come (circles.fairness.waves). Returns how many calls
+    escalated."""
+    escalated = alerts.escalate_help_requests()
+    alerts.ask_next_waves()
+    fanout.ask_next_waves()
+    return escalated
 
 
 @shared_task(**RETRIED)

@@ -278,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "circles.tasks.sweep",
         "schedule": 300.0,
     },
+    # Calls for help and for cover: the next wave of carers asked; unanswered calls for help
+    # go to the team leaders.
     "escalate-help-requests": {
         "task": "circles.tasks.escalate_help_requests",
         "schedule": 60.0,
@@ -315,6 +317,22 @@ ROTA_HORIZON_WEEKS = env.int("ROTA_HORIZON_WEEKS", default=6)
 HELP_REQUEST_MINUTES = env.int("HELP_REQUEST_MINUTES", default=60)
 # How long a help request may go unanswered by carers before the team leaders are alerted.
 HELP_ESCALATE_MINUTES = env.int("HELP_ESCALATE_MINUTES", default=10)
+# Calls for help and for cover ask carers in waves (circles.fairness.waves): those below
+# their share and rested first, then everyone, those running low last, each wave this many
+# minutes after the one before. A call for help's three waves are asked within
+# 2 x HELP_WAVE_MINUTES, before it escalates; escalated, everyone is asked at once.
+HELP_WAVE_MINUTES = env.int("HELP_WAVE_MINUTES", default=3)
+# Cover is rarely minutes away; an essential visit soon is urgent and asked like help.
+COVER_WAVE_MINUTES = env.int("COVER_WAVE_MINUTES", default=10)
+if HELP_WAVE_MINUTES < 1 or COVER_WAVE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "HELP_WAVE_MINUTES and COVER_WAVE_MINUTES are whole minutes, 1 or more."
+    )
+if 2 * HELP_WAVE_MINUTES >= HELP_ESCALATE_MINUTES:
+    raise ImproperlyConfigured(
+        "Every wave of a call for help (2 x HELP_WAVE_MINUTES) must be asked before it "
+        "escalates (HELP_ESCALATE_MINUTES)."
+    )
 # Routine "visits you could take" are gathered into one email (and one push) per person
 # this often; urgent messages go at once.
 GATHER_MINUTES = env.int("GATHER_MINUTES", default=30)

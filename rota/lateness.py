@@ -32,7 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from circles import notify
-from circles.alerts import who_answers_for
+from circles.alerts import ask_carers_for_help, who_answers_for
 from circles.models import NotificationKind
 from circles.notify import Formatted
 from circles.permissions import speakers_for
@@ -287,6 +287,8 @@ def _alert_leaders(visit: Visit, now: datetime) -> None:
         HelpRequest.objects.filter(pk=request.pk, status=HelpStatus.ASKED).update(
             status=HelpStatus.ESCALATED, escalated_at=now
         )
+        # Escalated, the call is everyone's: carers of its waves still to come are asked now.
+        ask_carers_for_help(request.pk, now=now)
         key = notify.help_key(NotificationKind.HELP_ESCALATED, request.pk)
     else:
         key = visit.key(LateStep.LEADERS_ALERTED)

@@ -349,6 +349,37 @@ class Absence(models.Model):
         return f"{self.carer}: {self.get_kind_display()}"
 
 
+# The longest a carer may say they are running low for, in days: long enough for a hard
+# month, short enough that it is looked at again.
+RUNNING_LOW_MAX_DAYS = 28
+
+
+class RunningLow(models.Model):
+    """A carer saying, privately, that they are running low on these days (both included, in
+    their circles' time): they are asked for cover last, and one team leader hears, once, so
+    someone can check in (rota.services.running_low). Nobody else: no board, page or trail
+    shows it."""
+
+    carer = models.ForeignKey(PERSON, on_delete=models.CASCADE, related_name="running_low")
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("until"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("running low")
+        verbose_name_plural = _("running low")
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="runninglow_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carer}: {self.first_day} to {self.last_day}"
+
+
 class OfferStatus(models.TextChoices):
     OPEN = "open", _("Open")
     TAKEN = "taken", _("Taken")

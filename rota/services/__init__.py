@@ -13,7 +13,7 @@ from rota.services.absences import (
     record_absence,
 )
 from rota.services.away import end_client_away, record_client_away
-from rota.services.carers import set_enough
+from rota.services.carers import end_running_low, say_running_low, set_enough
 from rota.services.checkins import answer_check_in, share_check_ins
 from rota.services.clients import (
     approve_carer,
@@ -73,6 +73,7 @@ __all__ = [
     "end_absence_early",
     "end_client_away",
     "end_membership",
+    "end_running_low",
     "expect_arrival",
     "leave",
     "offer",
@@ -83,6 +84,7 @@ __all__ = [
     "record_absence",
     "record_client_away",
     "record_family_visit",
+    "say_running_low",
     "set_enough",
     "set_family_read_notes",
     "set_new_face_limit",

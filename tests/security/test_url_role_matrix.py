@@ -46,7 +46,7 @@ from people.models import (
     PushSubscription,
 )
 from rota import services
-from rota.models import Absence, AbsenceKind, AuditEvent, NewFaceRequest, VisitPlan
+from rota.models import Absence, AbsenceKind, AuditEvent, NewFaceRequest, RunningLow, VisitPlan
 from tests.factories import CredentialFactory, PersonFactory, VisitPlanFactory, with_photo
 from tests.outcomes import rota_state
 from tests.stories import WEDNESDAY_NOON, at, place, planned_visit, team_leader, visited
@@ -97,6 +97,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "account:reminders_on": (nothing, OWN),
     "account:about_me": (nothing, OWN),
     "account:enough": (nothing, OWN),
+    "account:running_low": (nothing, OWN),
+    # Ana's own "I'm running low": only she may end it.
+    "account:end_running_low": (named(running_low_id="anas_low"), OBJECT),
     # Ana's photo: only for the people of her circle.
     "account:carer_photo": (named(carer_id="ana"), OBJECT),
     "account:inbox": (nothing, OWN),
@@ -335,6 +338,9 @@ def scene(story, frozen_now, media_root) -> SimpleNamespace:
     )
     s.anas_membership = Membership.objects.get(person=story.ana, circle=story.circle)
     s.anas_profile = CarerProfile.objects.get(person=story.ana)
+    s.anas_low = services.say_running_low(
+        story.ana, at(29, 0, month=4).date(), at(1, 0).date(), actor=story.ana
+    )
     s.employer = s.anas_profile.employer
     s.event = AuditEvent.objects.filter(circle_id=story.circle.pk).latest("pk")
     s.group = Group.objects.create(name="Office")
@@ -412,7 +418,12 @@ def everything(stranger: Person | None, own: bool) -> dict[str, object]:
     state["phones"] = set(PushSubscription.objects.values_list("endpoint", "person"))
     state["carers"] = set(
         CarerProfile.objects.exclude(person_id=getattr(stranger, "pk", None)).values_list(
-            "person", "photo", "about"
+            "person", "photo", "about", "enough_evenings", "enough_weekends"
+        )
+    )
+    state["running_low"] = set(
+        RunningLow.objects.exclude(carer_id=getattr(stranger, "pk", None)).values_list(
+            "pk", "carer", "first_day", "last_day"
         )
     )
     return state

@@ -80,6 +80,9 @@ def every_kind(frozen_now, circle, gwen, tom, sian, ana, ben, cat, rhian, owain,
         for _ in range(3):
             CheckIn.objects.create(circle=circle, month=month, coping=coping, me=3)
     checkins.monthly_check_in()
+    # Cat says she is running low this week: one team leader hears, so someone checks in.
+    low = services.say_running_low(cat, at(5, 0).date(), at(7, 0).date(), actor=cat)
+    alerts.tell_running_low(low.pk)
 
 
 def test_every_kind_of_message_is_made_with_a_link_its_reader_can_open(client, every_kind):

@@ -134,8 +134,9 @@ def test_status_shows_the_team_leaders_were_told_and_who_is_on_it(client, story)
         page = client.get(status_of(request))
 
     steps = words(page.text.split('<ol class="steps">')[1].split("</ol>")[0])
+    # Escalated, every carer who could go is asked too, whatever wave they were in.
     assert steps == (
-        "12:00: the carers in Gwen's circle were asked. "
+        "12:00: 3 carers in Gwen's circle who could go were asked. "
         "12:11: no carer had said yes yet, so the team leaders were told. "
         "12:12: Rhian Lewis, a team leader, is on it. "
         "12:14: Ben Jones said yes and is on the way."

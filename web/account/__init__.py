@@ -27,6 +27,12 @@ urlpatterns = [
     # A carer's photo and two lines about themselves; the photo only to who may see them.
     path("me/about/", photos.about_me, name="about_me"),
     path("me/enough/", enough.enough, name="enough"),
+    path("me/running-low/", enough.running_low, name="running_low"),
+    path(
+        "me/running-low/<int:running_low_id>/end/",
+        enough.end_running_low,
+        name="end_running_low",
+    ),
     path("carers/<int:carer_id>/photo/", photos.carer_photo, name="carer_photo"),
     path("messages/", views.inbox, name="inbox"),
     path("language/", views.switch_language, name="switch_language"),

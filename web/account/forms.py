@@ -11,6 +11,7 @@ from circles.channels import Channels
 from circles.models import Topic
 from people.models import ABOUT_MAX_CHARS, ENOUGH_EVENINGS_MAX, ENOUGH_WEEKENDS_MAX, Language
 from people.photos import PhotoRefused, prepare
+from web.forms import DayField, day_picker
 
 KEEP_LABEL = _("Keep me signed in on this phone")
 KEEP_HINT = _(
@@ -207,3 +208,10 @@ class EnoughForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text=_("Visits on a Saturday or a Sunday. Leave it empty for no limit."),
     )
+
+
+class RunningLowForm(forms.Form):
+    """ "I'm running low": from a day to a day, both included."""
+
+    first_day = DayField(label=_("From"), widget=day_picker())
+    last_day = DayField(label=_("Until, and including"), widget=day_picker())

@@ -1,5 +1,7 @@
 """Signing in, landing on the right page, and each person's own settings."""
 
+from datetime import timedelta
+
 from celery import current_app
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +22,7 @@ from circles import channels
 from circles.channels import topics_for
 from circles.models import Notification, Role, Topic
 from people.models import CarerProfile, Language, Person
+from rota.models import RunningLow
 from web.account import sessions, throttle
 from web.account.forms import (
     CARERS_VISITS_HINT,
@@ -29,6 +32,7 @@ from web.account.forms import (
     AboutMeForm,
     EnoughForm,
     PreferencesForm,
+    RunningLowForm,
     SignInForm,
     SignInLinkForm,
 )
@@ -176,6 +180,7 @@ def preferences_page(
     form: PreferencesForm | None = None,
     about_form: AboutMeForm | None = None,
     enough_form: EnoughForm | None = None,
+    running_low_form: RunningLowForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The settings page, with the form just sent (and its errors) where there is one. A
@@ -185,9 +190,20 @@ def preferences_page(
     profile = CarerProfile.objects.filter(person=person).first()
     if about_form is None and profile is not None:
         about_form = AboutMeForm(initial={"about": profile.about})
-    if enough_form is None and profile is not None:
-        enough_form = EnoughForm(
-            initial={"evenings": profile.enough_evenings, "weekends": profile.enough_weekends}
+    running_low: list[RunningLow] = []
+    if profile is not None:
+        today = timezone.localdate()
+        if enough_form is None:
+            enough_form = EnoughForm(
+                initial={"evenings": profile.enough_evenings, "weekends": profile.enough_weekends}
+            )
+        if running_low_form is None:
+            running_low_form = RunningLowForm(
+                initial={"first_day": today, "last_day": today + timedelta(days=6)}
+            )
+        # What they have said for today and the days to come.
+        running_low = list(
+            RunningLow.objects.filter(carer=person, last_day__gte=today).order_by("first_day")
         )
     context = {
         "form": form or _preferences_form(person, None),
@@ -195,6 +211,8 @@ def preferences_page(
         "profile": profile,
         "about_form": about_form,
         "enough_form": enough_form,
+        "running_low_form": running_low_form,
+        "running_low": running_low,
     }
     return render(request, "account/preferences.html", context, status=status)
 
