@@ -40,7 +40,7 @@ def busy_circle(carers: int, gaps: int):
     where every rule fails for someone: checks held, run out or missing; clients' "rather
     not"; time off; places held that overlap, shorten rest or fill a week; a carer leaving;
     a visit two carers are needed for, one held by a carer the client no longer wants; a
-    client who meets no new carers. More gaps bring more clients, missed visits, times away
+    client who meets no new carers; carers who want no weekend visits for now. More gaps bring more clients, missed visits, times away
     and calls for help."""
     organisation = OrganisationFactory(name="Valleys Care")
     circle = CircleFactory(organisation=organisation, name="Treforest")
@@ -63,6 +63,9 @@ def busy_circle(carers: int, gaps: int):
             )
         if i % 4 == 2:
             CarerProfile.objects.filter(person=person).update(weekly_limit_hours=4)
+        if i % 4 == 3:
+            # No weekend visits for now: the gaps on Saturday 9 and Sunday 10 May are too many.
+            CarerProfile.objects.filter(person=person).update(enough_weekends=0)
         if i % 5 == 3:
             services.record_absence(person, AbsenceKind.HOLIDAY, at(8, 0), at(10, 0))
         if i % 6 == 5:
