@@ -177,3 +177,20 @@ def test_the_beats_every_minute_job_asks_the_next_waves(treforest, call, efas_of
 
     assert told(NotificationKind.HELP_NEEDED) == ["Ana", "Ben", "Cat", "Dai", "Efa"]
     assert told(NotificationKind.NEEDS_COVER) == ["Ana", "Ben", "Cat"]
+
+
+# The shares (the carers, their places that count, those given away), the carers' places
+# around the visits, their profiles and their running-low days.
+WAVES_QUERIES = 6
+
+
+@pytest.mark.parametrize("more", [0, 8])
+def test_waves_cost_the_same_however_many_carers(treforest, django_assert_num_queries, more):
+    others = [carer(treforest.circle, full_name=f"Carer {i}") for i in range(more)]
+    visits = [planned_visit(treforest.gwen, at(6, 12)), planned_visit(treforest.tom, at(9, 19))]
+    everyone = [treforest.ana, treforest.ben, treforest.cat, treforest.dai, *others]
+
+    with django_assert_num_queries(WAVES_QUERIES):
+        waves = fairness.waves(treforest.circle, {person: visits for person in everyone})
+
+    assert sum(len(wave) for wave in waves) == len(everyone)
