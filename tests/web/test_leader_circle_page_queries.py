@@ -40,8 +40,8 @@ def busy_circle(carers: int, gaps: int):
     where every rule fails for someone: checks held, run out or missing; clients' "rather
     not"; time off; places held that overlap, shorten rest or fill a week; a carer leaving;
     a visit two carers are needed for, one held by a carer the client no longer wants; a
-    client who meets no new carers; carers who want no weekend visits for now. More gaps bring more clients, missed visits, times away
-    and calls for help."""
+    client who meets no new carers; carers who want no weekend visits for now. More gaps
+    bring more clients, missed visits, times away and calls for help."""
     organisation = OrganisationFactory(name="Valleys Care")
     circle = CircleFactory(organisation=organisation, name="Treforest")
     leader = team_leader(circle, full_name="Rhian Lewis")
