@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -133,6 +133,15 @@ def media_root(settings, tmp_path):
     """Uploads (carers' photos) kept in a folder of the test's own, gone afterwards."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Each test starts in English: a page drawn in Welsh leaves Welsh active in the thread,
+    and the next test in the same process would read the services' words in Welsh."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
