@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circles import fairness, glance, notify
 from circles.capacity import Capacity, Figures, capacities, figures, judge
+from circles.forecast import Forecast, forecasts
 from circles.models import (
     Circle,
     CircleState,
@@ -496,3 +497,81 @@ def _coordinators(organisation_ids: set[int | None]) -> dict[int | None, list[Pe
     ):
         by_organisation[person.organisation_id].append(person)
     return by_organisation
+
+
+# --- early warning -----------------------------------------------------------------------------
+
+EARLY_WARNING_TITLE = _("%(circle)s may not cope soon")
+EARLY_WARNING_BODY = _(
+    "If nothing changes, cover is likely to fall below %(percent)s %% by %(date)s. "
+    "The circle's page says why, while there is still time to act."
+)
+EARLY_WARNING_ESSENTIAL_BODY = _(
+    "If nothing changes, an essential visit is likely to have nobody by %(date)s. "
+    "The circle's page says why, while there is still time to act."
+)
+# A forecast whose day moves by this many days or fewer is the same crossing.
+SAME_CROSSING = timedelta(days=2)
+
+
+def warn_early() -> int:
+    """Every circle's forecast, a block at a time in this process (the periodic job hands each
+    block to a worker of its own, circles.tasks.warn_early). Returns how many leaders' notes
+    were made."""
+    return sum(warn_early_block(first, last) for first, last in sweep_blocks())
+
+
+def warn_early_block(first: int, last: int) -> int:
+    """Warn the team leaders of each circle, ids `first` to `last`, of a forecast crossing,
+    once (docs/design.md, Who hears what): six queries for the block's forecasts, and a
+    write only where the warned crossing changes. Returns how many notes were made.
+
+    Hourly, not in the five-minute sweep: the forecast is about days ahead, so an hour is
+    soon enough, and the sweep over 10,000 circles stays the two queries a block it is."""
+    block = list(Circle.objects.filter(pk__gte=first, pk__lte=last).order_by("pk"))
+    told = 0
+    found = forecasts(block, timezone.now())
+    for circle in block:
+        told += _warn(circle, found[circle.pk])
+    return told
+
+
+def _warn(circle: Circle, forecast: Forecast) -> int:
+    """Store the circle's forecast crossing and warn its leaders when it is a new one: none
+    before, another state, or a day more than two days off the one warned of. A forecast
+    that went away is forgotten, so one coming back later is new. Returns notes made."""
+    was_at, was_state = circle.warned_crossing_at, circle.warned_state
+    at, state = forecast.crossing_at, forecast.state or ""
+    if at is None:
+        if was_at is not None:
+            Circle.objects.filter(pk=circle.pk, warned_crossing_at=was_at).update(
+                warned_crossing_at=None, warned_state=""
+            )
+        return 0
+    same = was_at is not None and was_state == state and abs(at - was_at) <= SAME_CROSSING
+    # The day is kept up to date, so a crossing that creeps a day at a time stays the same one.
+    won = Circle.objects.filter(
+        pk=circle.pk, warned_crossing_at=was_at, warned_state=was_state
+    ).update(warned_crossing_at=at, warned_state=state)
+    circle.warned_crossing_at, circle.warned_state = at, state
+    if same or not won:
+        return 0  # warned already, by this job or by another worker just now
+    body = EARLY_WARNING_BODY if forecast.below else EARLY_WARNING_ESSENTIAL_BODY
+    params = {
+        "circle": circle.name,
+        "percent": forecast.below,
+        "date": Formatted(at, "l j F"),
+    }
+    leaders = who_answers_for(circle)
+    for leader in leaders:
+        notify.notify(
+            leader,
+            NotificationKind.EARLY_WARNING,
+            key=f"early-warning:{circle.pk}:{at.isoformat()}:{state}",
+            title=EARLY_WARNING_TITLE,
+            body=body,
+            params=params,
+            link=reverse("leaders:circle", kwargs={"circle_id": circle.pk}),
+            circle=circle,
+        )
+    return len(leaders)

@@ -47,6 +47,7 @@ TOPIC_OF: dict[NotificationKind, Topic] = {
     NotificationKind.VISITS_TOMORROW: Topic.REMINDERS,
     NotificationKind.VISIT_SOON: Topic.REMINDERS,
     NotificationKind.CIRCLE_WORSE: Topic.ALERTS,
+    NotificationKind.EARLY_WARNING: Topic.ALERTS,
     NotificationKind.CIRCLE_RECOVERED: Topic.ALERTS,
     # When a circle's leaders are alerted is part of those alerts.
     NotificationKind.THRESHOLDS_CHANGED: Topic.ALERTS,

@@ -67,6 +67,12 @@ class Circle(models.Model):
     check_ins_shared = models.BooleanField(
         _("the team leaders see the monthly check-in"), default=False
     )
+    # The forecast crossing its team leaders were last warned of (circles.alerts.warn_early):
+    # the day and the state; empty when there is none to warn of.
+    warned_crossing_at = models.DateField(_("early warning for"), null=True, blank=True)
+    warned_state = models.CharField(
+        _("early warning of"), max_length=12, choices=CircleState.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("circle")
@@ -233,6 +239,7 @@ class NotificationKind(models.TextChoices):
     CHECK_IN_ASKED = "check_in_asked", _("The circle's monthly check-in")
     CHECK_IN_FELL = "check_in_fell", _("A circle says it is coping much less well")
     RUNNING_LOW = "running_low", _("A carer is running low")
+    EARLY_WARNING = "early_warning", _("A circle's cover is likely to get worse")
 
 
 class Topic(models.TextChoices):

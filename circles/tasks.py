@@ -90,6 +90,23 @@ def sweep_block(first: int, last: int) -> int:
     return alerts.sweep_block(first, last)
 
 
+@shared_task(**RETRIED)
+def warn_early() -> int:
+    """Every hour: each circle's forecast, a block of circles a task, so that a leader hears
+    of a new forecast crossing once (circles.alerts.warn_early_block says why hourly).
+    Returns how many blocks were handed out."""
+    blocks = alerts.sweep_blocks()
+    for first, last in blocks:
+        warn_early_block.delay(first, last)
+    return len(blocks)
+
+
+@shared_task(**RETRIED)
+def warn_early_block(first: int, last: int) -> int:
+    """One block of the early warning: the circles with ids from `first` to `last`."""
+    return alerts.warn_early_block(first, last)
+
+
 @shared_task(base=FollowUp, **RETRIED)
 def ask_carers_for_help(request_id: int) -> int:
     """After a call for help: ask the carers who could go now."""

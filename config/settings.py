@@ -278,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "circles.tasks.sweep",
         "schedule": 300.0,
     },
+    # Early warning: each circle's forecast, and a note to its leaders of a new crossing.
+    "warn-early": {
+        "task": "circles.tasks.warn_early",
+        "schedule": crontab(minute=40),
+    },
     # Calls for help and for cover: the next wave of carers asked; unanswered calls for help
     # go to the team leaders.
     "escalate-help-requests": {

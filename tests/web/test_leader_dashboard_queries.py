@@ -21,8 +21,9 @@ SIGNED_IN = 6
 # the page's circles: the circles with their last alert; each day's places (the strip, and
 # added up, the circles' figures); capacity's other four (visits needing cover, carers, hours
 # held, time off); the circles' clients and their visits for continuity; the calls for help
-# waiting; the visits missed lately.
-DASHBOARD = 12
+# waiting; the visits missed lately; the forecast's six (circles.forecast: the coming days,
+# places at risk, given up and picked up, carers, their hours, their time off).
+DASHBOARD = 18
 
 pytestmark = [
     pytest.mark.django_db,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from circles.forecast import forecast
 from circles.models import Circle
 from rota import services
 from rota.rules import check_many
@@ -132,5 +133,7 @@ def board(request: Request, circle_id: int | None = None) -> HttpResponse:
         "circle_aways": away.aways_ahead(circle.clients.all(), now) if circle else [],
         # Thanks the carers let the circle see: in words, never counted.
         "shared_thanks": shared_in(circle, now) if circle else [],
+        # When the circle's cover is likely to cross its threshold, if it is: for everyone.
+        "forecast": forecast(circle, now) if circle else None,
     }
     return render(request, "carer/circle_board.html", context)

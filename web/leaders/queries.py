@@ -31,6 +31,8 @@ from circles.capacity import (
     live_shifts,
 )
 from circles.continuity import Continuity, Period, continuity
+from circles.forecast import NONE as NO_FORECAST
+from circles.forecast import Forecast, forecasts
 from circles.models import Circle, CircleState, Notification, StateChange
 from people.models import CarerPreference, Client, Person, Preference
 from rota.bank_holidays import bank_holiday
@@ -139,6 +141,8 @@ class CircleRow:
     waiting: list[HelpRequest] = field(default_factory=list)
     # Visits nobody came to in the last MISSED_DAYS days.
     missed: int = 0
+    # When its cover is likely to cross its threshold, if it is (circles.forecast).
+    forecast: Forecast = NO_FORECAST
 
     @property
     def percent(self) -> int:
@@ -178,9 +182,9 @@ def circles_at_a_glance(
     by_client: Mapping[int, Continuity] | None = None,
     missed: Sequence["MissedVisit"] | None = None,
 ) -> list[CircleRow]:
-    """Each circle's next 14 days, continuity, calls for help waiting and visits missed
-    lately, in no particular order (the dashboard orders its page, page_of_circles): six
-    queries plus those of capacities() and continuity().
+    """Each circle's next 14 days, continuity, calls for help waiting, visits missed lately
+    and forecast, in no particular order (the dashboard orders its page, page_of_circles):
+    six queries plus those of capacities(), continuity() and forecasts().
 
     A page that has read the circles' clients with their continuity (`clients`,
     `by_client`), or their visits missed lately (`missed`), passes them instead of their
@@ -207,6 +211,7 @@ def circles_at_a_glance(
         missed_by_circle = dict(Counter(visit.shift.circle_id for visit in missed))
     else:
         missed_by_circle = _missed_by_circle([c.pk for c in found], now)
+    forecast = forecasts(found, now)
     rows = []
     names: dict[date, DayName] = {}
     for circle in found:
@@ -240,6 +245,7 @@ def circles_at_a_glance(
                 last_alert_at=circle.last_at,
                 waiting=waiting.get(circle.pk, []),
                 missed=missed_by_circle.get(circle.pk, 0),
+                forecast=forecast[circle.pk],
             )
         )
     return rows
