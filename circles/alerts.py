@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circles import fairness, glance, notify
 from circles.capacity import Capacity, Figures, capacities, figures, judge
-from circles.forecast import Forecast, forecasts
+from circles.forecast import Forecast, forecasts, new_crossing
 from circles.models import (
     Circle,
     CircleState,
@@ -510,8 +510,6 @@ EARLY_WARNING_ESSENTIAL_BODY = _(
     "If nothing changes, an essential visit is likely to have nobody by %(date)s. "
     "The circle's page says why, while there is still time to act."
 )
-# A forecast whose day moves by this many days or fewer is the same crossing.
-SAME_CROSSING = timedelta(days=2)
 
 
 def warn_early() -> int:
@@ -537,25 +535,22 @@ def warn_early_block(first: int, last: int) -> int:
 
 
 def _warn(circle: Circle, forecast: Forecast) -> int:
-    """Store the circle's forecast crossing and warn its leaders when it is a new one: none
-    before, another state, or a day more than two days off the one warned of. A forecast
-    that went away is forgotten, so one coming back later is new. Returns notes made."""
+    """Warn the circle's leaders of its forecast crossing when it is a new one
+    (circles.forecast.new_crossing), and keep the crossing warned of. Returns notes made."""
     was_at, was_state = circle.warned_crossing_at, circle.warned_state
-    at, state = forecast.crossing_at, forecast.state or ""
-    if at is None:
-        if was_at is not None:
-            Circle.objects.filter(pk=circle.pk, warned_crossing_at=was_at).update(
-                warned_crossing_at=None, warned_state=""
-            )
+    at, state = forecast.crossing_at, forecast.state
+    if at is None or state is None:
         return 0
-    same = was_at is not None and was_state == state and abs(at - was_at) <= SAME_CROSSING
-    # The day is kept up to date, so a crossing that creeps a day at a time stays the same one.
+    if not new_crossing(
+        was_at, was_state, at, state, timezone.localdate(timezone.now(), circle.tz)
+    ):
+        return 0
     won = Circle.objects.filter(
         pk=circle.pk, warned_crossing_at=was_at, warned_state=was_state
     ).update(warned_crossing_at=at, warned_state=state)
     circle.warned_crossing_at, circle.warned_state = at, state
-    if same or not won:
-        return 0  # warned already, by this job or by another worker just now
+    if not won:
+        return 0  # another worker warned of it just now
     body = EARLY_WARNING_BODY if forecast.below else EARLY_WARNING_ESSENTIAL_BODY
     params = {
         "circle": circle.name,

@@ -6,14 +6,15 @@ of each of the coming 14 days: when that day comes, how will its own next 14 day
 starts from the cover each coming day has now, and moves it by what the last weeks show:
 
 - **Given up and picked up.** Over the last 28 days, the places carers gave up before their
-  visit (given away, off, couldn't make it, left, taken off) against the places others
-  picked up after someone came off. When more are given up than picked up, the difference
-  a day is carried forward: so many fewer places filled each day that passes.
-- **Carers near their limits, and away.** Picking up needs carers with time: the pick-ups
-  are counted only for the share of the circle's carers who are neither within three hours
-  of their weekly limit over the next 7 days nor booked away over the next 14.
+  visit (given away, couldn't make it, left, a client's "rather not", taken off) against
+  those of them others picked up. The share given up and not picked up again, a day, is
+  carried forward: so many fewer places filled each day that passes.
+- **Carers near their limits, and away.** Picking up needs carers with time: when fewer
+  than half the circle's carers are neither within three hours of their weekly limit over
+  the next 7 days nor booked away over the next 14, pick-ups fall in step.
 - **Checks running out.** A place held by a carer whose check or training, needed by the
-  visit, runs out before the visit (and is not renewed) is counted as open from now.
+  visit, runs out before the visit (and is not renewed) is given up, as it were, now: it
+  counts as open unless the circle picks up what is given up.
 - **Essential visits.** An essential visit with nobody on it now makes the circle "not
   coping" from the day it is within the circle's essential-gap hours, unless picked up.
 - **Gaps left open** for over 2 weeks on visits in the coming week are said, as a reason.
@@ -72,16 +73,20 @@ AHEAD = 14
 TREND_DAYS = 28
 # A carer this close to their weekly limit over the next 7 days has no time to pick up.
 NEAR_LIMIT_HOURS = 3.0
+# Pick-ups go on as they did while at least this share of the carers have time; with
+# fewer, they fall in step.
+ENOUGH_FREE = 0.5
 # A gap open this long on a visit in the coming week is "left open".
 LEFT_OPEN = timedelta(days=14)
 # A weekday and part of the day are "mostly" where the places open are when they hold at
 # least this share of them, and at least two.
 MOSTLY_SHARE = 0.4
 
-# Places a carer gave up before the visit: each leaves a place someone must pick up.
+# Places a carer gave up before the visit: each leaves a place someone must pick up. Time
+# off is not among them: booked, its places are open already, and the carer away is counted
+# among those without time; a holiday is a lump, not a trend.
 GIVEN_UP = (
     ReleaseReason.OFFER_TAKEN,
-    ReleaseReason.ABSENCE,
     ReleaseReason.CANT_MAKE_IT,
     ReleaseReason.LEFT_CIRCLE,
     ReleaseReason.NOT_WANTED,
@@ -135,10 +140,17 @@ class Trend:
         return max(0, self.carers - self.near_limit - self.away) / self.carers
 
     @property
+    def picks_up(self) -> float:
+        """The share of places given up that the circle picks up again, as far as its carers
+        have time now (nothing given up lately: nothing known, none)."""
+        if not self.given_up:
+            return 0.0
+        return min(1.0, self.picked_up / self.given_up) * min(1.0, self.free_share / ENOUGH_FREE)
+
+    @property
     def loss_per_day(self) -> float:
-        """Places lost a day, net: given up less picked up by those with time (negative: the
-        circle picks up more than it gives up)."""
-        return (self.given_up - self.picked_up * self.free_share) / TREND_DAYS
+        """Places lost a day: those given up that the circle does not pick up again."""
+        return self.given_up * (1 - self.picks_up) / TREND_DAYS
 
 
 @dataclass(frozen=True)
@@ -212,6 +224,46 @@ def forecasts(circles: Iterable[Circle], now: datetime | None = None) -> dict[in
     return result
 
 
+# A forecast crossing this many days sooner than the one warned of is a new one.
+SAME_CROSSING = timedelta(days=2)
+
+
+def new_crossing(
+    warned_at: date | None,
+    warned_state: str,
+    crossing_at: date | None,
+    state: str | None,
+    today: date,
+) -> bool:
+    """Whether a forecast crossing is new against the one the leaders were last warned of:
+    there was none, or its day has come and gone (a forecast that went away and came back
+    later), or this one is into a worse state, or more than two days sooner. A crossing a
+    day or two either way, or later than warned, is the same one: nothing new to say."""
+    if crossing_at is None or state is None:
+        return False
+    if warned_at is None or not warned_state or warned_at < today:
+        return True
+    if CircleState(state).severity > CircleState(warned_state).severity:
+        return True
+    return crossing_at < warned_at - SAME_CROSSING
+
+
+def judged_then(circles: Iterable[Circle], now: datetime) -> dict[int, CircleState]:
+    """Each circle's state as it would have been judged at `now` from what was known then
+    (the back-test's real crossings): two queries."""
+    circles = list(circles)
+    days, _left_open = _days([circle.pk for circle in circles], now)
+    result = {}
+    for circle in circles:
+        today = timezone.localtime(now, circle.tz).date()
+        coming = [
+            days.get((circle.pk, today + timedelta(days=n)), DayCover(today + timedelta(days=n)))
+            for n in range(WINDOW + AHEAD)
+        ]
+        result[circle.pk] = _state(circle, coming, 0, Trend(), now, risk=False)
+    return result
+
+
 def project(
     circle: Circle, days: Sequence[DayCover], trend: Trend, *, now: datetime, present: str
 ) -> Forecast:
@@ -246,7 +298,8 @@ def _window(
     places held by carers whose check runs out first counted as open)."""
     window = days[ahead : ahead + WINDOW]
     needed = sum(day.needed for day in window)
-    at_risk = sum(day.at_risk for day in window) if risk else 0
+    # Places held by carers whose check runs out are given up, as it were, in one go.
+    at_risk = sum(day.at_risk for day in window) * (1 - trend.picks_up) if risk else 0
     filled = sum(day.filled for day in window) - at_risk - trend.loss_per_day * ahead
     return needed, min(float(needed), max(0.0, filled))
 
@@ -506,7 +559,7 @@ def _trends(circles: list[Circle], now: datetime) -> dict[int, Trend]:
             shift=OuterRef("shift_id"), released_at__lte=OuterRef("created_at")
         )
         .exclude(carer=OuterRef("carer_id"))
-        .exclude(release_reason=ReleaseReason.SWAPPED)
+        .filter(release_reason__in=GIVEN_UP)
     )
     flows = (
         Assignment.objects.filter(shift__circle_id__in=ids)

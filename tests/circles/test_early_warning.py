@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 
 from circles import alerts, tasks
+from circles.forecast import forecast
 from circles.models import Circle, CircleState, Notification, NotificationKind
+from rota.counts import recount
 from tests.circles.test_forecast import four_weeks_held, saturday_evening
 from tests.factories import carer
 from tests.stories import MONDAY_MIDNIGHT, place
@@ -49,18 +51,28 @@ def test_one_note_per_forecast_crossing_over_repeated_runs(
     assert (saved.warned_crossing_at, saved.warned_state) == (date(2026, 5, 10), "strained")
 
 
-def test_a_forecast_that_went_away_and_came_back_is_a_new_one(circle, tom, ana, ben, leaders):
+def test_a_forecast_that_went_away_and_came_back_later_is_a_new_one(
+    frozen_now, circle, tom, ana, ben, leaders
+):
     four_weeks_held(tom, ana)
     evening = saturday_evening(tom, 23)
-    alerts.warn_early()
+    alerts.warn_early()  # of Sunday 10 May
 
-    # Both places taken: no forecast, and the warned crossing is forgotten.
+    # Both places taken: no forecast, and nothing said.
     place(evening, ben)
     place(evening, carer(circle))
     alerts.warn_early()
-    assert Circle.objects.get(pk=circle.pk).warned_crossing_at is None
+    # Back the next day, for the same Sunday: the same crossing, nothing new to say.
+    evening.assignments.all().delete()
+    recount([evening.pk])
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(days=1))
+    assert forecast(circle).crossing_at == date(2026, 5, 10)
+    alerts.warn_early()
+    assert [len(warnings(leader)) for leader in leaders] == [1, 1]
 
-    saturday_evening(tom, 30)  # a new gap, further off
+    # After that Sunday, a new gap and a new forecast: a new note.
+    frozen_now.move_to(MONDAY_MIDNIGHT + timedelta(days=7))
+    saturday_evening(tom, 30)
     alerts.warn_early()
     alerts.warn_early()
 
