@@ -67,6 +67,7 @@ class Figures:
     missed: int = 0
     false: int = 0
     warnings: int = 0
+    indent: str = ""  # a part of the figures above it
 
     @property
     def circle_months(self) -> float:
@@ -75,7 +76,7 @@ class Figures:
     def lines(self) -> list[str]:
         median = f"{statistics.median(self.warned):.1f}" if self.warned else "–"
         rate = self.false / self.circle_months if self.circle_months else 0.0
-        return [
+        lines = [
             f"{self.name}: {self.circles} circles, {self.days} days "
             f"({self.circle_months:.1f} circle-months)",
             f"  crossings found: {self.crossings}",
@@ -85,6 +86,7 @@ class Figures:
             f"  warnings: {self.warnings}, of them false: {self.false}",
             f"  false warnings per circle-month: {rate:.3f}",
         ]
+        return [self.indent + line for line in lines]
 
 
 def score(
@@ -355,22 +357,29 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return count
 
 
-def generated_year(circles: int, days: int, seed: int) -> Figures:
+def generated_year(circles: int, days: int, seed: int) -> list[Figures]:
+    """The generated year's figures: all its circles, then the drifting and the stable."""
     from circles.models import Circle as Thresholds
 
     thresholds = Thresholds(name="Generated")  # the default thresholds: 95 %, 85 %, 48 hours
     rng = random.Random(seed)
-    figures = Figures(f"generated (seed {seed})", circles, days - WARM_UP)
+    drifting = (circles + 1) // 2
+    every = Figures(f"generated (seed {seed})", circles, days - WARM_UP)
+    kinds = {
+        True: Figures("of them drifting", drifting, days - WARM_UP, indent="    "),
+        False: Figures("of them stable", circles - drifting, days - WARM_UP, indent="    "),
+    }
     for n in range(circles):
-        circle = Circle(random.Random(rng.random()), drifting=n % 2 == 1, days=days)
+        circle = Circle(random.Random(rng.random()), drifting=n % 2 == 0, days=days)
         states, said = [], []
         for today in range(days):
             circle.play(today)
             state = circle.judged(thresholds, today)
             states.append(state)
             said.append(circle.forecast(thresholds, today, state) if today >= WARM_UP else None)
-        score(figures, states, said, WARM_UP)
-    return figures
+        score(every, states, said, WARM_UP)
+        score(kinds[circle.drifting], states, said, WARM_UP)
+    return [every, kinds[True], kinds[False]]
 
 
 # --- the demo's history ------------------------------------------------------------------------
@@ -428,8 +437,9 @@ def main() -> None:
         for line in demo_history().lines():
             print(line)
         own_database.drop()
-    for line in generated_year(args.circles, args.days, args.seed).lines():
-        print(line)
+    for figures in generated_year(args.circles, args.days, args.seed):
+        for line in figures.lines():
+            print(line)
 
 
 if __name__ == "__main__":

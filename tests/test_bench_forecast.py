@@ -49,4 +49,7 @@ def test_the_back_test_prints_figures_that_agree():
     assert figure(printed, "false warnings per circle-month") == round(false / (4 * 62 / 30), 3)
     if warned:
         assert 1 <= figure(printed, "median days of warning before real crossings") <= 14
+    # The drifting and the stable circles add up to all of them.
+    parts = [int(n) for n in re.findall(r"^      crossings found: (\d+)", printed, re.M)]
+    assert len(parts) == 2 and sum(parts) == crossings
     assert run() == printed  # the same seed, the same year
