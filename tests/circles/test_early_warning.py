@@ -4,6 +4,8 @@ not again while the forecast stays, again for a new one, never once the circle i
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from circles import alerts, tasks
@@ -11,7 +13,7 @@ from circles.forecast import forecast
 from circles.models import Circle, CircleState, Notification, NotificationKind
 from rota.counts import recount
 from tests.circles.test_forecast import four_weeks_held, saturday_evening
-from tests.factories import carer
+from tests.factories import CircleFactory, ClientFactory, carer
 from tests.stories import MONDAY_MIDNIGHT, place
 
 pytestmark = [
@@ -107,3 +109,20 @@ def test_the_hourly_job_hands_out_blocks(eager, circle, tom, ana, leaders):
     assert tasks.warn_early.delay().get() == 1
 
     assert len(warnings(leaders[0])) == 1
+
+
+def test_the_hourly_job_costs_the_same_for_one_circle_as_for_many(circle, tom, ana, leaders):
+    """Nothing new to say: the block's circles and their forecasts, no query per circle."""
+    four_weeks_held(tom, ana, per_day=1, days=14)
+    alerts.warn_early()
+    with CaptureQueriesContext(connection) as one:
+        alerts.warn_early()
+    for _ in range(3):
+        other = CircleFactory(organisation=circle.organisation)
+        four_weeks_held(ClientFactory(circle=other), carer(other), per_day=1, days=14)
+    alerts.warn_early()
+
+    with CaptureQueriesContext(connection) as many:
+        alerts.warn_early()
+
+    assert len(many) == len(one) <= 8  # the blocks, the circles, the forecasts' six
