@@ -528,9 +528,14 @@ def _at_risk(circle_ids: list[int], now: datetime, end: datetime) -> dict[tuple[
         .annotate(best=Subquery(best))
         .filter(Q(best__gte=today, best__lt=OuterRef("day")))
     )
+    # Only carers with a check running out before the end are looked into, visit by visit.
+    running_out = Credential.objects.filter(
+        valid_until__gte=today, valid_until__lt=end.date()
+    ).values("person_id")
     rows = (
         Assignment.objects.filter(
             held_at(now),
+            carer_id__in=running_out,
             shift__circle_id__in=circle_ids,
             shift__status=ShiftStatus.PLANNED,
             start__gte=now,
@@ -558,12 +563,12 @@ def _trends(circles: list[Circle], now: datetime) -> dict[int, Trend]:
         .filter(release_reason__in=GIVEN_UP)
     )
     flows = (
-        Assignment.objects.filter(shift__circle_id__in=ids)
+        # Given up or taken before the visit, in the last 28 days: the visit starts after.
+        Assignment.objects.filter(shift__circle_id__in=ids, start__gt=since)
         .filter(
             Q(released_at__gte=since, released_at__lte=now)
             | Q(created_at__gte=since, created_at__lte=now)
         )
-        .annotate(came_off=Exists(someone_came_off))
         .values("shift__circle_id")
         .annotate(
             given=Count(
@@ -577,12 +582,9 @@ def _trends(circles: list[Circle], now: datetime) -> dict[int, Trend]:
             ),
             picked=Count(
                 "pk",
-                filter=Q(
-                    created_at__gte=since,
-                    created_at__lte=now,
-                    created_at__lt=F("start"),
-                    came_off=True,
-                ),
+                # The cheap tests first, so that only places taken lately are looked into.
+                filter=Q(created_at__gte=since, created_at__lte=now, created_at__lt=F("start"))
+                & Q(Exists(someone_came_off)),
             ),
         )
         .order_by()

@@ -47,5 +47,5 @@ def test_nothing_is_said_without_a_forecast(client, story):
     dashboard = client.get(reverse("leaders:dashboard")).text
     circle_page = client.get(reverse("leaders:circle", args=[story.circle.pk])).text
 
-    assert "likely to" not in dashboard
+    assert "Cover is likely to fall" not in dashboard and 'class="forecast"' not in dashboard
     assert "Early warning" not in circle_page
