@@ -14,8 +14,15 @@ from circles.models import CheckIn, Notification, NotificationKind
 from circles.reminders import remind_visits
 from rota import services
 from rota.models import AuditEvent
-from tests.factories import CredentialFactory, CredentialTypeFactory
-from tests.stories import MONDAY_MIDNIGHT, at, place, planned_visit, visit
+from tests.circles.test_forecast import four_weeks_held, saturday_evening
+from tests.factories import (
+    CircleFactory,
+    ClientFactory,
+    CredentialFactory,
+    CredentialTypeFactory,
+    carer,
+)
+from tests.stories import MONDAY_MIDNIGHT, at, place, planned_visit, team_leader, visit
 
 pytestmark = [
     pytest.mark.django_db,
@@ -31,6 +38,14 @@ def follow_up() -> None:
 @pytest.fixture
 def every_kind(frozen_now, circle, gwen, tom, sian, ana, ben, cat, rhian, owain, nerys):
     """A night and a day in Treforest that gives rise to every kind of message."""
+    # Hillcrest's carer has held every visit for weeks, and two Saturday evening places
+    # are open in three weeks: its team leader hears early that it may not cope.
+    hillcrest = CircleFactory(organisation=circle.organisation, name="Hillcrest")
+    team_leader(hillcrest, full_name="Mair Owen")
+    iris = ClientFactory(circle=hillcrest, preferred_name="Iris")
+    four_weeks_held(iris, carer(hillcrest, full_name="Dai Rowe"))
+    saturday_evening(iris, 23)
+    alerts.warn_early()
     # The circle is not coping (an essential visit tomorrow has nobody), then copes again.
     medicine = planned_visit(gwen, at(5, 8), essential=True)
     alerts.check_circle(circle)
