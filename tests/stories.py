@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from circles.models import Circle, Role
-from people.models import CarerKind, Client, CredentialType, Person
+from people.models import CarerKind, Client, CredentialType, NewFaces, Person
 from rota.models import (
     Assignment,
     LateStep,
@@ -256,6 +256,21 @@ def planned_visit(
 def place(shift: Shift, person: Person, **fields) -> Assignment:
     """`person`'s place on `shift`, given them directly, as the rules would not be asked."""
     return AssignmentFactory(shift=shift, carer=person, **fields)
+
+
+def third_new_face(cast: "Cast") -> Person:
+    """Gwen's limit is two new carers a month, asked first past it; Dai and Efa have come (or
+    are booked to come) to her for the first time in May, and Ffion, returned, has never been.
+    Gwen has her own log-in and Rhys decides for her too."""
+    cast.gwen_herself, cast.rhys  # noqa: B018 (made now: Gwen decides, with Rhys)
+    cast.gwen.new_face_limit, cast.gwen.new_faces_past_limit = 2, NewFaces.ASK_FIRST
+    cast.gwen.save(update_fields=["new_face_limit", "new_faces_past_limit"])
+    dai, efa, ffion = (
+        carer(cast.circle, full_name=name) for name in ("Dai Owen", "Efa Bowen", "Ffion Lloyd")
+    )
+    place(planned_visit(cast.gwen, at(1, 8)), dai)
+    place(planned_visit(cast.gwen, at(6, 8)), efa)
+    return ffion
 
 
 # What happened at visits, written straight into the database as the carers' taps would leave it.

@@ -6,7 +6,7 @@ says so; only Gwen and Rhys (who decides for her) answer. A swap into her visit 
 her answer the same way, and a question about a visit that has started lapses."""
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from circles import trail
 from circles.fanout import tell_people
@@ -24,9 +24,8 @@ from rota.models import (
     SwapStatus,
 )
 from rota.rules import AskedFirst, Refused, Rule
-from tests.factories import carer
 from tests.outcomes import broken, database_refuses, holders
-from tests.stories import MONDAY_MORNING, at, place, planned_visit
+from tests.stories import MONDAY_MORNING, at, place, planned_visit, third_new_face
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now(MONDAY_MORNING)]
 
@@ -36,27 +35,9 @@ ASKED = (
 )
 
 
-@pytest.fixture(autouse=True)
-def in_english():
-    """The services speak the language active in the thread: these stories are in English,
-    whatever a page in Welsh before them left active."""
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def ffion(story):
-    """Gwen's limit is two a month, asked first past it; Dai and Efa have come (or are booked
-    to come) to her for the first time in May, and Ffion has never been. Gwen has her own
-    log-in and Rhys decides for her too."""
-    story.gwen_herself, story.rhys  # noqa: B018 (made now: Gwen decides, with Rhys)
-    services.set_new_face_limit(story.gwen, 2, past_limit=NewFaces.ASK_FIRST, actor=story.rhys)
-    dai, efa, ffion = (
-        carer(story.circle, full_name=name) for name in ("Dai Owen", "Efa Bowen", "Ffion Lloyd")
-    )
-    place(planned_visit(story.gwen, at(1, 8)), dai)
-    place(planned_visit(story.gwen, at(6, 8)), efa)
-    return ffion
+    return third_new_face(story)
 
 
 @pytest.fixture

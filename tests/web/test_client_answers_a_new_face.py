@@ -6,37 +6,20 @@ answer (403); other people's questions are 404. In Welsh, the page is Welsh."""
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
-from people.models import Language, NewFaces
+from people.models import Language
 from rota import services
 from rota.models import NewFaceRequest, NewFaceStatus
-from tests.factories import carer
 from tests.outcomes import holders, nothing_changes
-from tests.stories import MONDAY_MORNING, at, place, planned_visit
+from tests.stories import MONDAY_MORNING, at, place, planned_visit, third_new_face
 from tests.web.pages import HTMX, words
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now(MONDAY_MORNING)]
 
 
-@pytest.fixture(autouse=True)
-def language_restored():
-    """A page read in Welsh leaves Welsh active in the thread: put back what was, so the
-    stories after this one read in their own language."""
-    with translation.override(translation.get_language()):
-        yield
-
-
 @pytest.fixture
 def ffion(story):
-    story.gwen_herself, story.rhys  # noqa: B018 (made now: Gwen decides, with Rhys)
-    services.set_new_face_limit(story.gwen, 2, past_limit=NewFaces.ASK_FIRST, actor=story.rhys)
-    dai, efa, ffion = (
-        carer(story.circle, full_name=name) for name in ("Dai Owen", "Efa Bowen", "Ffion Lloyd")
-    )
-    place(planned_visit(story.gwen, at(1, 8)), dai)
-    place(planned_visit(story.gwen, at(6, 8)), efa)
-    return ffion
+    return third_new_face(story)
 
 
 @pytest.fixture
