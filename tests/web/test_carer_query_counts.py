@@ -56,8 +56,9 @@ PAGES = {
     "needs_cover": (lambda made: reverse("carer:needs_cover"), 8),
     # One more reads the circle's clients away from home, with the hours they free; two
     # more the circle's carers and which of them each gap's client knows (named first); and
-    # one the thanks its carers let it see.
-    "board": (lambda made: reverse("carer:board"), 12),
+    # one the thanks its carers let it see; six the circle's forecast (circles.forecast),
+    # said on the board when its cover is likely to cross a threshold.
+    "board": (lambda made: reverse("carer:board"), 18),
     # The place she is not already asking a colleague to swap (that page lists nothing).
     "swap": (lambda made: reverse("carer:swap", args=[made["anas"][1].pk]), 9),
     "off": (lambda made: reverse("carer:off"), 2),
