@@ -20,6 +20,14 @@ WHAT_IT_DOES = (
 )
 
 
+def test_my_shifts_leads_to_it_beside_im_off(client, story):
+    client.force_login(story.ana)
+    page = client.get(reverse("carer:my_shifts")).text
+    assert f'href="{reverse("account:preferences")}#running-low"' in page
+    settings = client.get(reverse("account:preferences")).text
+    assert 'id="running-low"' in settings
+
+
 def test_ana_says_it_and_reads_it_back(client, story):
     client.force_login(story.ana)
     page = words(client.get(reverse("account:preferences")).text)
