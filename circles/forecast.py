@@ -214,14 +214,20 @@ def forecasts(circles: Iterable[Circle], now: datetime | None = None) -> dict[in
     trends = _trends(circles, now)
     result = {}
     for circle in circles:
-        today = timezone.localtime(now, circle.tz).date()
-        coming = [
-            days.get((circle.pk, today + timedelta(days=n)), DayCover(today + timedelta(days=n)))
-            for n in range(WINDOW + AHEAD)
-        ]
+        coming = _coming(circle, days, now)
         trend = replace(trends.get(circle.pk, Trend()), left_open=left_open.get(circle.pk, 0))
         result[circle.pk] = project(circle, coming, trend, now=now, present=circle.state)
     return result
+
+
+def _coming(
+    circle: Circle, days: Mapping[tuple[int, date], DayCover], now: datetime
+) -> list[DayCover]:
+    """The circle's coming local days from today, as many as the forecast looks at and each
+    judges, with those `_days` found nothing on as empty ones."""
+    today = timezone.localtime(now, circle.tz).date()
+    ahead = [today + timedelta(days=n) for n in range(WINDOW + AHEAD)]
+    return [days.get((circle.pk, day), DayCover(day)) for day in ahead]
 
 
 # A forecast crossing this many days sooner than the one warned of is a new one.
@@ -255,11 +261,7 @@ def judged_then(circles: Iterable[Circle], now: datetime) -> dict[int, CircleSta
     days, _left_open = _days([circle.pk for circle in circles], now)
     result = {}
     for circle in circles:
-        today = timezone.localtime(now, circle.tz).date()
-        coming = [
-            days.get((circle.pk, today + timedelta(days=n)), DayCover(today + timedelta(days=n)))
-            for n in range(WINDOW + AHEAD)
-        ]
+        coming = _coming(circle, days, now)
         result[circle.pk] = _state(circle, coming, 0, Trend(), now, risk=False)
     return result
 
